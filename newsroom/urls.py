@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Newsdesk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("newsroom.api")),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    # Local files (make run, small sites). Production behind S3 or a web server turns this off.
+    urlpatterns.append(
+        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -1,0 +1,26 @@
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Each test stores files in its own folder and starts with an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def editor(db):
+    """A user with every article and media permission (the Chief editor's rights)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import StaffProfileFactory, UserFactory
+
+    user = UserFactory(username="editor", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["articles", "media"]))
+    StaffProfileFactory(user=user, signoff_initials="S/SH")
+    return user
