@@ -10,6 +10,8 @@ admin.site.index_title = "Newsdesk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api")),
+    path("preview/", include("articles.preview_urls")),
+    path("media-renditions/", include("media.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""Share-preview links (built by the workflow feature)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Media URLs: rendition generation on demand (built by the media feature)."""
+
+urlpatterns = []
