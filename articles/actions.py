@@ -194,3 +194,19 @@ def sync_last_revision(*, article: Article) -> None:
     if revision is not None:
         revision.data = snapshot(article)
         revision.save(update_fields=["data"])
+
+
+@transaction.atomic
+def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_version: int | None = None) -> None:
+    """Delete an article for good (Chief editor). The audit entry outlives it."""
+    _require(actor, "delete_article", "You may not delete articles.")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if base_version is not None and locked.version != base_version:
+        raise StaleEdit(locked, base_version)
+    AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None, action="delete", article=None,
+        object_repr=locked.title[:300], from_status=locked.status, to_status="",
+        details={"article_id": locked.pk, "legacy_id": locked.legacy_id},
+    )
+    locked.delete()
+    transaction.on_commit(bump_content_generation)
