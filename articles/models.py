@@ -122,6 +122,20 @@ class ArticleQuerySet(models.QuerySet):
             is_stub=False,
         )
 
+    def next_boundary(self, after=None):
+        """The next moment the live set changes by itself (a schedule, embargo end or expiry), or None.
+
+        Caches of public pages must not outlive it.
+        """
+        now = after or timezone.now()
+        published = self.filter(status=Article.Status.PUBLISHED, is_stub=False)
+        moments = [
+            published.filter(**{f"{field}__gt": now}).aggregate(m=models.Min(field))["m"]
+            for field in ("published_at", "embargo_until", "expires_at")
+        ]
+        moments = [m for m in moments if m is not None]
+        return min(moments) if moments else None
+
     def stubs(self):
         return self.filter(is_stub=True)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("newsroom.api")),
     path("preview/", include("articles.preview_urls")),
     path("media-renditions/", include("media.urls")),
+    path("", include("articles.syndication_urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""Feeds, sitemaps and robots.txt (built by the syndication feature)."""
+
+urlpatterns = []
