@@ -98,10 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if _cache_url:
-    CACHES = {"default": env.cache_url_config(_cache_url)}
-    if CACHES["default"]["BACKEND"].startswith("django_redis"):
-        CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
-        CACHES["default"].pop("OPTIONS", None)
+    CACHES = {"default": env.cache_url_config(_cache_url)}  # redis:// → Django's RedisCache
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

@@ -1,0 +1,60 @@
+"""The content generation that keys every public cache, on the in-process cache and on real Redis."""
+
+import os
+import socket
+
+import pytest
+from django.core.cache import caches
+
+from articles import actions
+from newsroom import cache as generation
+from tests.factories import ArticleFactory
+
+
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    if request.param == "redis":
+        if not _redis_reachable():
+            if os.environ.get("CI"):
+                pytest.fail("Redis is not reachable on 127.0.0.1:6379 in CI")
+            pytest.skip("Redis is not running on 127.0.0.1:6379; the Redis case needs it")
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": f"nr-test-{os.getpid()}"}
+        }
+    caches["default"].clear()
+    yield request.param
+    caches["default"].clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_committed_action_moves_the_generation(cache_backend):
+    before = generation.content_generation()
+    article = ArticleFactory(draft=True)
+    actions.publish(actor=None, article=article)
+    after_publish = generation.content_generation()
+    assert after_publish > before
+    actions.unpublish(actor=None, article=article)
+    assert generation.content_generation() > after_publish
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_action_leaves_the_generation_alone(cache_backend):
+    from django.db import transaction
+
+    article = ArticleFactory(draft=True)
+    before = generation.content_generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.publish(actor=None, article=article)
+        raise RuntimeError("editor's browser closed mid-request")
+    assert generation.content_generation() == before
+    article.refresh_from_db()
+    assert article.status == "draft"
