@@ -1,0 +1,180 @@
+"""Full-text search over articles, on PostgreSQL and on SQLite, with the same behaviour.
+
+PostgreSQL ranks a weighted search vector (title A, summary B, body C) against a
+`websearch_to_tsquery`, served by a GIN index on that very expression (migration 0003).
+SQLite matches an FTS5 external-content table kept in step by triggers (same migration) and
+ranks with bm25 using the same weights. On both, user input is parsed here into plain words,
+quoted phrases and `-excluded` words, so nothing the reader types can raise a syntax error.
+
+Callers pass the queryset they may show, always `Article.objects.live()`-based.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import NotSupportedError, connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "english"
+FTS_TABLE = "articles_article_fts"
+# Title counts most, then the summary, then the body (PostgreSQL weights A, B, C).
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+MAX_TERMS = 16
+MAX_QUERY_LENGTH = 200
+
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+@dataclass
+class ParsedQuery:
+    """What the reader asked for: words and phrases all required, excluded words refused."""
+
+    required: list[str] = field(default_factory=list)  # each entry is one word or a phrase of words
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        """Every required word, for highlighting."""
+        return [w for phrase in self.required for w in phrase.split()]
+
+    def __bool__(self):
+        return bool(self.required)
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """Split `q` into required words/phrases and `-excluded` words; punctuation is dropped."""
+    parsed = ParsedQuery()
+    for match in _TOKEN.finditer((q or "")[:MAX_QUERY_LENGTH]):
+        negated = bool(match.group(1) or match.group(3))
+        text = match.group(2) if match.group(2) is not None else match.group(4)
+        words = _WORD.findall(text.lower())
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if len(words) == 1 and phrase == "or" and not negated:
+            continue  # "or" means nothing alone; treated as a stop word
+        target = parsed.excluded if negated else parsed.required
+        if phrase not in target:
+            target.append(phrase)
+        if len(parsed.required) + len(parsed.excluded) >= MAX_TERMS:
+            break
+    return parsed
+
+
+def search_vector() -> SearchVector:
+    """The weighted vector; the GIN index in migration 0003 is built from this same expression."""
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def _postgres_query(parsed: ParsedQuery) -> str:
+    """The websearch text for PostgreSQL, rebuilt from parsed terms (phrases quoted)."""
+    parts = [f'"{p}"' if " " in p else p for p in parsed.required]
+    parts += [f'-"{p}"' if " " in p else f"-{p}" for p in parsed.excluded]
+    return " ".join(parts)
+
+
+def fts_match_expression(parsed: ParsedQuery) -> str:
+    """An FTS5 MATCH string in which every term is a quoted string, so it always parses."""
+
+    def quoted(phrase: str) -> str:
+        return '"' + phrase.replace('"', '""') + '"'
+
+    expression = "(" + " AND ".join(quoted(p) for p in parsed.required) + ")"
+    for phrase in parsed.excluded:
+        expression += f" NOT {quoted(phrase)}"
+    return expression
+
+
+def search_articles(queryset: QuerySet, q: str) -> QuerySet:
+    """`queryset` narrowed to articles matching `q`, annotated with `rank`, best match first.
+
+    Ties (and equal ranks) go newest first. An empty or all-punctuation query matches nothing.
+    """
+    parsed = parse_query(q)
+    if not parsed:
+        return queryset.none()
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        query = SearchQuery(_postgres_query(parsed), search_type="websearch", config=SEARCH_CONFIG)
+        vector = search_vector()
+        return (
+            queryset.annotate(search=vector)
+            .filter(search=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "-published_at", "-id")
+        )
+    if vendor == "sqlite":
+        match = fts_match_expression(parsed)
+        table = queryset.model._meta.db_table
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        matching_ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+        # bm25() is smaller for better matches; negate it so that, as on PostgreSQL, higher is better.
+        rank = RawSQL(
+            f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
+            f'WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = "{table}"."id"',
+            [match],
+        )
+        return queryset.filter(id__in=matching_ids).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+    raise NotSupportedError(f"Article search supports PostgreSQL and SQLite, not {vendor}.")
+
+
+def _term_pattern(words: list[str]) -> re.Pattern | None:
+    """A pattern matching any word that starts with a searched word (or its singular)."""
+    stems = set()
+    for word in words:
+        stems.add(word)
+        if len(word) > 3 and word.endswith("s"):
+            stems.add(word[:-1])
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def highlight(text: str, q: str) -> SafeString:
+    """`text` (plain text) escaped, with every searched word wrapped in `<mark>`."""
+    pattern = _term_pattern(parse_query(q).words)
+    text = text or ""
+    if pattern is None:
+        return escape(text)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))
+
+
+def plain_text(body_html: str) -> str:
+    """Readable text of an HTML body: tags removed, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(strip_tags(body_html or "")).split())
+
+
+def snippet(body_html: str, q: str, length: int = 220) -> SafeString:
+    """About `length` characters of the body around the first searched word, highlighted."""
+    text = plain_text(body_html)
+    pattern = _term_pattern(parse_query(q).words)
+    start = 0
+    if pattern is not None and (match := pattern.search(text)):
+        start = max(0, match.start() - length // 3)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < match.start() else start
+    excerpt = text[start : start + length]
+    if start + length < len(text):
+        cut = excerpt.rfind(" ")
+        excerpt = (excerpt[:cut] if cut > length // 2 else excerpt) + " …"
+    if start:
+        excerpt = "… " + excerpt
+    return highlight(excerpt, q)
