@@ -31,6 +31,11 @@ class MediaItemQuerySet(models.QuerySet):
     def videos(self):
         return self.filter(kind=MediaItem.Kind.VIDEO)
 
+    def with_renditions(self):
+        """Items with their poster and both sets of renditions loaded: three queries in all,
+        after which `media.renditions.rendition_url` and `srcset` need none."""
+        return self.select_related("poster").prefetch_related("renditions", "poster__renditions")
+
     def licence_expiring(self, days=30):
         today = timezone.localdate()
         return self.filter(
@@ -117,6 +122,23 @@ class MediaItem(models.Model):
 
     def __str__(self):
         return self.title or self.legacy_path or (self.file.name if self.file else f"Media {self.pk}")
+
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        instance = super().from_db(*args, **kwargs)
+        instance._saved_focal = (instance.__dict__.get("focal_x"), instance.__dict__.get("focal_y"))
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Saves; when the focal point moved, the crops made around the old one are discarded."""
+        super().save(*args, **kwargs)
+        saved = getattr(self, "_saved_focal", (None, None))
+        now = (self.focal_x, self.focal_y)
+        if None not in saved and saved != now:
+            from media.renditions import discard  # renditions imports this module
+
+            discard(self, crops_only=True)
+        self._saved_focal = now
 
     @property
     def is_video(self):

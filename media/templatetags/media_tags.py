@@ -1,0 +1,58 @@
+"""Template tags for library images: `{% picture %}` and `{% rendition_url %}`.
+
+    {% load media_tags %}
+    {% picture item sizes="(min-width: 60em) 960px, 100vw" crop="16x9" loading="lazy" %}
+    {% rendition_url item "w640" "jpeg" %}
+
+Both read prefetched renditions (see `MediaItem.objects.with_renditions()` and
+`media.renditions.prefetch_for`) and fall back to on-demand URLs, so they never make an image
+while the page renders.
+"""
+
+from django import template
+from django.utils.html import format_html
+
+from media import renditions
+
+register = template.Library()
+
+DEFAULT_SIZES = "100vw"
+# The <img src> for browsers without srcset: the first rendition at least this wide.
+FALLBACK_WIDTH = 640
+
+
+def alt_text_for(item, image) -> str:
+    """The item's alt text, else its title; a video's own text wins over its poster's."""
+    for candidate in (item, image):
+        if candidate is not None and (candidate.alt_text or candidate.title):
+            return candidate.alt_text or candidate.title
+    return ""
+
+
+@register.simple_tag
+def picture(item, sizes=DEFAULT_SIZES, crop="", loading="lazy", css_class="", alt=None):
+    """A <picture> with WebP and JPEG srcsets, intrinsic width/height and alt text.
+
+    A video shows its poster; an item with no image renders nothing. Pass `alt=""` for a
+    decorative image. `loading="eager"` for the image at the top of a page.
+    """
+    image = renditions.source_of(item)
+    if image is None:
+        return ""
+    jpeg = renditions.srcset_entries(image, "jpeg", crop or None)
+    webp = renditions.srcset(image, "webp", crop or None)
+    src, width, height = next((e for e in jpeg if e[1] >= FALLBACK_WIDTH), jpeg[-1])
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
+        'decoding="async"{}></picture>',
+        webp, sizes, src, ", ".join(f"{u} {w}w" for u, w, _ in jpeg), sizes, width, height,
+        alt_text_for(item, image) if alt is None else alt, loading,
+        format_html(' class="{}"', css_class) if css_class else "",
+    )
+
+
+@register.simple_tag
+def rendition_url(item, spec, fmt="jpeg"):
+    """URL of one rendition ("" when the item has no image)."""
+    return renditions.rendition_url(item, spec, fmt)
