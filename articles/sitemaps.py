@@ -1,0 +1,140 @@
+"""Sitemaps (live articles; section and tag pages holding live articles), the Google News
+sitemap, and the robots.txt that names them.
+
+Every URL is on the public host named by `settings.SITE_URL`. A sitemap page costs two
+queries (count and page) and the index two per sitemap, whatever the number of articles.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.feeds import absolute_url, xml_text
+from articles.models import Article, Section, Tag
+
+
+class PublicHostSitemap(Sitemap):
+    """URLs on `settings.SITE_URL`'s scheme and host, whatever host the request came in on."""
+
+    limit = 50000
+    lastmod_field = "lastmod"
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def lastmod(self, item):
+        return getattr(item, self.lastmod_field)
+
+    def get_latest_lastmod(self):
+        """One aggregate query (the base class would load every item)."""
+        return self.items().aggregate(latest=Max(self.lastmod_field))["latest"]
+
+
+class ArticleSitemap(PublicHostSitemap):
+    lastmod_field = "updated_at"
+
+    def items(self):
+        return (
+            Article.objects.live()
+            .only("id", "slug", "updated_at")
+            .order_by("-published_at", "-id")
+        )
+
+
+def _latest_live_update(articles):
+    """Subquery: when the newest change among `articles` (live ones) happened."""
+    return Subquery(articles.order_by("-updated_at").values("updated_at")[:1])
+
+
+class SectionSitemap(PublicHostSitemap):
+    """Section pages that show at least one live article (their own or a subsection's)."""
+
+    def items(self):
+        in_subtree = Article.objects.live().filter(
+            Q(section__path=OuterRef("path")) | Q(section__path__startswith=Concat(OuterRef("path"), Value("/")))
+        )
+        return (
+            Section.objects.annotate(lastmod=_latest_live_update(in_subtree))
+            .filter(lastmod__isnull=False)
+            .only("id", "path")
+            .order_by("path")
+        )
+
+
+class TagSitemap(PublicHostSitemap):
+    """Tag pages that show at least one live article."""
+
+    def items(self):
+        tagged = Article.objects.live().filter(tags=OuterRef("pk"))
+        return (
+            Tag.objects.annotate(lastmod=_latest_live_update(tagged))
+            .filter(lastmod__isnull=False)
+            .only("id", "slug")
+            .order_by("slug")
+        )
+
+
+SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap}
+
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+def sitemap_index(request):
+    """The sitemap index, with every sitemap page's URL on the public host."""
+    response = sitemap_views.index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap-section")
+    for entry in response.context_data["sitemaps"]:
+        parts = urlsplit(entry.location)
+        entry.location = settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+    return response
+
+
+def news_sitemap(request):
+    """Google News sitemap: live articles published in the last 48 hours, newest first, at most 1,000."""
+    articles = (
+        Article.objects.live()
+        .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        .only("id", "slug", "title", "language", "published_at")
+        .newest_first()[:NEWS_LIMIT]
+    )
+    entries = [
+        {
+            "loc": absolute_url(article.get_absolute_url()),
+            "language": article.language,
+            "published_at": article.published_at.isoformat(timespec="seconds"),
+            "title": xml_text(article.title),
+        }
+        for article in articles
+    ]
+    context = {"entries": entries, "site_name": xml_text(settings.SITE_NAME)}
+    response = render(request, "syndication/sitemap_news.xml", context, content_type="application/xml")
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def robots_txt(request):
+    """Crawlers: stay out of the admin, previews, the API and search results; here are the sitemaps."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap-news')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
