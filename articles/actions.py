@@ -1,8 +1,13 @@
 """Every state change of an article goes through one of these functions.
 
-Each checks the actor's permission, changes the article inside a transaction, records a
-revision and an audit entry, and schedules side effects (cache invalidation) on commit.
+Each checks the actor's permission, changes the article inside a transaction (the row locked),
+records a revision and an audit entry, and schedules side effects (cache invalidation) on commit.
 Admin views, API views and management commands call these and nothing else.
+
+`actor=None` means the system itself (the demo loader, the archive importer): no permission
+check, no name on the record. Refusals raise `PermissionDenied` (not allowed for this role),
+`ValidationError` (not possible in this state) or `StaleEdit` (based on an older version); a
+refused call changes nothing.
 """
 
 from datetime import datetime
@@ -12,21 +17,46 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, AuditEntry, RelatedLink, Revision
-from articles.revisions import snapshot
+from articles.models import Article, AuditEntry, RelatedLink, Revision, Tag
+from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
 from newsroom.cache import bump_content_generation
+
+Status = Article.Status
+
+# Fields a content save never touches: they change only through the state actions below.
+STATE_FIELDS = ["status", "published_by_id", "published_signoff", "created_by_id"]
 
 
 class StaleEdit(Exception):
-    """A save based on an older version than the article's current one."""
+    """A save based on an older version than the article's current one.
+
+    `changes` lists what the other editor changed since `base_version`: (field, then, now).
+    """
 
     def __init__(self, article: Article, base_version: int):
         self.article = article
         self.base_version = base_version
+        self.then = data_for_version(article, base_version)
+        self.now = snapshot(article)
+        self.changes = changed_fields(self.then, self.now) if self.then is not None else []
         super().__init__(
             f"“{article.title}” was changed by someone else since you opened it "
-            f"(your version {base_version}, current {article.version})."
+            f"(your version {base_version}, current {article.version}). Nothing was saved."
         )
+
+    def diff_html(self):
+        """Side by side: the version the edit was based on and the current one."""
+        if self.then is None:
+            return ""
+        return diff_table(
+            self.then, self.now, old_label=f"Version {self.base_version} (yours)",
+            new_label=f"Version {self.article.version} (current)",
+        )
+
+
+def _user(actor):
+    """The actor as a user row for the record, or None for the system."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def _require(actor, perm: str, message: str) -> None:
@@ -42,55 +72,75 @@ def can_edit(actor, article: Article) -> bool:
         return False
     if actor.has_perm("articles.edit_any_article"):
         return True
-    return article.created_by_id == actor.pk and article.status == Article.Status.DRAFT
+    return article.created_by_id == actor.pk and article.status == Status.DRAFT
+
+
+def can_publish(actor) -> bool:
+    return actor is None or actor.has_perm("articles.publish_article")
 
 
 def _record(*, actor, article: Article, action: str, from_status: str, note: str = "", details=None) -> Revision:
+    """Store a revision and an audit entry, and bump the content generation once committed."""
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = Revision.objects.create(
-        article=article,
-        number=last + 1,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        data=snapshot(article),
-        note=note or action,
+        article=article, number=last + 1, created_by=_user(actor), data=snapshot(article), note=(note or action)[:200],
     )
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        article=article,
-        object_repr=article.title[:300],
-        from_status=from_status,
-        to_status=article.status,
-        details=details or {},
+        actor=_user(actor), action=action, article=article, object_repr=article.title[:300],
+        from_status=from_status, to_status=article.status, details={"revision": revision.number, **(details or {})},
     )
     transaction.on_commit(bump_content_generation)
     return revision
 
 
-def _save(article: Article, base_version: int | None) -> None:
-    """Save with an optimistic lock: the row must still hold `base_version`."""
-    if article.pk is None:
-        article.version = 1
-        article.save()
-        return
-    current = Article.objects.select_for_update().filter(pk=article.pk).values_list("version", flat=True).first()
-    if base_version is not None and current != base_version:
-        fresh = Article.objects.get(pk=article.pk)
-        raise StaleEdit(fresh, base_version)
-    article.version = (current or 0) + 1
-    article.save()
+def _lock(article: Article, base_version: int | None = None) -> Article:
+    """The article's row, locked until the transaction ends; StaleEdit if it moved past `base_version`."""
+    try:
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+    except Article.DoesNotExist:
+        raise ValidationError("This article no longer exists.") from None
+    if base_version is not None and locked.version != base_version:
+        raise StaleEdit(locked, base_version)
+    return locked
 
 
 def set_related(*, article: Article, target_ids: list[int]) -> None:
-    """Replace the related list with `target_ids`, in that order (duplicates and self dropped)."""
+    """Replace the related list with `target_ids`, in that order (duplicates and self dropped).
+
+    A low-level step of `save_article`/`restore_revision` (which record it); call those instead.
+    """
     seen: list[int] = []
     for target_id in target_ids:
         if target_id != article.pk and target_id not in seen:
             seen.append(target_id)
+    existing = set(Article.objects.filter(pk__in=seen).values_list("pk", flat=True))
+    missing = [target_id for target_id in seen if target_id not in existing]
+    if missing:
+        raise ValidationError(f"Related articles not found: {', '.join(map(str, missing))}.")
     RelatedLink.objects.filter(source=article).delete()
     RelatedLink.objects.bulk_create(
         RelatedLink(source=article, target_id=target_id, position=index) for index, target_id in enumerate(seen)
     )
+
+
+def _timeline_changes(stored: Article | None, article: Article) -> dict:
+    """The dateline/embargo/expiry values `article` would change, as {field: [old, new]} (ISO text)."""
+    changes = {}
+    for field in TIMELINE_FIELDS:
+        old = getattr(stored, field) if stored is not None else None
+        new = getattr(article, field)
+        if old != new:
+            changes[field] = [old.isoformat() if old else None, new.isoformat() if new else None]
+    return changes
+
+
+def _check_timeline(actor, stored: Article | None, article: Article) -> dict:
+    changes = _timeline_changes(stored, article)
+    if changes and not can_publish(actor):
+        raise PermissionDenied("Only editors may set the dateline, embargo or expiry.")
+    if article.embargo_until and article.expires_at and article.expires_at <= article.embargo_until:
+        raise ValidationError("The expiry must come after the embargo ends.")
+    return changes
 
 
 @transaction.atomic
@@ -103,88 +153,200 @@ def save_article(
     tags=None,
     note: str = "",
 ) -> Article:
-    """Create or update an article's content (not its status). Refuses stale edits."""
+    """Create or update an article's content (not its state). Refuses stale edits.
+
+    The status, publisher and author always keep their stored values here; a new article made by
+    a person starts as a draft signed with their desk initials. Changing the dateline, embargo or
+    expiry needs the publish permission.
+    """
+    return _save_content(
+        actor=actor, article=article, base_version=base_version, related_ids=related_ids, tags=tags, note=note,
+    )
+
+
+def _save_content(*, actor, article, base_version=None, related_ids=None, tags=None, note="", action="", details=None):
     creating = article.pk is None
     if creating:
         _require(actor, "add_article", "You may not create articles.")
-        if actor is not None and getattr(actor, "pk", None) and not article.created_by_id:
+        stored = None
+        from_status = ""
+        if _user(actor):
+            article.status = Status.DRAFT
+            article.published_by = None
+            article.published_signoff = ""
             article.created_by = actor
             if not article.signoff:
                 profile = getattr(actor, "staff_profile", None)
                 article.signoff = profile.signoff_initials if profile else ""
-        from_status = ""
+        article.version = 1
     else:
-        stored = Article.objects.filter(pk=article.pk).values_list("status", "created_by_id").first()
-        probe = Article(pk=article.pk, status=stored[0], created_by_id=stored[1]) if stored else article
-        if not can_edit(actor, probe):
+        stored = _lock(article, base_version)
+        if not can_edit(actor, stored):
             raise PermissionDenied("You may not edit this article.")
-        from_status = stored[0] if stored else ""
-    _save(article, None if creating else base_version)
+        for field in STATE_FIELDS:
+            setattr(article, field, getattr(stored, field))
+        from_status = stored.status
+        article.version = stored.version + 1
+    if article.status == Status.PUBLISHED and article.published_at is None:
+        raise ValidationError("A published article needs a dateline; unpublish it first to clear the dateline.")
+    timeline = _check_timeline(actor, stored, article)
+    article.save()
     if tags is not None:
         article.tags.set(tags)
     if related_ids is not None:
-        set_related(article=article, target_ids=related_ids)
-    _record(actor=actor, article=article, action="create" if creating else "edit", from_status=from_status, note=note)
+        set_related(article=article, target_ids=list(related_ids))
+    details = dict(details or {})
+    if timeline and not creating:
+        details["timeline"] = timeline
+    _record(
+        actor=actor, article=article, action=action or ("create" if creating else "edit"),
+        from_status=from_status, note=note, details=details,
+    )
     return article
 
 
-def _transition(*, actor, article: Article, to_status: str, action: str, perm: str, message: str, **changes) -> Article:
-    _require(actor, perm, message)
+def _transition(
+    *, actor, article: Article, action: str, allowed_from: set[str], to_status: str | None = None,
+    refuse: str = "", details=None, **changes,
+) -> Article:
+    """Move the locked row to `to_status` (and set `changes`) when its state is in `allowed_from`."""
     with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
+        locked = _lock(article)
         from_status = locked.status
-        locked.status = to_status
+        if from_status not in allowed_from:
+            raise ValidationError(refuse or f"A {locked.get_status_display().lower()} article cannot be changed that way.")
+        if locked.is_stub and (to_status or from_status) == Status.PUBLISHED:
+            raise ValidationError("A stub has no page yet; import or write its page before publishing.")
+        if to_status:
+            locked.status = to_status
         for field, value in changes.items():
             setattr(locked, field, value)
+        if locked.status == Status.PUBLISHED and locked.published_at is None:
+            locked.published_at = timezone.now()
         locked.version += 1
         locked.save()
-        _record(actor=actor, article=locked, action=action, from_status=from_status)
+        _record(actor=actor, article=locked, action=action, from_status=from_status, details=details)
     article.refresh_from_db()
     return article
 
 
 def submit_for_review(*, actor: AbstractBaseUser | None, article: Article) -> Article:
-    if actor is not None and not can_edit(actor, article) and not actor.has_perm("articles.edit_any_article"):
+    """Draft → in review. Reporters submit their own drafts; editors any draft."""
+    _require(actor, "submit_article", "You may not submit articles for review.")
+    stored = Article.objects.filter(pk=article.pk).first() or article
+    if not can_edit(actor, stored):
         raise PermissionDenied("You may only submit your own drafts.")
     return _transition(
-        actor=actor, article=article, to_status=Article.Status.REVIEW, action="submit",
-        perm="submit_article", message="You may not submit articles for review.",
+        actor=actor, article=article, action="submit", to_status=Status.REVIEW, allowed_from={Status.DRAFT},
+        refuse="Only a draft can be submitted for review.",
     )
 
 
 def publish(*, actor: AbstractBaseUser | None, article: Article, at: datetime | None = None) -> Article:
-    """Publish now, or at `at` (a future time schedules it: it goes live at that second)."""
-    if article.is_stub:
-        raise ValidationError("A stub has no page yet; import or write its page before publishing.")
-    when = at or article.published_at or timezone.now()
-    profile = getattr(actor, "staff_profile", None) if actor is not None else None
+    """Publish now, or at `at` (a future time schedules it: it goes live at that second).
+
+    Without `at` the stored dateline is kept (a future one schedules), or now when there is none.
+    The publisher's desk initials are recorded in `published_signoff`; the authoring sign-off stays.
+    """
+    _require(actor, "publish_article", "You may not publish articles.")
+    stored = Article.objects.filter(pk=article.pk).values_list("published_at", flat=True).first()
+    when = at or stored or timezone.now()
+    profile = getattr(actor, "staff_profile", None) if _user(actor) else None
+    scheduled = when > timezone.now()
     return _transition(
-        actor=actor, article=article, to_status=Article.Status.PUBLISHED,
-        action="schedule" if when > timezone.now() else "publish",
-        perm="publish_article", message="You may not publish articles.",
-        published_at=when,
-        published_by=actor if getattr(actor, "pk", None) else None,
+        actor=actor, article=article, action="schedule" if scheduled else "publish", to_status=Status.PUBLISHED,
+        allowed_from={Status.DRAFT, Status.REVIEW, Status.PUBLISHED, Status.ARCHIVED},
+        details={"published_at": when.isoformat()},
+        published_at=when, published_by=_user(actor),
         published_signoff=profile.signoff_initials if profile else "",
     )
 
 
 def schedule(*, actor: AbstractBaseUser | None, article: Article, at: datetime) -> Article:
-    if at <= timezone.now():
+    """Publish at a future moment; the article goes live by itself then (no cron involved)."""
+    _require(actor, "publish_article", "You may not schedule articles.")
+    if at is None or at <= timezone.now():
         raise ValidationError("A schedule time must be in the future.")
     return publish(actor=actor, article=article, at=at)
 
 
 def unpublish(*, actor: AbstractBaseUser | None, article: Article) -> Article:
+    """Published (or scheduled) → draft; readers stop seeing it at once."""
+    _require(actor, "publish_article", "You may not unpublish articles.")
     return _transition(
-        actor=actor, article=article, to_status=Article.Status.DRAFT, action="unpublish",
-        perm="publish_article", message="You may not unpublish articles.",
+        actor=actor, article=article, action="unpublish", to_status=Status.DRAFT, allowed_from={Status.PUBLISHED},
+        refuse="Only a published or scheduled article can be unpublished.",
     )
 
 
 def archive(*, actor: AbstractBaseUser | None, article: Article) -> Article:
+    """Any state → archived (kept, never shown to readers)."""
+    _require(actor, "publish_article", "You may not archive articles.")
     return _transition(
-        actor=actor, article=article, to_status=Article.Status.ARCHIVED, action="archive",
-        perm="publish_article", message="You may not archive articles.",
+        actor=actor, article=article, action="archive", to_status=Status.ARCHIVED,
+        allowed_from={Status.DRAFT, Status.REVIEW, Status.PUBLISHED}, refuse="This article is already archived.",
+    )
+
+
+_UNSET = object()
+
+
+def set_timeline(
+    *, actor: AbstractBaseUser | None, article: Article, published_at=_UNSET, embargo_until=_UNSET, expires_at=_UNSET,
+) -> Article:
+    """Change the dateline, embargo end or expiry (only the ones given; None clears embargo/expiry)."""
+    _require(actor, "publish_article", "You may not change the dateline, embargo or expiry.")
+    given = {
+        name: value for name, value in
+        {"published_at": published_at, "embargo_until": embargo_until, "expires_at": expires_at}.items()
+        if value is not _UNSET
+    }
+    if not given:
+        raise ValidationError("Give a dateline, an embargo end or an expiry to change.")
+    with transaction.atomic():
+        locked = _lock(article)
+        probe = Article(**{f: getattr(locked, f) for f in TIMELINE_FIELDS}, status=locked.status)
+        for field, value in given.items():
+            setattr(probe, field, value)
+        if probe.status == Status.PUBLISHED and probe.published_at is None:
+            raise ValidationError("A published article needs a dateline.")
+        changes = _check_timeline(actor, locked, probe)
+        return _transition(
+            actor=actor, article=article, action="set_timeline", allowed_from=set(Status.values),
+            details={"timeline": changes}, **given,
+        )
+
+
+def embargo(*, actor: AbstractBaseUser | None, article: Article, until: datetime | None) -> Article:
+    """Hold the article back from readers until `until` (None lifts the embargo)."""
+    return set_timeline(actor=actor, article=article, embargo_until=until)
+
+
+@transaction.atomic
+def restore_revision(
+    *, actor: AbstractBaseUser | None, article: Article, revision: Revision, base_version: int | None = None,
+) -> Article:
+    """Bring back an earlier revision's content, tags and related order, as a new revision.
+
+    The state (status, dateline, embargo, expiry, publisher) stays as it is now: reverting edits
+    content, not publication; those change only through the publishing actions.
+    """
+    if revision.article_id != article.pk:
+        raise ValidationError("That revision belongs to another article.")
+    locked = _lock(article, base_version)
+    if not can_edit(actor, locked):
+        raise PermissionDenied("You may not edit this article.")
+    data = revision.data
+    for field in CONTENT_FIELDS:
+        if field in data:
+            setattr(locked, field, data[field])
+    tag_ids = data.get("tag_ids", [])
+    missing = set(tag_ids) - set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
+    if missing:
+        raise ValidationError(f"Revision {revision.number} uses tags deleted since: {sorted(missing)}.")
+    return _save_content(
+        actor=actor, article=locked, related_ids=data.get("related_ids", []), tags=tag_ids,
+        note=f"restored revision {revision.number}", action="restore", details={"restored": revision.number},
     )
 
 
@@ -200,11 +362,9 @@ def sync_last_revision(*, article: Article) -> None:
 def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_version: int | None = None) -> None:
     """Delete an article for good (Chief editor). The audit entry outlives it."""
     _require(actor, "delete_article", "You may not delete articles.")
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    if base_version is not None and locked.version != base_version:
-        raise StaleEdit(locked, base_version)
+    locked = _lock(article, base_version)
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, action="delete", article=None,
+        actor=_user(actor), action="delete", article=None,
         object_repr=locked.title[:300], from_status=locked.status, to_status="",
         details={"article_id": locked.pk, "legacy_id": locked.legacy_id},
     )

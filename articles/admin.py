@@ -1,14 +1,25 @@
-"""The editors' admin: lists that show what matters, filters, bulk publishing, related lists.
+"""The editors' admin: lists that show what matters, filters, related lists, and the editorial desk.
 
-Every state change here goes through `articles.actions`.
+Every state change here goes through `articles.actions` (content saves through `save_article`,
+state through the publishing actions); the status field itself is never editable. Each role
+sees only what it may do: a Reporter's view of someone else's article, or of a published one,
+is read-only, and the publishing buttons and bulk actions are not offered to them.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import actions
-from articles.models import Article, AuditEntry, RelatedLink, Revision, Section, StaffProfile, Tag
+from articles.admin_views import EditorialViews, error_text
+from articles.models import Article, AuditEntry, PreviewLink, RelatedLink, Revision, Section, StaffProfile, Tag
+from articles.revisions import TIMELINE_FIELDS
+
+BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
 @admin.register(Section)
@@ -29,6 +40,8 @@ class TagAdmin(admin.ModelAdmin):
 
 
 class RelatedLinkInline(admin.TabularInline):
+    """Edited with the article; saved by `save_article` as one ordered list, not row by row."""
+
     model = RelatedLink
     fk_name = "source"
     extra = 1
@@ -54,8 +67,45 @@ class StubFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleForm(forms.ModelForm):
+    """The article form with the version it was opened at, so a stale save is refused with a diff."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: actions.StaleEdit | None = None
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            base = cleaned.get("base_version")
+            if base is None:
+                raise ValidationError("This form has lost the version it was opened at; open the article again.")
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != base:
+                self.conflict = actions.StaleEdit(Article.objects.get(pk=self.instance.pk), base)
+                raise ValidationError(
+                    f"{self.conflict} The changes the other editor made are shown below. Your text is still "
+                    "in this form: copy what you need, then open the article again to edit the current version."
+                )
+        embargo, expiry = cleaned.get("embargo_until"), cleaned.get("expires_at")
+        if embargo and expiry and expiry <= embargo:
+            self.add_error("expires_at", "The expiry must come after the embargo ends.")
+        return cleaned
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EditorialViews, admin.ModelAdmin):
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = ["thumbnail", "title", "status_display", "kind", "section_path", "published_at", "signoff"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["status", "kind", StubFilter, "section", "published_at", "language"]
@@ -64,12 +114,14 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section", "lead_media", "lead_media__poster"]
     autocomplete_fields = ["lead_media", "section", "tags"]
     inlines = [RelatedLinkInline]
-    actions = ["publish_selected", "unpublish_selected"]
-    readonly_fields = ["status", "legacy_id", "legacy_sort", "is_stub", "version", "created_at", "updated_at", "published_signoff"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
+    readonly_fields = [
+        "status", "legacy_id", "legacy_sort", "is_stub", "version", "created_at", "updated_at", "published_signoff",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["section", "kind", "title", "slug", "summary", "body", "signoff", "source", "language"]}),
+        (None, {"fields": ["section", "kind", "title", "slug", "summary", "body", "signoff", "source", "language", "base_version"]}),
         ("Media and tags", {"fields": ["lead_media", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "embargo_until", "expires_at", "pinned", "published_signoff"]}),
         ("Archive", {"classes": ["collapse"], "fields": ["legacy_id", "legacy_sort", "is_stub", "version", "created_at", "updated_at"]}),
@@ -91,6 +143,25 @@ class ArticleAdmin(admin.ModelAdmin):
     def section_path(self, obj):
         return obj.section.path
 
+    # Who may do what -------------------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or actions.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not actions.can_publish(request.user):
+            fields += TIMELINE_FIELDS  # the dateline, embargo and expiry are editors' calls
+        return fields
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         profile = getattr(request.user, "staff_profile", None)
@@ -98,36 +169,99 @@ class ArticleAdmin(admin.ModelAdmin):
             initial.setdefault("signoff", profile.signoff_initials)
         return initial
 
+    # Saving: one call to save_article with the fields, tags and related order -----------------
+
     def save_model(self, request, obj, form, change):
-        actions.save_article(actor=request.user, article=obj)
+        """Deliberately empty: the article is saved in `save_related`, where the related rows are
+        known, so one `save_article` call stores fields, tags and related order in one revision."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        actions.sync_last_revision(article=form.instance)
+        related_ids = None
+        for formset in formsets:
+            if formset.model is RelatedLink:
+                related_ids = self._related_order(formset)
+        actions.save_article(
+            actor=request.user, article=form.instance, base_version=form.cleaned_data.get("base_version"),
+            related_ids=related_ids, tags=form.cleaned_data.get("tags"),
+        )
 
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    @staticmethod
+    def _related_order(formset) -> list[int]:
+        rows = []
+        for index, form in enumerate(formset.forms):
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("target") and not formset._should_delete_form(form):
+                rows.append((data.get("position") or 0, index, data["target"].pk))
+        return [target for _, _, target in sorted(rows)]
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The admin history names changed fields; related rows are not saved as rows (see above),
+        and their order is in the article's revision."""
+        return super().construct_change_message(request, form, [], add)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that loses the race after the form's own version check is refused the same way."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except actions.StaleEdit as exc:
+            self.message_user(request, f"{exc} Open the article again to see the current version.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.desk_context(request, obj))
+        form = context["adminform"].form
+        context["conflict_diff"] = form.conflict.diff_html() if getattr(form, "conflict", None) else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_article(actor=request.user, article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            actions.delete_article(actor=request.user, article=article)
+
+    # State changes: bulk actions on the list, the same actions on the change form ---------------
+
+    @admin.action(description="Submit for review", description_plural="Submit selected drafts for review",
+                  permissions=["submit"], location=BOTH)
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, actions.submit_for_review, "submitted for review")
+
+    @admin.action(description="Publish now", description_plural="Publish selected articles now",
+                  permissions=["publish"], location=BOTH)
     def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, actions.publish, "published")
+        self._bulk(request, queryset, actions.publish, "published", now=True)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
+    @admin.action(description="Unpublish (back to draft)",
+                  description_plural="Unpublish selected articles (back to draft)",
+                  permissions=["publish"], location=BOTH)
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, actions.unpublish, "unpublished")
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+    @admin.action(description="Archive", description_plural="Archive selected articles",
+                  permissions=["publish"], location=BOTH)
+    def archive_selected(self, request, queryset):
+        self._bulk(request, queryset, actions.archive, "archived")
 
-    def _bulk(self, request, queryset, action, verb):
+    def _bulk(self, request, queryset, action, verb, now=False):
         done, refused = 0, []
         for article in queryset:
             try:
-                action(actor=request.user, article=article)
+                if now:
+                    action(actor=request.user, article=article, at=timezone.now())
+                else:
+                    action(actor=request.user, article=article)
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
-                refused.append(f"“{article.title}”: {exc.messages[0] if hasattr(exc, 'messages') else exc}")
+                refused.append(f"“{article.title}”: {error_text(exc)}")
         if done:
             self.message_user(request, f"{done} article(s) {verb}.", messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.ERROR)
+
+    def get_urls(self):
+        return self.desk_urls() + super().get_urls()
 
 
 @admin.register(StaffProfile)
@@ -136,26 +270,8 @@ class StaffProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "signoff_initials"]
 
 
-@admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
-    list_display = ["article", "number", "created_by", "created_at", "note"]
-    list_select_related = ["article", "created_by"]
-    readonly_fields = ["article", "number", "created_by", "created_at", "data", "note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_repr", "from_status", "to_status"]
-    list_filter = ["action", "to_status", "created_at"]
-    search_fields = ["object_repr", "actor__username"]
-    list_select_related = ["actor"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The editorial record: viewable with the view permission, never added, changed or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -165,3 +281,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["article", "number", "created_by", "created_at", "note"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__title", "note"]
+    readonly_fields = ["article", "number", "created_by", "created_at", "data", "note"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "object_repr", "from_status", "to_status"]
+    list_filter = ["action", "from_status", "to_status", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["object_repr", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "actor", "action", "article", "object_repr", "from_status", "to_status", "details"]
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(ReadOnlyAdmin):
+    """Share links are made and revoked from the article's page; this list shows them all."""
+
+    list_display = ["article", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_select_related = ["article", "created_by"]
+    list_filter = ["created_at", "expires_at"]
+    fields = ["article", "revision", "created_by", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = fields

@@ -1,3 +1,9 @@
-"""Share-preview links (built by the workflow feature)."""
+"""`/preview/<token>/`: share-preview links, readable logged out until they expire or are revoked."""
 
-urlpatterns = []
+from django.urls import path
+
+from articles import preview
+
+urlpatterns = [
+    path("<str:token>/", preview.shared_preview, name="shared-preview"),
+]

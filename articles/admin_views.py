@@ -1,0 +1,277 @@
+"""The editorial desk inside the article admin: state buttons, revision history and diff, revert,
+previews and share links, and the editors' calendar.
+
+Each view checks the role first (403 otherwise) and changes state only through
+`articles.actions` (or `articles.preview` for share links).
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles import actions, preview
+from articles.models import Article, PreviewLink, Revision
+from articles.revisions import diff_table
+
+CALENDAR_MAX_DAYS = 90
+
+
+def can_view_history(user, article: Article) -> bool:
+    """Editors (who may view revisions) and whoever may edit the article see its history."""
+    return user.has_perm("articles.view_revision") or actions.can_edit(user, article)
+
+
+def state_buttons(user, article: Article) -> list[tuple[str, str]]:
+    """(name, label) of each state change this user may make to this article now."""
+    status, buttons = article.status, []
+    if status == Article.Status.DRAFT and user.has_perm("articles.submit_article") and actions.can_edit(user, article):
+        buttons.append(("submit", "Submit for review"))
+    if actions.can_publish(user) and not article.is_stub:
+        buttons.append(("publish", "Publish now"))
+        buttons.append(("schedule", "Schedule at…"))
+        if status == Article.Status.PUBLISHED:
+            buttons.append(("unpublish", "Unpublish"))
+        if status != Article.Status.ARCHIVED:
+            buttons.append(("archive", "Archive"))
+    return buttons
+
+
+def error_text(exc: Exception) -> str:
+    return exc.messages[0] if getattr(exc, "messages", None) else (str(exc) or "Not allowed.")
+
+
+def _parse_moment(text: str):
+    """A datetime from an <input type=datetime-local> (site time zone) or ISO text, or None."""
+    moment = parse_datetime((text or "").strip())
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class EditorialViews:
+    """Mixed into ArticleAdmin: the desk's extra URLs and the context its change form shows."""
+
+    def desk_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("calendar/", wrap(self.calendar_view), name="articles_article_calendar"),
+            path("<path:object_id>/state/<str:name>/", wrap(self.state_view), name="articles_article_state"),
+            path("<path:object_id>/revisions/", wrap(self.revisions_view), name="articles_article_revisions"),
+            path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name="articles_article_compare"),
+            path("<path:object_id>/revisions/<int:number>/preview/", wrap(self.revision_preview_view),
+                 name="articles_article_revision_preview"),
+            path("<path:object_id>/revisions/<int:number>/restore/", wrap(self.restore_view),
+                 name="articles_article_restore"),
+            path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
+            path("<path:object_id>/share/<int:link_id>/revoke/", wrap(self.revoke_view),
+                 name="articles_article_revoke_share"),
+        ]
+
+    def desk_context(self, request, article: Article) -> dict:
+        user = request.user
+        links = []
+        if user.has_perm("articles.view_previewlink"):
+            links = list(article.preview_links.select_related("revision").order_by("-created_at")[:20])
+        return {
+            "state_buttons": state_buttons(user, article),
+            "can_view_history": can_view_history(user, article),
+            "can_share": user.has_perm("articles.add_previewlink"),
+            "can_revoke": user.has_perm("articles.change_previewlink"),
+            "share_links": links,
+            "now": timezone.now(),
+            "schedule_default": article.published_at if article.published_at and article.published_at > timezone.now() else None,
+        }
+
+    def _article(self, request, object_id) -> Article:
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _change_url(self, article: Article) -> str:
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def _page(self, request, template: str, article: Article | None, title: str, **context):
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": title,
+            "original": article, "article": article, **context,
+        }
+        return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+    # State --------------------------------------------------------------------------------------
+
+    def state_view(self, request, object_id, name):
+        """POST: submit, publish (now), schedule (at a given moment), unpublish or archive."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        user = request.user
+        try:
+            if name == "submit":
+                actions.submit_for_review(actor=user, article=article)
+                done = "Submitted for review."
+            elif name == "publish":
+                actions.publish(actor=user, article=article, at=timezone.now())
+                done = "Published."
+            elif name == "schedule":
+                at = _parse_moment(request.POST.get("at", ""))
+                if at is None:
+                    raise ValidationError("Give the date and time to publish at, e.g. 2026-05-01 09:30.")
+                actions.schedule(actor=user, article=article, at=at)
+                done = f"Scheduled: goes live {timezone.localtime(at):%Y-%m-%d %H:%M}."
+            elif name == "unpublish":
+                actions.unpublish(actor=user, article=article)
+                done = "Unpublished: back to draft."
+            elif name == "archive":
+                actions.archive(actor=user, article=article)
+                done = "Archived."
+            else:
+                raise ValidationError(f"Unknown state change “{name}”.")
+        except ValidationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(article))
+
+    # Revisions ----------------------------------------------------------------------------------
+
+    def _history_article(self, request, object_id) -> Article:
+        article = self._article(request, object_id)
+        if not can_view_history(request.user, article):
+            raise PermissionDenied
+        return article
+
+    def revisions_view(self, request, object_id):
+        article = self._history_article(request, object_id)
+        revisions = list(article.revisions.select_related("created_by").order_by("-number"))
+        return self._page(
+            request, "revisions.html", article, f"History of “{article.title}”",
+            revisions=revisions, can_restore=actions.can_edit(request.user, article),
+            can_share=request.user.has_perm("articles.add_previewlink"),
+        )
+
+    def compare_view(self, request, object_id):
+        """Side-by-side diff of revisions ?a= and ?b= (older first whatever the order given)."""
+        article = self._history_article(request, object_id)
+        try:
+            numbers = sorted({int(request.GET["a"]), int(request.GET["b"])})
+        except (KeyError, ValueError):
+            self.message_user(request, "Choose two revisions to compare.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        found = {r.number: r for r in article.revisions.filter(number__in=numbers)}
+        if len(found) != len(numbers) or len(numbers) != 2:
+            self.message_user(request, "Choose two different revisions of this article.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        old, new = found[numbers[0]], found[numbers[1]]
+        table = diff_table(old.data, new.data, old_label=f"Revision {old.number}", new_label=f"Revision {new.number}")
+        return self._page(
+            request, "compare.html", article, f"Revisions {old.number} and {new.number} of “{article.title}”",
+            old=old, new=new, diff=table,
+        )
+
+    def revision_preview_view(self, request, object_id, number):
+        article = self._history_article(request, object_id)
+        revision = get_object_or_404(Revision, article=article, number=number)
+        return preview.render_revision(request, revision)
+
+    def restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        revision = get_object_or_404(Revision, article=article, number=number)
+        try:
+            actions.restore_revision(actor=request.user, article=article, revision=revision)
+        except ValidationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"Revision {number} restored as a new revision.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(article))
+
+    # Share links --------------------------------------------------------------------------------
+
+    def share_view(self, request, object_id):
+        """POST: a new share link for the newest revision (or ?revision=n)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        revision = None
+        if request.POST.get("revision"):
+            revision = get_object_or_404(Revision, article=article, number=request.POST["revision"])
+        try:
+            link = preview.create_link(actor=request.user, article=article, revision=revision)
+        except ValidationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+        else:
+            url = request.build_absolute_uri(reverse("shared-preview", args=[link.token]))
+            self.message_user(
+                request, f"Share link (valid until {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}): {url}",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._change_url(article))
+
+    def revoke_view(self, request, object_id, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        link = get_object_or_404(PreviewLink, pk=link_id, article=article)
+        preview.revoke_link(actor=request.user, link=link)
+        self.message_user(request, "Share link revoked.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(article))
+
+    # Calendar -----------------------------------------------------------------------------------
+
+    def calendar_view(self, request):
+        """What goes live, comes out of embargo or expires in the next ?days= days (7 by default)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            days = min(max(int(request.GET.get("days", 7)), 1), CALENDAR_MAX_DAYS)
+        except ValueError:
+            days = 7
+        now = timezone.now()
+        return self._page(
+            request, "calendar.html", None, f"Editors’ calendar: the next {days} days",
+            days=days, day_choices=[1, 7, 14, 30, 90], **calendar_entries(now, now + timedelta(days=days)),
+        )
+
+
+def calendar_entries(start: datetime, end: datetime) -> dict:
+    """The timeline between `start` and `end`: events grouped by local day, and current embargoes.
+
+    Events: "goes live" (a published article's future dateline), "embargo ends" (any article
+    whose embargo lifts), "expires" (a published article leaving the site). Three queries at most.
+    """
+    published = Article.Status.PUBLISHED
+    in_window = (
+        Q(status=published, published_at__gt=start, published_at__lte=end)
+        | Q(embargo_until__gt=start, embargo_until__lte=end)
+        | Q(status=published, expires_at__gt=start, expires_at__lte=end)
+    )
+    events = []
+    for article in Article.objects.filter(in_window).select_related("section"):
+        for label, moment, applies in [
+            ("goes live", article.published_at, article.status == published),
+            ("embargo ends", article.embargo_until, True),
+            ("expires", article.expires_at, article.status == published),
+        ]:
+            if applies and moment and start < moment <= end:
+                events.append((moment, label, article))
+    events.sort(key=lambda event: (event[0], event[2].pk))
+    days: dict = {}
+    for moment, label, article in events:
+        days.setdefault(timezone.localtime(moment).date(), []).append(
+            {"moment": moment, "label": label, "article": article}
+        )
+    embargoed = list(
+        Article.objects.filter(embargo_until__gt=start).exclude(status=Article.Status.ARCHIVED)
+        .select_related("section").order_by("embargo_until")
+    )
+    return {"days": sorted(days.items()), "embargoed": embargoed}
