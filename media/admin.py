@@ -1,14 +1,56 @@
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.html import format_html
+"""The media library in the admin: uploads through ingest, a click-to-set focal point, usage,
+rights (a list of licences running out), and deletion refused while an item is in use."""
 
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from media.actions import delete_media, users_of
 from media.ingest import attach_file, ingest_bytes, validate_bytes
 from media.models import MediaItem, Rendition
+from media.renditions import rendition_url
+from media.usage import article_model, usages_for
+
+LICENCE_WINDOW_DAYS = 30
+
+
+def read_upload(upload: UploadedFile) -> bytes:
+    """The upload's bytes, refusing it by its declared size before reading it into memory."""
+    limit = settings.MEDIA_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(f"The file is {upload.size:,} bytes, more than the limit of {limit:,} bytes.")
+    upload.seek(0)
+    return upload.read()
+
+
+def check_upload(upload: UploadedFile, expected_kind: str | None = None) -> bytes:
+    """Validate an uploaded file like every other path does; field-level errors."""
+    data = read_upload(upload)
+    try:
+        kind = validate_bytes(data, filename=upload.name)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict["file"]) from exc
+    if expected_kind and kind != expected_kind:
+        raise ValidationError(f"“{upload.name}” is a {kind}; a {expected_kind} is needed here.")
+    return data
 
 
 class MediaItemForm(forms.ModelForm):
+    new_poster = forms.FileField(
+        required=False,
+        label="Upload a new poster",
+        help_text="Videos only: a JPEG, PNG or WebP still to show before the video plays. "
+        "Replaces the poster made from the video.",
+    )
+
     class Meta:
         model = MediaItem
         fields = [
@@ -19,37 +61,105 @@ class MediaItemForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            upload.seek(0)
-            data = upload.read()
-            try:
-                validate_bytes(data, filename=upload.name)
-            except ValidationError as exc:
-                raise ValidationError(exc.message_dict["file"]) from exc
-            self.upload_bytes = data
+            instance = self.instance
+            if instance.pk and instance.file and not instance.file_missing:
+                raise ValidationError(
+                    "This item already has its file. Upload the new file as a new item, so that "
+                    "articles using this one keep what they show."
+                )
+            self.upload_bytes = check_upload(upload)
         elif not upload and not self.instance.pk:
             raise ValidationError("Choose a file to upload.")
         return upload
+
+    def clean_new_poster(self):
+        upload = self.cleaned_data.get("new_poster")
+        if upload:
+            if self.instance.pk and not self.instance.is_video:
+                raise ValidationError("Only a video has a poster.")
+            self.poster_bytes = check_upload(upload, expected_kind="image")
+        return upload
+
+
+class LicenceFilter(admin.SimpleListFilter):
+    title = "licence"
+    parameter_name = "licence"
+
+    def lookups(self, request, model_admin):
+        return [("soon", f"Expires within {LICENCE_WINDOW_DAYS} days"), ("expired", "Expired"), ("none", "No expiry")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "soon":
+            return queryset.licence_expiring(LICENCE_WINDOW_DAYS).filter(licence_expires__gte=today)
+        if self.value() == "expired":
+            return queryset.filter(licence_expires__lt=today)
+        if self.value() == "none":
+            return queryset.filter(licence_expires__isnull=True)
+        return queryset
+
+
+def article_admin_link(article) -> str:
+    opts = article._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk])
+    except NoReverseMatch:
+        return format_html("“{}”", article)
+    return format_html('<a href="{}">{}</a>', url, article)
+
+
+def uses_html(uses) -> str:
+    if not uses:
+        return "Not used by any article."
+    return format_html(
+        "<ul>{}</ul>", format_html_join("", "<li>{} — {}</li>", ((article_admin_link(u.article), u.how) for u in uses))
+    )
 
 
 @admin.register(MediaItem)
 class MediaItemAdmin(admin.ModelAdmin):
     form = MediaItemForm
-    list_display = ["thumbnail", "__str__", "kind", "dimensions", "duration_display", "credit", "file_missing", "uploaded_at"]
+    change_list_template = "admin/media/mediaitem/change_list.html"
+    list_display = [
+        "thumbnail", "__str__", "kind", "dimensions", "duration_display", "credit", "licence_expires",
+        "file_missing", "uploaded_at",
+    ]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["kind", "file_missing", "uploaded_at"]
-    search_fields = ["title", "caption", "alt_text", "credit", "legacy_path"]
+    list_filter = ["kind", LicenceFilter, "file_missing", "uploaded_at"]
+    search_fields = ["title", "caption", "alt_text", "credit", "copyright_holder", "legacy_path"]
     date_hierarchy = "uploaded_at"
-    list_select_related = ["poster"]
     autocomplete_fields = ["poster"]
-    readonly_fields = ["kind", "width", "height", "duration", "codec", "file_size", "sha256", "uploaded_at", "file_missing"]
+    readonly_fields = [
+        "focal_point_picker", "used_by", "kind", "width", "height", "duration", "codec", "file_size",
+        "sha256", "uploaded_at", "file_missing",
+    ]
+    fieldsets = [
+        (None, {"fields": ["file", "title", "caption", "alt_text"]}),
+        ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
+        ("Video", {"fields": ["poster", "new_poster"], "classes": ["collapse"]}),
+        ("Rights", {"fields": ["credit", "copyright_holder", "usage_terms", "licence_expires"]}),
+        ("Usage", {"fields": ["used_by"]}),
+        ("Facts", {"fields": [
+            "kind", ("width", "height"), ("duration", "codec"), "file_size", "sha256", "legacy_path",
+            "file_missing", "uploaded_at",
+        ]}),
+    ]
     list_per_page = 50
+
+    class Media:
+        js = ["media/focal.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_renditions()
+
+    # --- list columns -----------------------------------------------------------------------
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):
-        image = obj.image_for_thumbnail
-        if image is None or not image.url:
+        url = rendition_url(obj, "w320", "jpeg")
+        if not url:
             return "—"
-        return format_html('<img src="{}" alt="" style="width:80px;height:auto;border-radius:3px">', image.url)
+        return format_html('<img src="{}" alt="" loading="lazy" style="width:80px;height:auto;border-radius:3px">', url)
 
     @admin.display(description="Size")
     def dimensions(self, obj):
@@ -62,19 +172,130 @@ class MediaItemAdmin(admin.ModelAdmin):
         minutes, seconds = divmod(round(obj.duration), 60)
         return f"{minutes}:{seconds:02d}"
 
+    # --- change form --------------------------------------------------------------------------
+
+    @admin.display(description="Click the part of the image that every crop must keep")
+    def focal_point_picker(self, obj):
+        if obj is None or not obj.pk:
+            return "Upload the file first; then set the focal point here."
+        if obj.is_video:
+            return "A video's crops come from its poster: set the focal point on the poster item."
+        url = rendition_url(obj, "w640", "jpeg")
+        if not url:
+            return "No file yet."
+        return format_html(
+            '<div class="focal-picker" style="position:relative;display:inline-block;max-width:640px;'
+            'cursor:crosshair;line-height:0">'
+            '<img src="{}" alt="{}" style="display:block;max-width:100%;height:auto" width="{}" height="{}">'
+            '<span class="focal-marker" aria-hidden="true" style="position:absolute;left:{}%;top:{}%;'
+            "width:18px;height:18px;margin:-11px 0 0 -11px;border:2px solid #fff;border-radius:50%;"
+            'box-shadow:0 0 0 2px #c00;pointer-events:none"></span></div>',
+            url, obj.alt_text or obj.title, obj.width, obj.height, obj.focal_x * 100, obj.focal_y * 100,
+        )
+
+    @admin.display(description="Used by")
+    def used_by(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        uses = usages_for([obj])[obj.pk]
+        videos = list(obj.poster_of.all())
+        html = uses_html(uses)
+        if videos:
+            html += format_html(
+                "<p>Poster of: {}</p>",
+                format_html_join(", ", '<a href="{}">{}</a>', (
+                    (reverse("admin:media_mediaitem_change", args=[v.pk]), v) for v in videos
+                )),
+            )
+        return html
+
     def save_model(self, request, obj, form, change):
         data = getattr(form, "upload_bytes", None)
         if data is None:
             obj.save()
-            return
-        fields = {name: form.cleaned_data.get(name) for name in form.Meta.fields if name not in {"file", "poster"}}
-        fields = {k: v for k, v in fields.items() if v not in (None, "")}
-        if change:
+        elif change:
             attach_file(obj, data)
-            return
-        stored = ingest_bytes(data, filename=form.cleaned_data["file"].name, **fields)
-        obj.pk = stored.pk
-        obj.__dict__.update({k: v for k, v in stored.__dict__.items() if not k.startswith("_")})
+        else:
+            fields = {name: form.cleaned_data.get(name) for name in form.Meta.fields if name not in {"file", "poster"}}
+            fields = {k: v for k, v in fields.items() if v not in (None, "")}
+            known = MediaItem.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
+            stored = ingest_bytes(data, filename=form.cleaned_data["file"].name, **fields)
+            if known:
+                self.message_user(
+                    request, f"The same file is already in the library as “{stored}”; that item is shown.",
+                    messages.WARNING,
+                )
+            obj.pk = stored.pk
+            obj.__dict__.update({k: v for k, v in stored.__dict__.items() if not k.startswith("_")})
+            obj._state.adding = False
+        poster_bytes = getattr(form, "poster_bytes", None)
+        if poster_bytes is not None and obj.is_video:
+            upload = form.cleaned_data["new_poster"]
+            obj.poster = ingest_bytes(
+                poster_bytes, filename=upload.name, expected_kind="image",
+                title=f"Poster: {obj.title or upload.name}"[:255], credit=obj.credit,
+            )
+            obj.save(update_fields=["poster"])
+
+    # --- deletion -----------------------------------------------------------------------------
+
+    def get_deleted_objects(self, objs, request):
+        """Django's confirmation page, with every article or video using an item shown as a
+        protected object: the page then refuses the deletion and lists them."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        seen = set(map(str, protected))
+        for item in objs:
+            for user in users_of(item):
+                line = f"{item}: used by {user}"
+                if line not in seen:
+                    protected.append(line)
+                    seen.add(line)
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        delete_media(actor=request.user, item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            delete_media(actor=request.user, item=item)
+
+    # --- rights: licences running out -----------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("licences/", self.admin_site.admin_view(self.licences_view), name="media_mediaitem_licences"),
+            *super().get_urls(),
+        ]
+
+    def licences_view(self, request):
+        """Items whose licence has run out or runs out within 30 days, with the articles using them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        items = list(
+            MediaItem.objects.licence_expiring(LICENCE_WINDOW_DAYS).select_related("poster").prefetch_related(
+                "renditions", "poster__renditions"
+            ).order_by("licence_expires", "pk")
+        )
+        uses = usages_for(items)
+        today = timezone.localdate()
+        rows = [
+            {
+                "item": item,
+                "thumbnail": self.thumbnail(item),
+                "expired": item.licence_expires < today,
+                "days": (item.licence_expires - today).days,
+                "uses": uses_html(uses[item.pk]),
+            }
+            for item in items
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Licences expired or expiring within {LICENCE_WINDOW_DAYS} days",
+            "rows": rows,
+            "article_verbose": article_model()._meta.verbose_name_plural,
+        }
+        return TemplateResponse(request, "admin/media/mediaitem/licences.html", context)
 
 
 @admin.register(Rendition)

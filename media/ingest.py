@@ -18,6 +18,7 @@ from media.probe import VideoInfo, probe_video
 from newsroom.cache import bump_content_generation
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _refuse(message: str) -> ValidationError:
@@ -26,30 +27,75 @@ def _refuse(message: str) -> ValidationError:
 
 def sniff(data: bytes) -> str | None:
     """The kind these bytes really are, from their first bytes: "image", "video" or None."""
-    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+    if data[:3] == b"\xff\xd8\xff" or data[:8] == PNG_SIGNATURE or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
         return "image"
     if data[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free"):
         return "video"
     return None
 
 
+def _describe_unaccepted(data: bytes, filename: str) -> str:
+    """Why bytes that are neither an accepted image nor a video were refused, naming what they are."""
+    name = f"“{filename}”" if filename else "The file"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096].lower()):
+        return f"{name} is an SVG drawing. SVG files can carry scripts and are not accepted; upload a JPEG, PNG or WebP image."
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<")):
+        return f"{name} is an HTML or XML document, not an image or a video, whatever its name says."
+    for magic, label in ((b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"), (b"BM", "a BMP image"),
+                         (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image")):
+        if data.startswith(magic):
+            return f"{name} is {label}; upload a JPEG, PNG or WebP image or an MP4 video."
+    return f"{name} is neither a JPEG, PNG or WebP image nor an MP4 video."
+
+
+def _trailing_bytes(data: bytes, fmt: str) -> int:
+    """How many bytes follow the end of a PNG (IEND chunk) or a WebP (RIFF length): a polyglot
+    hides a second file (HTML, a script, an archive) there. 0 for JPEG, whose legitimate
+    camera trailers (extra preview images) re-encoding drops anyway."""
+    if fmt == "PNG":
+        offset = len(PNG_SIGNATURE)
+        while offset + 12 <= len(data):
+            length = int.from_bytes(data[offset:offset + 4], "big")
+            chunk_type = data[offset + 4:offset + 8]
+            offset += 12 + length
+            if chunk_type == b"IEND":
+                return max(0, len(data) - offset)
+        return 0
+    if fmt == "WEBP":
+        declared = 8 + int.from_bytes(data[4:8], "little")
+        return max(0, len(data) - declared - (declared & 1))
+    return 0
+
+
 def clean_image(data: bytes) -> tuple[bytes, str, int, int]:
-    """Verify and re-encode an image; drops metadata (GPS and all EXIF) and trailing bytes."""
+    """Verify and re-encode an image, with its orientation applied and no metadata kept.
+
+    The size is read from the header and checked against MEDIA_MAX_IMAGE_PIXELS before any
+    pixel is decoded (the decompression-bomb guard). A PNG or WebP with bytes after its end is
+    refused as a likely polyglot. Re-encoding drops EXIF (GPS, camera serials, owner names),
+    XMP, ICC profiles, comments and anything appended after the image data.
+    """
+    limit = settings.MEDIA_MAX_IMAGE_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in IMAGE_FORMATS:
-                raise _refuse(f"{probe.format or 'This'} images are not accepted; upload JPEG, PNG or WebP.")
+            fmt = probe.format
+            if fmt not in IMAGE_FORMATS:
+                raise _refuse(f"{fmt or 'This'} images are not accepted; upload JPEG, PNG or WebP.")
             width, height = probe.size
-            if width * height > settings.MEDIA_MAX_IMAGE_PIXELS:
+            if width * height > limit:
+                raise _refuse(f"The image is {width}×{height} pixels, more than the limit of {limit:,} pixels.")
+            if extra := _trailing_bytes(data, fmt):
                 raise _refuse(
-                    f"The image is {width}×{height} pixels, more than the limit of "
-                    f"{settings.MEDIA_MAX_IMAGE_PIXELS:,} pixels."
+                    f"The {fmt} image has {extra:,} bytes of other data after its end (a file hidden "
+                    "inside an image); export the image again and upload that."
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            fmt = image.format
             image.load()
             image = ImageOps.exif_transpose(image)
+            # Nothing from the source's metadata survives, except palette transparency.
+            image.info = {k: v for k, v in image.info.items() if k == "transparency"}
             out = io.BytesIO()
             if fmt == "JPEG":
                 image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
@@ -60,8 +106,10 @@ def clean_image(data: bytes) -> tuple[bytes, str, int, int]:
             return out.getvalue(), IMAGE_FORMATS[fmt], image.width, image.height
     except ValidationError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise _refuse(f"The file is not a valid image ({exc}).") from exc
+    except Image.DecompressionBombError as exc:
+        raise _refuse(f"The image has more pixels than the limit of {limit:,} pixels.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _refuse(f"The file is not a valid image: {exc}.") from exc
 
 
 def _check_size(data: bytes) -> None:
@@ -76,7 +124,7 @@ def _prepare(data: bytes, filename: str, expected_kind: str | None, fields: dict
     """Check `data` and return an unsaved item with its facts, the bytes to store and an extension."""
     kind = sniff(data)
     if kind is None:
-        raise _refuse(f"“{filename or 'The file'}” is neither a JPEG, PNG or WebP image nor an MP4 video.")
+        raise _refuse(_describe_unaccepted(data, filename))
     if expected_kind and kind != expected_kind:
         raise _refuse(f"“{filename or 'The file'}” is a {kind}, not a {expected_kind} as its name says.")
     if kind == "image":
@@ -157,7 +205,7 @@ def validate_bytes(data: bytes, *, filename: str = "") -> str:
     _check_size(data)
     kind = sniff(data)
     if kind is None:
-        raise _refuse(f"“{filename or 'The file'}” is neither a JPEG, PNG or WebP image nor an MP4 video.")
+        raise _refuse(_describe_unaccepted(data, filename))
     if kind == "image":
         clean_image(data)
     else:

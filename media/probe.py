@@ -1,9 +1,10 @@
-"""Read a video's facts and a poster frame with PyAV."""
+"""Read a video's facts and a poster frame with PyAV, after checking the MP4 box structure."""
 
 import io
 from dataclasses import dataclass
 
 import av
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 ACCEPTED_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2"}
@@ -18,44 +19,91 @@ class VideoInfo:
     poster_jpeg: bytes | None
 
 
+def _refuse(message: str) -> ValidationError:
+    return ValidationError({"file": message})
+
+
+def check_boxes(data: bytes) -> None:
+    """Walk the top-level MP4/MOV boxes: each must fit inside the file and a `moov` (the index)
+    must be present. A file cut short during upload or copy fails here with a clear message,
+    even when its first seconds would still play."""
+    offset, seen = 0, set()
+    while offset < len(data):
+        if offset + 8 > len(data):
+            raise _refuse(f"The video is cut short: it ends inside a box header at byte {offset:,}.")
+        size = int.from_bytes(data[offset:offset + 4], "big")
+        box = data[offset + 4:offset + 8].decode("latin-1")
+        header = 8
+        if size == 1:
+            if offset + 16 > len(data):
+                raise _refuse(f"The video is cut short: it ends inside the “{box}” box header.")
+            size, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
+        elif size == 0:
+            size = len(data) - offset
+        if size < header:
+            raise _refuse(f"The video is damaged: the “{box}” box at byte {offset:,} has an impossible size.")
+        if offset + size > len(data):
+            raise _refuse(
+                f"The video is cut short: its “{box}” box needs {offset + size:,} bytes but the file "
+                f"ends after {len(data):,}."
+            )
+        seen.add(box)
+        offset += size
+    if "moov" not in seen:
+        raise _refuse("The video has no index (“moov” box): it is incomplete or not an MP4/MOV file.")
+
+
+def _ffmpeg_reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def probe_video(data: bytes, poster_at: float = 1.0) -> VideoInfo:
-    """Open `data` as an MP4/MOV, read its video stream and grab a frame about `poster_at` s in."""
+    """Check `data` as an MP4/MOV with a video stream; read its duration, size and codec and
+    grab a poster frame about `poster_at` seconds in (the first frame of a shorter clip).
+    Raises ValidationError({"file": …}) saying what is wrong."""
+    check_boxes(data)
     try:
         container = av.open(io.BytesIO(data), mode="r")
     except (av.error.FFmpegError, ValueError) as exc:
-        raise ValidationError({"file": f"The file is not a readable video ({exc})."}) from exc
+        raise _refuse(f"The file is not a readable MP4/MOV video ({_ffmpeg_reason(exc)}).") from exc
     with container:
         if container.format.name not in ACCEPTED_CONTAINERS:
-            raise ValidationError({"file": f"Videos must be MP4 or MOV, not {container.format.name}."})
+            raise _refuse(f"Videos must be MP4 or MOV, not {container.format.name}.")
         if not container.streams.video:
-            raise ValidationError({"file": "The file has no video stream."})
+            raise _refuse("The file has no video stream (audio only?).")
         stream = container.streams.video[0]
+        width, height = stream.codec_context.width, stream.codec_context.height
         duration = None
         if stream.duration and stream.time_base:
             duration = float(stream.duration * stream.time_base)
         elif container.duration:
             duration = container.duration / 1_000_000
-        if not duration or not stream.codec_context.width:
-            raise ValidationError({"file": "The video has no duration or size: it may be cut short."})
-        poster = None
-        try:
-            target = poster_at if duration > poster_at else 0.0
-            best = None
-            for frame in container.decode(stream):
-                best = frame
-                if frame.time is not None and frame.time >= target:
-                    break
-            if best is None:
-                raise ValidationError({"file": "No frame of the video could be decoded: it may be cut short."})
-            out = io.BytesIO()
-            best.to_image().save(out, "JPEG", quality=88)
-            poster = out.getvalue()
-        except av.error.FFmpegError as exc:
-            raise ValidationError({"file": f"The video could not be decoded ({exc})."}) from exc
+        if not duration or not width or not height:
+            raise _refuse("The video has no duration or frame size: it may be cut short.")
+        limit = settings.MEDIA_MAX_IMAGE_PIXELS
+        if width * height > limit:
+            raise _refuse(f"The video frame is {width}×{height} pixels, more than the limit of {limit:,} pixels.")
+        poster = _poster_frame(container, stream, poster_at if duration > poster_at else 0.0)
         return VideoInfo(
-            width=stream.codec_context.width,
-            height=stream.codec_context.height,
-            duration=round(duration, 3),
-            codec=stream.codec_context.name,
-            poster_jpeg=poster,
+            width=width, height=height, duration=round(duration, 3),
+            codec=stream.codec_context.name, poster_jpeg=poster,
         )
+
+
+def _poster_frame(container, stream, target: float) -> bytes:
+    """JPEG of the first frame at or after `target` seconds (the last decodable one before it
+    when the clip ends earlier)."""
+    best = None
+    try:
+        for frame in container.decode(stream):
+            best = frame
+            if frame.time is not None and frame.time >= target:
+                break
+    except av.error.FFmpegError as exc:
+        if best is None:
+            raise _refuse(f"The video could not be decoded ({_ffmpeg_reason(exc)}).") from exc
+    if best is None:
+        raise _refuse("No frame of the video could be decoded: it may be cut short.")
+    out = io.BytesIO()
+    best.to_image().save(out, "JPEG", quality=88)
+    return out.getvalue()

@@ -232,7 +232,7 @@ def _encode(picture: Image.Image, fmt: str) -> bytes:
             flat = Image.new("RGB", rgba.size, (255, 255, 255))
             flat.paste(rgba, mask=rgba.getchannel("A"))
             picture = flat
-        picture.convert("RGB").save(out, "JPEG", quality=QUALITY["jpeg"], progressive=True)
+        picture.convert("RGB").save(out, "JPEG", quality=QUALITY["jpeg"])
     else:
         picture.convert("RGBA" if has_alpha else "RGB").save(
             out, "WEBP", quality=QUALITY["webp"], method=WEBP_METHOD
@@ -303,12 +303,36 @@ def make_all(item: MediaItem, formats=FORMATS) -> list[Rendition]:
     todo = [s for s in ALL_SPECS if any((s.name, f) not in have for f in formats)]
     if todo:
         picture, factor = _open_source(image, _needed_scale(image, todo))
-        for spec in todo:
-            rendered = _render(picture, factor, image, spec)
+        for spec, rendered in _render_cascade(picture, factor, image, todo):
             for fmt in formats:
                 if (spec.name, fmt) not in have:
                     have[(spec.name, fmt)] = _save(image, spec, fmt, rendered)
     return [have[(s.name, f)] for s in ALL_SPECS for f in formats]
+
+
+def _render_cascade(picture: Image.Image, factor: float, image: MediaItem, specs):
+    """(spec, image) for each of `specs`, widest first within each crop, each made from the
+    previous (larger) result rather than from the full source: far less resampling work.
+    A crop whose box is the whole image (4x3 of a 4:3 photo) reuses the plain widths."""
+    by_box: dict[tuple, Image.Image] = {}
+    for crop in [None, *CROPS]:
+        group = sorted((s for s in specs if s.crop == crop), key=lambda s: -s.width)
+        if not group:
+            continue
+        box = crop_box(image.width, image.height, CROPS[crop], image.focal_x, image.focal_y) if crop else None
+        if box == (0, 0, image.width, image.height):
+            box = None
+        previous = None
+        for spec in group:
+            size = output_size(spec, image.width, image.height)
+            key = (box, size)
+            if key not in by_box:
+                if previous is None:
+                    by_box[key] = _render(picture, factor, image, spec)
+                else:
+                    by_box[key] = previous.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            previous = by_box[key]
+            yield spec, previous
 
 
 def discard(item: MediaItem, crops_only: bool = False) -> int:

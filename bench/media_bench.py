@@ -1,0 +1,72 @@
+"""Media benchmark: the full rendition set of a 4000×3000 JPEG and probe + poster of a 60 s 720p mp4.
+
+Run: .venv/bin/python bench/media_bench.py   (uses a throw-away SQLite database and MEDIA_ROOT)
+Targets: ≤ 500 ms for the rendition set (4 widths + 3 crops × 4 widths, WebP and JPEG),
+≤ 300 ms for the video. Prints the median of a few runs in ms.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="media-bench-")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ["MEDIA_ROOT"] = f"{TMP}/media"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from media import renditions  # noqa: E402
+from media.ingest import ingest_bytes  # noqa: E402
+from media.models import Rendition  # noqa: E402
+from media.probe import probe_video  # noqa: E402
+from media.samples import draw_photo, encode_clip  # noqa: E402
+
+RUNS = 5
+
+
+def timed(fn, setup=lambda: None, runs=RUNS) -> tuple[float, float]:
+    """Median and best wall time of `fn` in ms (setup, untimed, before each run)."""
+    results = []
+    for _ in range(runs):
+        setup()
+        start = time.perf_counter()
+        fn()
+        results.append((time.perf_counter() - start) * 1000)
+    return statistics.median(results), min(results)
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    photo = ingest_bytes(draw_photo(4000, 3000, seed=1), filename="big.jpg")
+    count = len(renditions.ALL_SPECS) * len(renditions.FORMATS)
+
+    def clear():
+        renditions.discard(photo)
+        Rendition.objects.filter(media=photo).delete()
+
+    median, best = timed(lambda: renditions.make_all(photo), clear)
+    print(f"renditions 4000x3000 JPEG, {count} files (both formats): median {median:.0f} ms, best {best:.0f} ms")
+    for fmt in renditions.FORMATS:
+        median, best = timed(lambda: renditions.make_all(photo, formats=(fmt,)), clear)
+        print(f"  {fmt} only ({count // 2} files): median {median:.0f} ms, best {best:.0f} ms")
+    median, best = timed(lambda: renditions.get_or_create_rendition(photo, "16x9-w1280", "webp"), clear)
+    print(f"  one on-demand rendition (16x9-w1280.webp): median {median:.0f} ms")
+
+    clip = encode_clip(seconds=60, width=1280, height=720, fps=25, seed=1)
+    median, best = timed(lambda: probe_video(clip))
+    print(f"probe + poster, 60 s 1280x720 H.264 ({len(clip) / 1e6:.1f} MB): median {median:.0f} ms, best {best:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

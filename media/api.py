@@ -1,0 +1,105 @@
+"""The media library in the JSON API: list, read, upload (validated like the admin), describe, delete."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from media.ingest import ingest_bytes
+from media.models import MediaItem
+from media.renditions import discard
+from media.serializers import DESCRIPTIVE_FIELDS, MediaItemSerializer, MediaUploadSerializer
+from newsroom.api_common import ErrorSerializer, ETagMixin, KeysetCursorPagination
+from newsroom.cache import bump_content_generation
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+class MediaFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MediaItem.Kind.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Media items, newest first",
+        parameters=[OpenApiParameter("kind", str, enum=MediaItem.Kind.values, description="image or video")],
+        responses={200: MediaItemSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary="One media item", responses={200: MediaItemSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Upload a file",
+        request={"multipart/form-data": MediaUploadSerializer},
+        responses={201: MediaItemSerializer, 200: MediaItemSerializer, **ERRORS},
+        description="The file is checked by its content, exactly as in the admin. Uploading bytes the "
+        "library already holds answers 200 with that item instead of storing a copy.",
+    ),
+    update=extend_schema(summary="Replace an item's descriptions", responses={200: MediaItemSerializer, **ERRORS}),
+    partial_update=extend_schema(summary="Change an item's descriptions", responses={200: MediaItemSerializer, **ERRORS}),
+    destroy=extend_schema(
+        summary="Delete an item", description="Refused (400) while an article or video still uses it.",
+        responses={204: None, **ERRORS},
+    ),
+)
+class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
+    """Images and videos. Writes need the media model permissions (add/change/delete)."""
+
+    serializer_class = MediaItemSerializer
+    pagination_class = KeysetCursorPagination
+    cursor_ordering = [("uploaded_at", True), ("id", True)]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = MediaItem.objects.all()
+
+    def get_queryset(self):
+        return MediaItem.objects.select_related("poster").prefetch_related(
+            "renditions", "poster__renditions"
+        )
+
+    def get_serializer_class(self):
+        return MediaUploadSerializer if self.action == "create" else MediaItemSerializer
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        filters = MediaFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        kind = filters.validated_data.get("kind")
+        return queryset.filter(kind=kind) if kind else queryset
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = {k: v for k, v in serializer.validated_data.items() if k != "file" and v not in (None, "")}
+        upload = serializer.validated_data["file"]
+        data = upload.read()
+        existed = MediaItem.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
+        try:
+            item = ingest_bytes(data, filename=upload.name, **fields)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        item = self.get_queryset().get(pk=item.pk)
+        body = MediaItemSerializer(item, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        item = serializer.instance
+        focal_before = (item.focal_x, item.focal_y)
+        with transaction.atomic():
+            changed = [f for f in serializer.validated_data if f in DESCRIPTIVE_FIELDS + ("focal_x", "focal_y")]
+            for field, value in serializer.validated_data.items():
+                setattr(item, field, value)
+            if changed:
+                item.save(update_fields=changed)
+            if (item.focal_x, item.focal_y) != focal_before:
+                discard(item, crops_only=True)
+            transaction.on_commit(bump_content_generation)
+
+    def perform_destroy(self, instance):
+        from media.actions import delete_media  # TEMP until the media helper commits it
+
+        delete_media(actor=self.request.user, item=instance)
+
