@@ -214,6 +214,13 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         context["conflict_diff"] = form.conflict.diff_html() if getattr(form, "conflict", None) else ""
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def get_deleted_objects(self, objs, request):
+        """Revisions, related rows and share links belong to the article and go with it; the
+        delete permission on the article is enough (the audit log keeps the deletion)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        owned = {str(model._meta.verbose_name) for model in (Revision, RelatedLink, PreviewLink)}
+        return deleted, counts, {name for name in perms_needed if str(name) not in owned}, protected
+
     def delete_model(self, request, obj):
         actions.delete_article(actor=request.user, article=obj)
 
