@@ -4,7 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from articles.api.views import ArticleViewSet, SectionViewSet, TagViewSet
+from media.api import MediaViewSet
+
 router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("articles", ArticleViewSet, basename="article")
+router.register("media", MediaViewSet, basename="media")
+router.register("sections", SectionViewSet, basename="section-api")
+router.register("tags", TagViewSet, basename="tag-api")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

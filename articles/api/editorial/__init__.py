@@ -1,0 +1,1 @@
+"""Editor-only reads of the API: articles that are not live, behind `articles.view_article`."""

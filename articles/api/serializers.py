@@ -1,0 +1,228 @@
+"""JSON shapes of articles, their related lists (ours and the legacy site's), sections and tags.
+
+Serializers only shape data. Breadcrumb sections come from `context["sections"]` (one query
+per page, made by the view); without it a section's ancestors are read one query per article.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.api.editorial.reads import STATUS_CHOICES, missing_article_ids
+from articles.models import Article, Section, Tag
+from articles.validators import validate_body_html
+from media.models import MediaItem
+from media.renditions import rendition_url
+from media.serializers import MediaSummarySerializer, absolute
+from newsroom.api_common import StrictFieldsMixin
+
+THUMBNAIL_SPEC = "4x3-w320"
+
+
+def web_url(path: str) -> str:
+    """Absolute public-site URL of `path`."""
+    return settings.SITE_URL + path
+
+
+def api_url(context, name: str, pk: int) -> str:
+    return absolute(context.get("request"), reverse(name, kwargs={"pk": pk}))
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+
+class TagListSerializer(serializers.ModelSerializer):
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "slug", "web_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, tag) -> str:
+        return web_url(tag.get_absolute_url())
+
+
+class CrumbSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    web_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, section) -> str:
+        return web_url(section.get_absolute_url())
+
+
+class SectionNodeSerializer(serializers.ModelSerializer):
+    """A section with its subsections (from `context["children"]`, keyed by parent id)."""
+
+    web_url = serializers.SerializerMethodField()
+    children = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = ["id", "name", "slug", "path", "description", "web_url", "children"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, section) -> str:
+        return web_url(section.get_absolute_url())
+
+    @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/SectionNode"}})
+    def get_children(self, section) -> list:
+        kids = self.context.get("children", {}).get(section.pk, [])
+        return SectionNodeSerializer(kids, many=True, context=self.context).data
+
+
+class RelatedSerializer(serializers.Serializer):
+    """One entry of a related list, read from a RelatedLink with its target."""
+
+    id = serializers.IntegerField(source="target.id")
+    title = serializers.CharField(source="target.title")
+    kind = serializers.ChoiceField(source="target.kind", choices=Article.Kind.values)
+    web_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, link) -> str:
+        return web_url(link.target.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, link) -> str:
+        return api_url(self.context, "article-detail", link.target_id)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_thumbnail_url(self, link) -> str | None:
+        media = link.target.lead_media
+        return absolute(self.context.get("request"), rendition_url(media, THUMBNAIL_SPEC) if media else None)
+
+
+class LegacyRelatedSerializer(serializers.Serializer):
+    """The legacy site's related-list entry: every value a string, as its front end expects."""
+
+    id = serializers.SerializerMethodField()
+    sort = serializers.SerializerMethodField()
+    contenttypeid = serializers.SerializerMethodField()
+    pic = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+
+    def get_id(self, link) -> str:
+        target = link.target
+        return str(target.legacy_id if target.legacy_id is not None else target.pk)
+
+    def get_sort(self, link) -> str:
+        sort = link.target.legacy_sort
+        return str(sort if sort is not None else link.position)
+
+    def get_contenttypeid(self, link) -> str:
+        return "21"
+
+    def get_pic(self, link) -> str:
+        media = link.target.lead_media
+        if media is None:
+            return ""
+        if media.legacy_path:
+            return media.legacy_path
+        return urlsplit(media.url).path if media.url else ""
+
+    def get_title(self, link) -> str:
+        return link.target.legacy_title
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """An article as lists show it; the detail adds the body and the related list."""
+
+    url = serializers.SerializerMethodField(help_text="This article in the API.")
+    web_url = serializers.SerializerMethodField(help_text="The article on the public site.")
+    section = serializers.CharField(source="section.path", help_text="Path of the article's section.")
+    breadcrumb = serializers.SerializerMethodField()
+    tags = TagSerializer(many=True)
+    lead_media = MediaSummarySerializer(allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "url", "web_url", "legacy_id", "title", "slug", "kind", "summary", "section", "breadcrumb",
+            "tags", "signoff", "source", "language", "published_at", "updated_at", "status", "lead_media",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, article) -> str:
+        return api_url(self.context, "article-detail", article.pk)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, article) -> str:
+        return web_url(article.get_absolute_url())
+
+    @extend_schema_field(CrumbSerializer(many=True))
+    def get_breadcrumb(self, article) -> list:
+        sections = self.context.get("sections")
+        if sections is None:
+            chain = article.section.ancestors_and_self()
+        else:
+            chain = [sections[p] for p in article.section.path_prefixes() if p in sections]
+        return CrumbSerializer(chain, many=True).data
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    body_html = serializers.CharField(source="body")
+    related = RelatedSerializer(many=True, source="live_related_links")
+
+    class Meta(ArticleSerializer.Meta):
+        fields = ArticleSerializer.Meta.fields[:8] + ["body_html"] + ArticleSerializer.Meta.fields[8:] + ["related"]
+        read_only_fields = fields
+
+
+class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """What a client may send to create or change an article.
+
+    `status` is applied through the workflow actions (publish, unpublish, archive, submit for
+    review), never stored directly; `related_ids` replaces the related list in the order given.
+    """
+
+    body_html = serializers.CharField(
+        source="body", required=False, allow_blank=True, validators=[validate_body_html],
+        help_text="HTML: paragraphs, links, lists, quotes and headings.",
+    )
+    section = serializers.SlugRelatedField(
+        slug_field="path", queryset=Section.objects.all(), help_text="Section path, e.g. iraq/conflict."
+    )
+    tags = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Tag.objects.all(), many=True, required=False, help_text="Tag slugs."
+    )
+    lead_media = serializers.PrimaryKeyRelatedField(queryset=MediaItem.objects.all(), allow_null=True, required=False)
+    status = serializers.ChoiceField(choices=[s for s in STATUS_CHOICES if s != "all"], required=False)
+    related_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=200,
+        help_text="Ids of related articles, in order; replaces the whole list.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "slug", "kind", "summary", "body_html", "section", "tags", "signoff", "source", "language",
+            "lead_media", "published_at", "embargo_until", "expires_at", "pinned", "legacy_id", "legacy_sort",
+            "status", "related_ids",
+        ]
+
+    def validate_related_ids(self, ids):
+        problems = []
+        if self.instance is not None and self.instance.pk in ids:
+            problems.append(f"An article cannot be related to itself (id {self.instance.pk}).")
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            problems.append(f"Listed more than once: {', '.join(map(str, repeated))}.")
+        missing = missing_article_ids(ids)
+        if missing:
+            problems.append(f"No article has the id {', '.join(map(str, missing))}.")
+        if problems:
+            raise serializers.ValidationError(problems)
+        return ids
