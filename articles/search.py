@@ -161,6 +161,14 @@ def plain_text(body_html: str) -> str:
     return " ".join(html.unescape(strip_tags(body_html or "")).split())
 
 
+def best_excerpt(summary: str, body_html: str, q: str) -> SafeString:
+    """The summary when a searched word is in it, else the part of the body around the first hit."""
+    pattern = _term_pattern(parse_query(q).words)
+    if summary and (pattern is None or pattern.search(summary) or not pattern.search(plain_text(body_html))):
+        return highlight(summary, q)
+    return snippet(body_html, q)
+
+
 def snippet(body_html: str, q: str, length: int = 220) -> SafeString:
     """About `length` characters of the body around the first searched word, highlighted."""
     text = plain_text(body_html)

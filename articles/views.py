@@ -1,27 +1,270 @@
+"""The public site: home, section, tag, article, legacy redirect, search, and the error pages.
+
+Every page reads `Article.objects.live()` and runs a fixed number of queries whatever the
+number of articles, related links, tags or renditions (select_related + prefetches; lists
+use keyset pagination so page 1,000 costs what page 1 costs). Anonymous pages go through
+the page cache (`articles.page_cache`).
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import DatabaseError
+from django.db.models import Case, CharField, F, Q, Value, When, Window, prefetch_related_objects
+from django.db.models.functions import Left, RowNumber, StrIndex
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.views.decorators.http import require_safe
 
-from articles.models import Article, Section, Tag
+from articles import seo
+from articles.models import Article, RelatedLink, Section, Tag
+from articles.page_cache import cache_public_page, cached_for_generation
+from articles.search import MAX_QUERY_LENGTH, best_excerpt, highlight, search_articles
+from media.renditions import prefetch_for
+
+PAGE_SIZE = 20
+TOP_STORIES = 5
+PER_SECTION = 4
+MAX_SEARCH_PAGES = 50
+CURSOR_SALT = "articles.listing-cursor"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+class BadCursor(Exception):
+    """A pagination cursor that was not made by this site (edited, truncated or forged)."""
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+
+def nav_sections() -> list[Section]:
+    """Top-level sections for the site header, read once per content generation."""
+    return cached_for_generation(
+        "nav-sections", lambda: list(Section.objects.filter(parent__isnull=True).order_by("position", "name"))
+    )
+
+
+def listing(queryset):
+    """Live articles with what a card shows (section, lead media, renditions) in fixed queries."""
+    return queryset.for_listing().prefetch_related(*prefetch_for("lead_media"))
+
+
+def encode_cursor(article: Article) -> str:
+    """A signed cursor naming the last article shown: (published_at in µs, id)."""
+    micros = (article.published_at - _EPOCH) // timedelta(microseconds=1)
+    return signing.Signer(salt=CURSOR_SALT).sign(f"{micros}.{article.pk}")
+
+
+def decode_cursor(value: str) -> tuple[datetime, int]:
+    try:
+        micros, pk = signing.Signer(salt=CURSOR_SALT).unsign(value).split(".")
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except (signing.BadSignature, ValueError, OverflowError) as exc:
+        raise BadCursor(value) from exc
+
+
+def keyset_page(request, queryset) -> dict:
+    """One page of `queryset` (newest first) after the `?after=` cursor, and the next cursor."""
+    queryset = queryset.newest_first()
+    after = request.GET.get("after")
+    if after:
+        published_at, pk = decode_cursor(after)
+        queryset = queryset.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
+    rows = list(listing(queryset)[: PAGE_SIZE + 1])
+    articles = rows[:PAGE_SIZE]
+    return {
+        "articles": articles,
+        "next_cursor": encode_cursor(articles[-1]) if len(rows) > PAGE_SIZE else "",
+        "is_first_page": not after,
+    }
+
+
+def bad_request(request, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message, "nav_sections": nav_sections()}, status=400)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@require_safe
+@cache_public_page
 def home(request):
-    articles = Article.objects.live().for_listing().newest_first()[:20]
-    return render(request, "articles/list.html", {"title": "Latest news", "articles": articles})
+    live = Article.objects.live()
+    top_stories = list(listing(live.order_by("-pinned", "-published_at", "-id"))[:TOP_STORIES])
+    sections = nav_sections()
+    # The newest few of each top-level section in one query: number rows within each top
+    # section (the first segment of the section path), newest first, and keep the first few.
+    top_path = Case(
+        When(section__depth=0, then=F("section__path")),
+        default=Left("section__path", StrIndex("section__path", Value("/")) - 1),
+        output_field=CharField(),
+    )
+    newest = (
+        live.exclude(pk__in=[a.pk for a in top_stories])
+        .annotate(
+            top_path=top_path,
+            row=Window(RowNumber(), partition_by=[top_path], order_by=[F("published_at").desc(), F("id").desc()]),
+        )
+        .filter(row__lte=PER_SECTION)
+        .order_by("-published_at", "-id")
+    )
+    by_section: dict[str, list[Article]] = {}
+    for article in listing(newest):
+        by_section.setdefault(article.top_path, []).append(article)
+    blocks = [(section, by_section[section.path]) for section in sections if section.path in by_section]
+    return render(
+        request, "articles/home.html",
+        {"top_stories": top_stories, "blocks": blocks, "nav_sections": sections},
+    )
 
 
+@require_safe
+@cache_public_page
 def section(request, path):
-    section = get_object_or_404(Section, path=path.strip("/"))
-    articles = Article.objects.live().in_section(section).for_listing().newest_first()[:20]
-    return render(request, "articles/list.html", {"title": section.name, "articles": articles})
+    section = get_object_or_404(Section.objects.select_related("parent"), path=path.strip("/"))
+    try:
+        page = keyset_page(request, Article.objects.live().in_section(section))
+    except BadCursor:
+        return bad_request(request, "This page link is broken. Start again from the first page of the section.")
+    return render(
+        request, "articles/section.html",
+        {
+            "section": section,
+            "crumbs": section.ancestors_and_self(),
+            "subsections": list(section.children.order_by("position", "name")),
+            "nav_sections": nav_sections(),
+            **page,
+        },
+    )
 
 
+@require_safe
+@cache_public_page
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.live().filter(tags=tag).for_listing().newest_first()[:20]
-    return render(request, "articles/list.html", {"title": tag.name, "articles": articles})
+    try:
+        page = keyset_page(request, Article.objects.live().filter(tags=tag))
+    except BadCursor:
+        return bad_request(request, "This page link is broken. Start again from the first page of the tag.")
+    return render(request, "articles/tag.html", {"tag": tag, "nav_sections": nav_sections(), **page})
 
 
+@require_safe
+@cache_public_page
 def article(request, pk, slug):
-    article = get_object_or_404(Article.objects.live().select_related("section", "lead_media"), pk=pk)
-    if slug != article.slug:
+    article = get_object_or_404(
+        Article.objects.live().select_related("section", "lead_media", "lead_media__poster"), pk=pk
+    )
+    if slug != (article.slug or "article"):
         return redirect(article, permanent=True)
-    return render(request, "articles/article.html", {"article": article})
+    return render_article_page(request, article)
+
+
+@require_safe
+def legacy(request, legacy_id):
+    """301 from a legacy article id to the canonical URL; 404 for unknown, stub or unpublished."""
+    article = get_object_or_404(Article.objects.live().only("pk", "slug"), legacy_id=legacy_id)
+    return redirect(article, permanent=True)
+
+
+@require_safe
+@cache_public_page
+def search(request):
+    q = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 0
+    if not 1 <= page <= MAX_SEARCH_PAGES:
+        return bad_request(request, f"Search pages run from 1 to {MAX_SEARCH_PAGES}.")
+    results, has_next = [], False
+    if q:
+        start = (page - 1) * PAGE_SIZE
+        rows = list(listing(search_articles(Article.objects.live(), q))[start : start + PAGE_SIZE + 1])
+        has_next = len(rows) > PAGE_SIZE and page < MAX_SEARCH_PAGES
+        results = [
+            {"article": a, "title": highlight(a.title, q), "excerpt": best_excerpt(a.summary, a.body, q)}
+            for a in rows[:PAGE_SIZE]
+        ]
+    return render(
+        request, "articles/search.html",
+        {"q": q, "results": results, "page": page, "has_next": has_next, "nav_sections": nav_sections()},
+    )
+
+
+# --- the article page (also used by the editors' preview) ---------------------------------
+
+
+def live_related_targets(article: Article) -> list[Article]:
+    """The live targets of `article`'s related list in editorial order, ready for cards."""
+    if article.pk is None:
+        return []
+    links = (
+        RelatedLink.objects.filter(source=article, target__in=Article.objects.live())
+        .select_related("target__section", "target__lead_media", "target__lead_media__poster")
+        .prefetch_related(*prefetch_for("target__lead_media"))
+        .order_by("position", "id")
+    )
+    return [link.target for link in links]
+
+
+def render_article_page(request, article: Article, *, related=None, tags=None, preview: bool = False) -> HttpResponse:
+    """The article page for `article`, which may be unsaved or rebuilt from a revision.
+
+    `related=None` loads the live related targets from the database; otherwise the given
+    articles are shown as they are (the caller chooses them). `tags=None` reads the saved tags.
+    `preview=True` adds a visible banner and makes the response private, uncacheable and
+    unindexed.
+    """
+    if related is None:
+        related = live_related_targets(article)
+    else:
+        related = list(related)
+        prefetch_related_objects(related, "section", "lead_media__poster", *prefetch_for("lead_media"))
+    if tags is None:
+        tags = list(article.tags.all()) if article.pk else []
+    if article.lead_media_id:
+        prefetch_related_objects([article], *prefetch_for("lead_media"))
+    crumbs = article.section.ancestors_and_self()
+    canonical = seo.absolute_url(article.get_absolute_url()) if article.pk else ""
+    image = seo.share_image(article)
+    context = {
+        "article": article,
+        "crumbs": crumbs,
+        "tags": tags,
+        "related": related,
+        "preview": preview,
+        "canonical": canonical,
+        "description": seo.description(article),
+        "share_meta": seo.share_meta(article, canonical=canonical, crumbs=crumbs, tags=tags, image=image),
+        "json_ld": [
+            seo.news_article(article, canonical=canonical, crumbs=crumbs, tags=tags, image=image),
+            seo.breadcrumb_list(crumbs),
+        ],
+        "video": seo.video_file(article),
+        "nav_sections": nav_sections(),
+    }
+    response = render(request, "articles/article.html", context)
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- error pages ---------------------------------------------------------------------------
+
+
+def page_not_found(request, exception=None):
+    try:
+        sections = nav_sections()
+    except DatabaseError:
+        sections = []
+    return render(request, "404.html", {"nav_sections": sections}, status=404)
+
+
+def server_error(request):
+    """The 500 page: a static template rendered without request context, so no database."""
+    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponse(html, status=500)

@@ -1,0 +1,151 @@
+"""Whole-page caching of the public site for anonymous readers, with conditional GET.
+
+A page is stored under a key made of the content generation (`newsroom.cache`, bumped on
+commit by every article action and media ingest, and here by section, tag and media edits)
+and the page's full URL with its query string. So an editor's change is never served stale:
+the next request asks for a key that does not exist yet. Pages also stop at the next moment
+the live set changes by itself (a scheduled article going live, an embargo ending, an expiry),
+read from `Article.objects.next_boundary()`, which is itself cached once per generation.
+
+Never cached: logged-in users (they may see other things and must see their edits at once),
+responses marked private/no-store (previews), anything but a 200 GET/HEAD, responses setting
+cookies. Every cached response carries an ETag and Last-Modified, and a request bearing a
+matching If-None-Match / If-Modified-Since gets a 304.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from articles.models import Article, Section, Tag
+from media.models import MediaItem
+from newsroom.cache import bump_content_generation, content_generation
+
+KEY_PREFIX = "newsroom:page"
+NO_BOUNDARY = 0.0
+# Headers a cached page is replayed with; everything else is recomputed per request.
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+
+
+def next_boundary_timestamp(generation: int) -> float:
+    """Unix time of the next scheduled change of the live set (0.0: none), cached per generation.
+
+    The stored value is recomputed once it is in the past, so each boundary costs one look-up.
+    """
+    key = f"{KEY_PREFIX}:boundary:{generation}"
+    stored = cache.get(key)
+    if stored is not None and (stored == NO_BOUNDARY or stored > time.time()):
+        return stored
+    boundary = Article.objects.next_boundary()
+    value = boundary.timestamp() if boundary else NO_BOUNDARY
+    cache.set(key, value, timeout=24 * 3600)
+    return value
+
+
+def cached_for_generation(name: str, compute):
+    """`compute()`'s value, computed once per content generation (e.g. the navigation)."""
+    key = f"{KEY_PREFIX}:{name}:{content_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=24 * 3600)
+    return value
+
+
+def page_timeout(generation: int) -> int:
+    """Seconds a page made now may be kept: PAGE_CACHE_SECONDS, cut short by the next boundary."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    boundary = next_boundary_timestamp(generation)
+    if boundary != NO_BOUNDARY:
+        timeout = min(timeout, int(boundary - time.time()))
+    return max(timeout, 0)
+
+
+def page_key(request, generation: int) -> str:
+    url = request.build_absolute_uri(request.get_full_path())
+    return f"{KEY_PREFIX}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def _is_storable(request, response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _finish(request, response, *, etag: str, last_modified: float):
+    """Validators and revalidation headers, then a 304 when the reader's copy is current."""
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+
+
+def _replay(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=200)
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cache_public_page(view):
+    """Decorator for public page views: serve anonymous GETs from the page cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_cache=True)
+                patch_vary_headers(response, ["Cookie"])
+            return response
+        generation = content_generation()
+        key = page_key(request, generation)
+        entry = cache.get(key)
+        if entry is not None and entry["expires"] > time.time():
+            return _finish(request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"])
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if not _is_storable(request, response):
+            return response
+        timeout = page_timeout(generation)
+        etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+        now = time.time()
+        if timeout > 0:
+            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+            entry = {
+                "content": response.content, "headers": headers, "etag": etag,
+                "last_modified": now, "expires": now + timeout,
+            }
+            cache.set(key, entry, timeout)
+            response["X-Page-Cache"] = "miss"
+        return _finish(request, response, etag=etag, last_modified=now)
+
+    return wrapper
+
+
+def _content_changed(sender, **kwargs):
+    # After commit, like the actions: a bump before it could let a reader cache the old state anew.
+    transaction.on_commit(bump_content_generation)
+
+
+# Sections, tags and media are edited outside articles.actions (admin, importer), and pages
+# show them (breadcrumbs, navigation, tag lists, images), so their changes start a new generation.
+for _model in (Section, Tag, MediaItem):
+    post_save.connect(_content_changed, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}-save")
+    post_delete.connect(_content_changed, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}-delete")

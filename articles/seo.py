@@ -1,0 +1,156 @@
+"""What search engines and link previews read from an article page's <head>.
+
+Builds plain dicts (JSON-LD `NewsArticle` with a `VideoObject` for video stories, a
+`BreadcrumbList`) and a list of OpenGraph / Twitter card `<meta>` pairs. Templates serialise
+the dicts with `{% json_ld %}` (json.dumps, then <, > and & escaped) and never by hand.
+"""
+
+import json
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from articles.search import plain_text
+from media import renditions
+
+DESCRIPTION_LENGTH = 160
+# The characters that could end a <script> element or start an HTML entity inside one.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(url: str) -> str:
+    """`url` made absolute against SITE_URL (already absolute URLs, e.g. S3, are kept)."""
+    return urljoin(settings.SITE_URL + "/", url) if url else ""
+
+
+def json_for_script(data) -> SafeString:
+    """JSON safe to place between <script> tags: no character in it can close the element."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
+
+
+def description(article) -> str:
+    """The summary, else the start of the body: one line for search results and share cards."""
+    text = " ".join((article.summary or "").split()) or plain_text(article.body)
+    return Truncator(text).chars(DESCRIPTION_LENGTH)
+
+
+def share_image(article) -> dict | None:
+    """The image shown when the article is shared: the lead photo or the video's poster."""
+    image = renditions.source_of(article.lead_media)
+    if image is None:
+        return None
+    # The widest rendition (1280 pixels, or the source's own width when smaller).
+    url, width, height = renditions.srcset_entries(image, "jpeg")[-1]
+    alt = article.lead_media.alt_text or image.alt_text or article.title
+    return {"url": absolute_url(url), "width": width, "height": height, "alt": alt}
+
+
+def video_file(article):
+    """The lead video item when the article has a playable one, else None."""
+    item = article.lead_media
+    if item is not None and item.is_video and item.url:
+        return item
+    return None
+
+
+def iso_duration(seconds: float | None) -> str:
+    """ISO 8601 duration ("PT1M5S") for a length in seconds."""
+    if not seconds:
+        return ""
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    hours, minutes = divmod(minutes, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
+
+
+def breadcrumb_list(crumbs) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": index, "name": section.name,
+             "item": absolute_url(section.get_absolute_url())}
+            for index, section in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def news_article(article, *, canonical: str, crumbs, tags, image: dict | None) -> dict:
+    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": Truncator(article.title).chars(110),
+        "description": description(article),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "inLanguage": article.language,
+        "articleSection": [section.name for section in crumbs],
+        "keywords": [tag.name for tag in tags],
+        "publisher": publisher,
+        "author": {"@type": "Organization", "name": article.source or settings.SITE_NAME},
+    }
+    if article.published_at:
+        data["datePublished"] = article.published_at.isoformat()
+        data["dateModified"] = (article.updated_at or article.published_at).isoformat()
+    if image:
+        data["image"] = [image["url"]]
+    video = video_file(article)
+    if video is not None:
+        data["video"] = {
+            "@type": "VideoObject",
+            "name": article.title,
+            "description": description(article) or article.title,
+            "contentUrl": absolute_url(video.url),
+            "encodingFormat": "video/mp4",
+            "uploadDate": (article.published_at or video.uploaded_at).isoformat(),
+            **({"thumbnailUrl": [image["url"]]} if image else {}),
+            **({"duration": iso_duration(video.duration)} if video.duration else {}),
+        }
+    return data
+
+
+def share_meta(article, *, canonical: str, crumbs, tags, image: dict | None) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) triples for OpenGraph (`property`) and Twitter (`name`) tags."""
+    meta = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", settings.SITE_NAME),
+        ("property", "og:title", article.title),
+        ("property", "og:description", description(article)),
+        ("property", "og:url", canonical),
+        ("property", "og:locale", article.language),
+    ]
+    if article.published_at:
+        meta.append(("property", "article:published_time", article.published_at.isoformat()))
+    if crumbs:
+        meta.append(("property", "article:section", crumbs[0].name))
+    meta += [("property", "article:tag", tag.name) for tag in tags]
+    if image:
+        meta += [
+            ("property", "og:image", image["url"]),
+            ("property", "og:image:width", str(image["width"])),
+            ("property", "og:image:height", str(image["height"])),
+            ("property", "og:image:alt", image["alt"]),
+        ]
+    video = video_file(article)
+    if video is not None:
+        meta += [
+            ("property", "og:video", absolute_url(video.url)),
+            ("property", "og:video:type", "video/mp4"),
+        ]
+        if video.width and video.height:
+            meta += [
+                ("property", "og:video:width", str(video.width)),
+                ("property", "og:video:height", str(video.height)),
+            ]
+    meta += [
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
+        ("name", "twitter:title", article.title),
+        ("name", "twitter:description", description(article)),
+    ]
+    if image:
+        meta += [("name", "twitter:image", image["url"]), ("name", "twitter:image:alt", image["alt"])]
+    return meta

@@ -1,0 +1,41 @@
+"""Template tags of the public site: sign-off, dateline and JSON-LD.
+
+    {% load news_tags %}
+    {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
+    {% dateline article %}      <time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>
+    {% json_ld data %}          <script type="application/ld+json">…</script>
+"""
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+
+from articles.seo import json_for_script
+
+register = template.Library()
+
+
+@register.simple_tag
+def signoff(article):
+    """The desk code printed at the end of the story, escaped."""
+    code = article.signoff or article.published_signoff
+    return format_html('<p class="signoff">{}</p>', code) if code else ""
+
+
+@register.simple_tag
+def dateline(article):
+    """The dateline in the site's format (settings.DATELINE_FORMAT), machine-readable too."""
+    if article.published_at is None:
+        return ""
+    local = timezone.localtime(article.published_at).replace(microsecond=0)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), format_date(local, settings.DATELINE_FORMAT)
+    )
+
+
+@register.simple_tag
+def json_ld(data):
+    """A JSON-LD block; the JSON is escaped so that no value can close the <script> element."""
+    return format_html('<script type="application/ld+json">{}</script>', json_for_script(data))
