@@ -7,6 +7,10 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
 
+# Error pages in the site's design; the 500 page renders without touching the database.
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api")),
