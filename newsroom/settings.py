@@ -186,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleKindEnum": "articles.models.Article.Kind",
+        "ArticleStatusEnum": "articles.models.Article.Status",
+        "MediaKindEnum": "media.models.MediaItem.Kind",
+    },
 }
 
 LOGIN_URL = "admin:login"
