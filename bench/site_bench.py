@@ -1,0 +1,274 @@
+"""Public-site benchmark: the article page (cached and uncached) and the home page of a site
+holding 100,000 imported articles, served by gunicorn (2 sync workers) on 127.0.0.1 and measured
+with wrk in the same run as the Wagtail and bare-Django anchors (/work/shared/anchors/run.sh).
+
+    .venv/bin/python bench/site_bench.py [--articles 100000] [--workdir /tmp/newsroom-site-bench]
+                                         [--rebuild] [--configs "2:16"] [--repeat 3] [--duration 15s]
+
+1. Build (once; --rebuild to redo): a SQLite database of N articles made by the legacy importer
+   (`manage.py import_legacy`) from pages written by /work/shared/tools/gen_legacy_pages.py. The
+   benchmarked article (the newest live video story with a related list) and its related
+   targets get real media files (videos with posters, photos).
+2. Serve the site twice with the production settings (DEBUG=0, per-process cache): on :8200 with
+   the page cache on (PAGE_CACHE_SECONDS=300), on :8201 with it off (PAGE_CACHE_SECONDS=0), so
+   every request to :8201 renders the page and reads the database. Only the per-generation
+   navigation fragment stays cached there, as it would in production on a page-cache miss.
+3. Count SQL queries per request for each URL (Django test client, steady state).
+4. Run the anchors' run.sh with EXTRA_TARGETS naming our four URLs: wrk measures Wagtail, bare
+   Django and our pages with the same warm-up, settings and interleaved rounds. Results are merged
+   into /work/shared/anchors/results.json under runs.n<N>-newsroom, and summarised here against
+   the targets: uncached article ≥ 3× Wagtail's article, cached article ≥ 80 % of bare Django.
+
+Takes about 15 minutes on 2 cores at N=100,000 (import ~2-3 min, Wagtail load ~3 min, wrk ~9 min).
+Not run by the test suite.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+ANCHORS = Path(os.environ.get("ANCHORS_DIR", "/work/shared/anchors"))
+GENERATOR = Path(os.environ.get("LEGACY_GENERATOR", "/work/shared/tools/gen_legacy_pages.py"))
+CACHED_PORT, UNCACHED_PORT = 8200, 8201
+RUN_LABEL = "newsroom"
+
+
+def site_env(workdir: Path, *, page_cache_seconds: int = 300, port: int = CACHED_PORT) -> dict:
+    """The production configuration pointed at the benchmark's own database and files."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "REDIS_URL", "DATABASE_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        SECRET_KEY="site-bench-only-not-secret",
+        DEBUG="0",
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def run(cmd: list, env: dict, **kwargs) -> subprocess.CompletedProcess:
+    print("$", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def manage(env: dict, *args, **kwargs):
+    return run([PYTHON, "manage.py", *args], env, **kwargs)
+
+
+def inside(env: dict, step: str) -> dict:
+    """Run one of this file's in-Django steps in a subprocess; it prints one JSON line."""
+    out = run([PYTHON, __file__, "--inside", step], env, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ---- steps that run inside Django (python site_bench.py --inside STEP) -------------------------
+
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def step_pick() -> dict:
+    """Choose the article to measure: the newest live one with a related list; give it real media."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from articles.models import Article
+    from media.ingest import attach_file
+    from media.samples import draw_photo, encode_clip
+
+    article = (
+        Article.objects.live()
+        .filter(kind=Article.Kind.VIDEO, lead_media__kind="video")
+        .annotate(n_related=Count("related_links"))
+        .filter(n_related__gte=5)
+        .newest_first()
+        .first()
+    )
+    if article is None:
+        raise SystemExit("no live video article with a related list: did the import work?")
+    with transaction.atomic():
+        if article.lead_media.file_missing:
+            attach_file(article.lead_media, encode_clip(seconds=3, width=640, height=360))
+        targets = Article.objects.filter(incoming_links__source=article).select_related("lead_media")
+        for seed, target in enumerate(targets, start=1):
+            media = target.lead_media
+            if media is not None and media.file_missing:
+                data = encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(1280, 960, seed=seed)
+                attach_file(media, data)
+    return {"article_id": article.pk, "article": article.get_absolute_url(), "related": article.n_related}
+
+
+def step_queries() -> dict:
+    """SQL queries per request for each measured URL, warm (third request), page cache off."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    targets = json.loads(os.environ["BENCH_TARGETS"])
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for name, path in targets.items():
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        counts[name] = {"queries": len(queries), "bytes": len(response.content)}
+    return counts
+
+
+# ---- orchestration ---------------------------------------------------------------------------
+
+
+def build(workdir: Path, articles: int) -> dict:
+    env = site_env(workdir)
+    (workdir / "media").mkdir(parents=True, exist_ok=True)
+    timings = {}
+    t0 = time.monotonic()
+    manage(env, "migrate", "-v0")
+    pages = workdir / "pages"
+    if not (pages / "index.json").exists():
+        run([PYTHON, GENERATOR, pages, "--count", articles], env)
+    timings["generate_and_migrate_s"] = round(time.monotonic() - t0, 1)
+    t0 = time.monotonic()
+    manage(env, "import_legacy", pages, stdout=subprocess.DEVNULL)
+    timings["import_s"] = round(time.monotonic() - t0, 1)
+    timings["import_pages_per_s"] = round(articles / timings["import_s"], 1)
+    manage(env, "collectstatic", "--noinput", "-v0")
+    (workdir / "build.json").write_text(json.dumps(timings, indent=2))
+    return timings
+
+
+def start_server(workdir: Path, port: int, page_cache_seconds: int) -> subprocess.Popen:
+    env = site_env(workdir, page_cache_seconds=page_cache_seconds, port=port)
+    process = subprocess.Popen(
+        [str(GUNICORN), "newsroom.wsgi:application", "--workers", "2", "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn on :{port} exited with {process.returncode}")
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit(f"gunicorn on :{port} did not come up")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--configs", default="2:16", help="wrk threads:connections pairs (anchors' CONFIGS)")
+    parser.add_argument("--repeat", default="3", help="interleaved rounds; the median round is reported")
+    parser.add_argument("--duration", default="15s")
+    parser.add_argument("--smoke", action="store_true", help="build, serve and fetch each URL once; no wrk")
+    parser.add_argument("--inside", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.inside:
+        _setup_django()
+        print(json.dumps({"pick": step_pick, "queries": step_queries}[args.inside]()))
+        return
+
+    workdir = args.workdir or Path(f"/tmp/newsroom-site-bench/n{args.articles}")
+    if args.rebuild and workdir.exists():
+        subprocess.run(["rm", "-rf", str(workdir)], check=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    build_info = json.loads((workdir / "build.json").read_text()) if (workdir / "build.json").exists() else None
+    if build_info is None:
+        build_info = build(workdir, args.articles)
+    print("build:", build_info, flush=True)
+
+    picked = inside(site_env(workdir), "pick")
+    print("article:", picked, flush=True)
+    paths = {"article": picked["article"], "home": "/"}
+    query_env = site_env(workdir) | {"BENCH_TARGETS": json.dumps(paths)}
+    queries = inside(query_env, "queries")
+    print("queries per request (page cache off):", queries, flush=True)
+
+    cached = start_server(workdir, CACHED_PORT, 300)
+    uncached = start_server(workdir, UNCACHED_PORT, 0)
+    try:
+        if args.smoke:
+            for port in (CACHED_PORT, UNCACHED_PORT):
+                for path in paths.values():
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                        print(f":{port}{path} -> {response.status}, {len(response.read())} bytes,"
+                              f" page cache {response.headers.get('X-Page-Cache', '-')}")
+            return
+        extra = " ".join(
+            f"newsroom_{name}_{label}=http://127.0.0.1:{port}{path}"
+            for name, path in paths.items()
+            for label, port in (("cached", CACHED_PORT), ("uncached", UNCACHED_PORT))
+        )
+        env = dict(os.environ, EXTRA_TARGETS=extra, RUN_LABEL=RUN_LABEL, CONFIGS=args.configs,
+                   REPEAT=args.repeat, DURATION=args.duration)
+        subprocess.run(["bash", str(ANCHORS / "run.sh"), str(args.articles)], env=env, check=True)
+    finally:
+        stop_server(cached)
+        stop_server(uncached)
+
+    report(args.articles, args.configs, build_info, picked, queries, workdir, time.monotonic() - started)
+
+
+def report(articles, configs, build_info, picked, queries, workdir, elapsed):
+    results = json.loads((ANCHORS / "results.json").read_text())
+    summary = results["runs"][f"n{articles}-{RUN_LABEL}"]["summary"]
+    config = "t{}c{}".format(*configs.split()[0].split(":"))
+
+    def rps(name):
+        return summary[name][config]["req_per_s"]
+
+    figures = {name: {"req_per_s": rps(name), "p50_ms": summary[name][config]["p50_ms"],
+                      "p99_ms": summary[name][config]["p99_ms"], "bytes": summary[name]["bytes"]}
+               for name in summary}
+    ratios = {
+        "uncached_article_vs_wagtail_article": round(rps("extra_newsroom_article_uncached") / rps("wagtail_article"), 2),
+        "cached_article_vs_bare_django": round(rps("extra_newsroom_article_cached") / rps("hello"), 2),
+    }
+    out = {"articles": articles, "wrk_config": config, "build": build_info, "article": picked,
+           "queries_page_cache_off": queries, "figures": figures, "ratios": ratios,
+           "targets": {"uncached_article_vs_wagtail_article": 3.0, "cached_article_vs_bare_django": 0.8},
+           "elapsed_s": round(elapsed)}
+    (workdir / "summary.json").write_text(json.dumps(out, indent=2))
+    print(f"\n{'target':38} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bytes':>7}")
+    for name, f in figures.items():
+        print(f"{name:38} {f['req_per_s']:8.0f} {f['p50_ms']:7.1f} {f['p99_ms']:7.1f} {f['bytes']:7}")
+    print("\nratios:", ratios, "(targets: ≥ 3.0 and ≥ 0.8)")
+    print(f"summary written to {workdir / 'summary.json'}; took {elapsed / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
