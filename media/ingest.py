@@ -5,6 +5,7 @@ Every path that adds media (admin, API, importer, demo loader) comes through `in
 
 import hashlib
 import io
+import re
 import uuid
 
 from django.conf import settings
@@ -107,7 +108,10 @@ def clean_image(data: bytes) -> tuple[bytes, str, int, int]:
     except ValidationError:
         raise
     except Image.DecompressionBombError as exc:
-        raise _refuse(f"The image has more pixels than the limit of {limit:,} pixels.") from exc
+        # Pillow's own guard fired while reading the header (sizes far past any sane limit).
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        count = f"{int(claimed[1]):,} pixels" if claimed else "more pixels"
+        raise _refuse(f"The image has {count}, more than the limit of {limit:,} pixels.") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _refuse(f"The file is not a valid image: {exc}.") from exc
 
