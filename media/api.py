@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from media.actions import delete_media
 from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.renditions import discard
@@ -99,7 +100,5 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
             transaction.on_commit(bump_content_generation)
 
     def perform_destroy(self, instance):
-        from media.actions import delete_media  # TEMP until the media helper commits it
-
         delete_media(actor=self.request.user, item=instance)
 
