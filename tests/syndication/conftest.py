@@ -60,10 +60,11 @@ def hidden_world(db):
         "stub": {"status": Article.Status.DRAFT, "published_at": None, "is_stub": True},
     }
     hidden = {}
-    for name, fields in variants.items():
+    for number, (name, fields) in enumerate(variants.items(), start=1):
         marker = HIDDEN_MARKERS[name]
         hidden[name] = ArticleFactory(
-            title=f"Harbour story {marker}", summary=f"Summary {marker}", section=section, tags=[tag], **fields
+            title=f"Harbour story {marker}", summary=f"Summary {marker}", body=f"<p>Harbour {marker}</p>",
+            section=section, tags=[tag], legacy_id=900_000 + number, **fields
         )
         RelatedLinkFactory(source=live, target=hidden[name])
     return {"live": live, "hidden": hidden, "section": section, "tag": tag}
