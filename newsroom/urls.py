@@ -3,6 +3,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+
+def serve_media(request, path):
+    """Local media files; MEDIA_ROOT is read per request (tests give each test its own)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
@@ -23,5 +29,5 @@ urlpatterns = [
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     # Local files (make run, small sites). Production behind S3 or a web server turns this off.
     urlpatterns.append(
-        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve_media)
     )
