@@ -126,15 +126,16 @@ def cache_public_page(view):
         timeout = page_timeout(generation)
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         now = time.time()
+        last_modified = int(now)  # HTTP dates have whole seconds
         if timeout > 0:
             headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
             entry = {
                 "content": response.content, "headers": headers, "etag": etag,
-                "last_modified": now, "expires": now + timeout,
+                "last_modified": last_modified, "expires": now + timeout,
             }
             cache.set(key, entry, timeout)
             response["X-Page-Cache"] = "miss"
-        return _finish(request, response, etag=etag, last_modified=now)
+        return _finish(request, response, etag=etag, last_modified=last_modified)
 
     return wrapper
 

@@ -1,0 +1,139 @@
+"""The page cache: hits for anonymous readers, fresh pages after any change, 304s, never for editors."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import actions
+from articles.models import Article
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_get_is_served_from_cache_without_queries(client):
+    article = ArticleFactory(title="Cached story")
+    first = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert len(captured) == 0
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert "Cookie" in second["Vary"]
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_query_string_is_part_of_the_key(client):
+    ArticleFactory(title="Alpha story")
+    client.get("/search/?q=alpha")
+    other = client.get("/search/?q=beta")
+    assert other["X-Page-Cache"] == "miss"
+    assert "Alpha story" not in other.content.decode()
+
+
+def test_an_edit_through_the_actions_shows_on_the_next_request(client, django_capture_on_commit_callbacks):
+    article = ArticleFactory(title="Old headline here")
+    client.get("/")
+    client.get(article.get_absolute_url())
+    article.title = "New headline here"
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_article(actor=None, article=article)
+    home = client.get("/").content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "New headline here" in home and "Old headline here" not in home
+    assert "New headline here" in page
+
+
+def test_unpublishing_removes_the_article_from_cached_pages(client, django_capture_on_commit_callbacks, tree):
+    article = ArticleFactory(title="Soon withdrawn story", section=tree["iraq"])
+    assert "Soon withdrawn story" in client.get("/section/iraq/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.unpublish(actor=None, article=article)
+    assert "Soon withdrawn story" not in client.get("/section/iraq/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_renaming_a_section_shows_on_cached_pages(client, django_capture_on_commit_callbacks, tree):
+    article = ArticleFactory(section=tree["mosul"])
+    assert ">Mosul</a>" in client.get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        tree["mosul"].name = "Nineveh"
+        tree["mosul"].save()
+    assert ">Nineveh</a>" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_logged_in_editor_never_gets_or_fills_a_cached_page(client, editor):
+    article = ArticleFactory(title="Editor sees fresh copy")
+    client.force_login(editor)
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    assert "private" in second["Cache-Control"] and "no-cache" in second["Cache-Control"]
+    client.logout()
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"  # the editor stored nothing
+
+
+def test_anonymous_cached_page_is_not_shown_to_a_logged_in_editor(client, editor):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    client.force_login(editor)
+    assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+
+
+def test_if_none_match_gets_304(client):
+    article = ArticleFactory()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert client.get(article.get_absolute_url(), headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_if_modified_since_gets_304(client):
+    article = ArticleFactory()
+    last_modified = client.get(article.get_absolute_url())["Last-Modified"]
+    response = client.get(article.get_absolute_url(), headers={"if-modified-since": last_modified})
+    assert response.status_code == 304
+
+
+def test_readers_revalidate_so_changes_are_seen_at_once(client):
+    response = client.get("/")
+    assert "max-age=0" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"]
+
+
+def test_errors_and_redirects_are_not_cached(client):
+    article = ArticleFactory()
+    client.get("/section/nope/")
+    assert "X-Page-Cache" not in client.get("/section/nope/")
+    assert client.get(f"/news/{article.pk}/wrong/").status_code == 301
+    assert "X-Page-Cache" not in client.get(f"/news/{article.pk}/wrong/")
+
+
+def test_cached_page_stops_at_the_next_schedule_boundary(client, settings, tree):
+    """A scheduled article appears, and an expiring one disappears, at their moment, cache or not."""
+    settings.PAGE_CACHE_SECONDS = 3600
+    now = timezone.now()
+    with time_machine.travel(now, tick=False) as traveller:
+        ArticleFactory(title="Expiring story", section=tree["iraq"], expires_at=now + timezone.timedelta(minutes=10))
+        ArticleFactory(
+            title="Scheduled story", section=tree["iraq"], published_at=now + timezone.timedelta(minutes=20)
+        )
+        html = client.get("/section/iraq/").content.decode()
+        assert "Expiring story" in html and "Scheduled story" not in html
+        traveller.shift(timezone.timedelta(minutes=5))
+        assert client.get("/section/iraq/")["X-Page-Cache"] == "hit"
+        traveller.shift(timezone.timedelta(minutes=6))
+        html = client.get("/section/iraq/").content.decode()
+        assert "Expiring story" not in html and "Scheduled story" not in html
+        traveller.shift(timezone.timedelta(minutes=10))
+        html = client.get("/section/iraq/").content.decode()
+        assert "Scheduled story" in html
+
+
+def test_post_is_refused_and_never_cached(client):
+    response = client.post("/")
+    assert response.status_code == 405
