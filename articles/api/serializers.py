@@ -205,6 +205,8 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         help_text="Ids of related articles, in order; replaces the whole list.",
     )
 
+    output_fields = tuple(ArticleDetailSerializer.Meta.fields)
+
     class Meta:
         model = Article
         fields = [
