@@ -1,0 +1,62 @@
+"""The focal point picker in a real browser (Debian's Chromium through Playwright): a click on
+the image in the admin change form sets the focal point, and saving stores it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def editor_site(live_server, transactional_db):
+    from django.contrib.auth.models import Permission
+
+    from media.ingest import ingest_bytes
+    from media.samples import draw_photo
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="picker", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="media"))
+    item = ingest_bytes(draw_photo(800, 400, seed=71), filename="wide.jpg", title="Wide shot")
+    return live_server.url, item
+
+
+def test_click_sets_the_focal_point(editor_site):
+    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run the browser test")
+    from playwright.sync_api import sync_playwright
+
+    from media.models import MediaItem
+
+    base, item = editor_site
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{base}/admin/login/?next=/admin/media/mediaitem/{item.pk}/change/")
+            page.fill("#id_username", "picker")
+            page.fill("#id_password", "pass-word-123")
+            page.click("input[type=submit]")
+            image = page.locator(".focal-picker img")
+            image.wait_for()
+            page.wait_for_function("document.querySelector('.focal-picker img').naturalWidth > 0")
+            box = image.bounding_box()
+            page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.25)
+            assert float(page.input_value("#id_focal_x")) == pytest.approx(0.8, abs=0.01)
+            assert float(page.input_value("#id_focal_y")) == pytest.approx(0.25, abs=0.01)
+            marker = page.locator(".focal-marker").evaluate("m => [m.style.left, m.style.top]")
+            assert marker[0].startswith("80") and marker[1].startswith("25")
+            page.click("input[name=_save]")
+            page.wait_for_url("**/admin/media/mediaitem/")
+            assert errors == []
+        finally:
+            browser.close()
+    item = MediaItem.objects.get(pk=item.pk)
+    assert (round(item.focal_x, 2), round(item.focal_y, 2)) == (0.8, 0.25)
