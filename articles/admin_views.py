@@ -274,4 +274,4 @@ def calendar_entries(start: datetime, end: datetime) -> dict:
         Article.objects.filter(embargo_until__gt=start).exclude(status=Article.Status.ARCHIVED)
         .select_related("section").order_by("embargo_until")
     )
-    return {"days": sorted(days.items()), "embargoed": embargoed}
+    return {"by_day": sorted(days.items()), "embargoed": embargoed}
