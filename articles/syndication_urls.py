@@ -1,19 +1,24 @@
-"""Feeds, sitemaps and robots.txt, at the site root."""
+"""Feeds, sitemaps and robots.txt, at the site root.
+
+Feeds and sitemaps go through the public page cache: aggregators poll feeds all day and a
+sitemap page can list 50,000 URLs, and both change only when the content generation does.
+"""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from articles import feeds, sitemaps
+from articles.page_cache import cache_public_page
 
 urlpatterns = [
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("feeds/section/<path:path>/rss/", feeds.SectionFeed(), name="feed-section"),
-    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
-    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
+    path("feeds/rss/", cache_public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("feeds/section/<path:path>/rss/", cache_public_page(feeds.SectionFeed()), name="feed-section"),
+    path("sitemap.xml", cache_public_page(sitemaps.sitemap_index), name="sitemap-index"),
+    path("sitemap-news.xml", cache_public_page(sitemaps.news_sitemap), name="sitemap-news"),
     path(
         "sitemap-<slug:section>.xml",
-        sitemap_views.sitemap,
+        cache_public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap-section",
     ),

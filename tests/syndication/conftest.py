@@ -23,7 +23,10 @@ HIDDEN_MARKERS = {
 
 @pytest.fixture(autouse=True)
 def _public_host(settings):
+    """Absolute URLs must come from SITE_URL, not the request's host; pages are built afresh
+    on every request (test_caching.py turns the page cache back on)."""
     settings.SITE_URL = PUBLIC_HOST
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture
