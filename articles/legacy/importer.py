@@ -1,0 +1,306 @@
+"""Write one parsed legacy page: the import action, one transaction per page.
+
+`import_page` is the state-changing function for imported articles (the importer's entry in
+the actions layer): it checks the actor's publish permission, writes the page, its related
+list, stubs and media references inside one transaction, records a revision and an audit entry
+for every article it creates or changes, and bumps the cache generation on commit.
+
+Identity: a page is the article with the same title and dateline, else the stub with the same
+title (made earlier from a related list), else new. A re-imported page is compared field by
+field, related order included, before anything is written: equal means "unchanged", no writes.
+
+The common paths (a new page, an unchanged page) run a fixed handful of plain SQL statements
+(`rows.Rows`); updating an existing article or filling a stub goes through the ORM.
+"""
+
+from collections import defaultdict
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+
+from articles.legacy.dump import RelatedItem
+from articles.legacy.parser import MAX_TITLE, LegacyPage, split_title
+from articles.legacy.pictures import MediaResolver
+from articles.legacy.report import PageResult
+from articles.legacy.rows import Rows
+from articles.models import Article, AuditEntry, Revision, Section, make_slug
+from articles.revisions import SNAPSHOT_FIELDS, snapshot
+from media.models import MediaItem
+from newsroom.cache import bump_content_generation
+
+# Page fields compared on re-import (published_at is part of the identity lookup itself).
+COMPARED_FIELDS = ("title", "kind", "body", "section_id", "signoff", "language")
+FILLED_STUB = "filled the stub made from a related list"
+
+
+class SectionCache:
+    """Breadcrumb → section id, so each path costs queries once per run.
+
+    Sections made inside a page's transaction are remembered only once it commits: a page
+    that fails must not leave a cached id for a section that was rolled back.
+    """
+
+    def __init__(self):
+        self._known: dict[tuple[str, ...], int] = {}
+        self._pending: dict[tuple[str, ...], int] = {}
+
+    def section_id(self, names: list[str]) -> int:
+        key = tuple(names)
+        found = self._known.get(key) or self._pending.get(key)
+        if found is None:
+            found = self._pending[key] = Section.ensure_path(names).pk
+        return found
+
+    def commit(self) -> None:
+        self._known.update(self._pending)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+
+class ImportContext:
+    """What stays the same for every page of a run: actor, media, caches, prepared SQL."""
+
+    def __init__(self, *, actor=None, media_root: Path | None = None, dry_run: bool = False):
+        if actor is not None and not actor.has_perm("articles.publish_article"):
+            raise PermissionDenied("You may not import legacy pages: importing publishes articles.")
+        self.actor = actor if getattr(actor, "pk", None) else None
+        self.media_root = media_root
+        self.dry_run = dry_run
+        self.sections = SectionCache()
+        self.media = MediaResolver(media_root, dry_run=dry_run)
+        self.rows = Rows()
+
+
+def fresh_snapshot(article: Article, related_ids: list[int]) -> dict:
+    """`snapshot(article)` for an article inserted by this page, without its two queries.
+
+    A new article has no tags yet and exactly the related list just written; a test checks
+    this equals `snapshot()` of the stored article.
+    """
+    data = {}
+    for field in SNAPSHOT_FIELDS:
+        value = getattr(article, field)
+        data[field] = value.isoformat() if hasattr(value, "isoformat") else value
+    data["tag_ids"] = []
+    data["related_ids"] = list(related_ids)
+    data["version"] = article.version
+    return data
+
+
+class _PageWriter:
+    """The writes of one page, inside its transaction."""
+
+    def __init__(self, context: ImportContext, page: LegacyPage, stored: list[str]):
+        self.ctx = context
+        self.rows = context.rows
+        self.page = page
+        self.stored = stored
+        self.warnings = list(page.warnings)
+        self.revisions: list[Revision] = []
+        self.audit: list[AuditEntry] = []
+        self.side_changes = 0
+        self.learnt_own_id: int | None = None
+
+    # -- the page itself -------------------------------------------------------------------------
+
+    def run(self) -> PageResult:
+        page = self.page
+        self.section_id = self.ctx.sections.section_id(page.sections)
+        wanted = {
+            "title": page.title, "kind": page.kind, "body": page.body, "section_id": self.section_id,
+            "signoff": page.signoff, "language": page.language,
+        }
+        candidates = self.rows.identity_candidates(page.title, page.published_at)
+        same = [c for c in candidates if not c["is_stub"]]
+        stubs = sorted((c for c in candidates if c["is_stub"]), key=lambda c: c["kind"] != page.kind)
+        if same:
+            found = same[0]
+            changed = any(found[name] != value for name, value in wanted.items())
+            article = self._update(found["id"], wanted) if changed else None
+            status, pk, from_status = ("updated" if changed else ""), found["id"], found["status"]
+            legacy_id = found["legacy_id"]
+        elif stubs:
+            article = self._fill(stubs[0]["id"], wanted)
+            status, pk, from_status, legacy_id = "created", article.pk, Article.Status.DRAFT, article.legacy_id
+        else:
+            article = self._create(wanted)
+            status, pk, from_status, legacy_id = "created", article.pk, "", None
+        before = [] if article is not None and from_status == "" else self.rows.related_target_ids(pk)
+        targets = self._resolve_related(pk)
+        if targets != before:
+            self.rows.replace_links(pk, targets, had_links=bool(before))
+        if self.learnt_own_id is not None:
+            legacy_id = self.learnt_own_id
+        if not status and (targets != before or self.learnt_own_id is not None):
+            status = "updated"
+        if status:
+            self._record_page(article if status == "created" and from_status == "" else None, pk, targets,
+                              from_status, status, legacy_id)
+        elif self.side_changes:
+            status = "updated"
+        self._flush_records()
+        if not status:
+            return PageResult(page.name, "unchanged", pk, page.title, warnings=self.warnings)
+        transaction.on_commit(bump_content_generation)
+        reason = FILLED_STUB if from_status == Article.Status.DRAFT and status == "created" else ""
+        return PageResult(page.name, status, pk, page.title, reason=reason, warnings=self.warnings)
+
+    def _create(self, wanted: dict) -> Article:
+        article = Article(
+            **wanted, slug=make_slug(self.page.title), published_at=self.page.published_at,
+            status=Article.Status.PUBLISHED, created_by=self.ctx.actor, published_by=self.ctx.actor,
+        )
+        article.version = 1
+        self.rows.insert_article([article])
+        return article
+
+    def _fill(self, pk: int, wanted: dict) -> Article:
+        """The page of a stub arrived: same row, now with content, published."""
+        article = Article.objects.select_for_update().get(pk=pk)
+        for name, value in wanted.items():
+            setattr(article, name, value)
+        article.published_at = self.page.published_at
+        article.is_stub = False
+        article.status = Article.Status.PUBLISHED
+        article.published_by = self.ctx.actor
+        article.version += 1
+        article.save()
+        return article
+
+    def _update(self, pk: int, wanted: dict) -> Article:
+        """A page imported before whose text changed; its editorial status is left as it is."""
+        article = Article.objects.select_for_update().get(pk=pk)
+        for name, value in wanted.items():
+            setattr(article, name, value)
+        article.version += 1
+        article.save()
+        return article
+
+    # -- related items ---------------------------------------------------------------------------
+
+    def _resolve_related(self, page_pk: int) -> list[int]:
+        """Target ids in `sort` order: by legacy id, else by exact title (that article takes the
+        legacy id), else a new stub. The page itself and repeated targets are dropped."""
+        items = self.page.related
+        if not items:
+            return []
+        by_legacy = self.rows.ids_by_legacy_id([i.legacy_id for i in items])
+        misses = [i for i in items if i.legacy_id not in by_legacy]
+        pictures, media_changes = self.ctx.media.items_for(
+            self.rows, [i.pic for i in items], self.warnings, self.stored
+        )
+        self.side_changes += media_changes
+        if misses:
+            self._match_or_stub(misses, by_legacy, pictures, page_pk)
+        targets: list[int] = []
+        for item in items:
+            target = by_legacy[item.legacy_id]
+            if target == page_pk:
+                self.warnings.append(f"related item {item.legacy_id} is the page itself; dropped")
+            elif target in targets:
+                self.warnings.append(f"related item {item.legacy_id} repeats an earlier target; dropped")
+            else:
+                targets.append(target)
+        return targets
+
+    def _match_or_stub(self, misses: list[RelatedItem], by_legacy: dict, pictures: dict[str, int], page_pk: int):
+        plain = {i.legacy_id: split_title(i.title) for i in misses}
+        by_title: dict[str, list[int]] = defaultdict(list)
+        for title, pk in self.rows.ids_by_title_without_legacy_id(list({t for t, _ in plain.values()})):
+            by_title[title].append(pk)
+        taken: set[int] = set()
+        stubs: list[Article] = []
+        for item in misses:
+            title, kind = plain[item.legacy_id]
+            matches = [pk for pk in by_title.get(title, ()) if pk not in taken]
+            if len(matches) == 1:
+                pk = matches[0]
+                taken.add(pk)
+                by_legacy[item.legacy_id] = pk
+                self.rows.set_legacy_id(pk, item.legacy_id, item.sort)
+                if pk == page_pk:
+                    self.learnt_own_id = item.legacy_id
+                else:
+                    self.side_changes += 1
+                    self.audit.append(self._audit_entry(
+                        article_id=pk, title=title, from_status="", to_status="",
+                        details={"legacy_id": item.legacy_id, "matched_by": "title", "pic": item.pic,
+                                 "referenced_by": self.page.name},
+                    ))
+                continue
+            if len(title) > MAX_TITLE:
+                self.warnings.append(f"related item {item.legacy_id}: title cut to {MAX_TITLE} characters")
+            stubs.append(Article(
+                title=title[:MAX_TITLE], slug=make_slug(title), kind=kind, section_id=self.section_id,
+                status=Article.Status.DRAFT, is_stub=True, legacy_id=item.legacy_id, legacy_sort=item.sort,
+                lead_media_id=pictures.get(item.pic), created_by=self.ctx.actor,
+            ))
+        if stubs:
+            self.rows.insert_article(stubs)
+            for stub in stubs:
+                by_legacy[stub.legacy_id] = stub.pk
+                self._add_records(stub, fresh_snapshot(stub, []), 1, "", "import: stub for a related item",
+                                  {"legacy_id": stub.legacy_id, "referenced_by": self.page.name})
+            self.side_changes += len(stubs)
+
+    # -- the record ------------------------------------------------------------------------------
+
+    def _record_page(self, new_article: Article | None, pk: int, targets: list[int], from_status: str,
+                     status: str, legacy_id: int | None) -> None:
+        """Revision and audit entry of the page: `new_article` when this page inserted it."""
+        details = {"file": self.page.name, "legacy_id": legacy_id}
+        if new_article is not None:
+            self._add_records(new_article, fresh_snapshot(new_article, targets), 1, "", "import", details)
+            return
+        article = Article.objects.get(pk=pk)
+        number = (Revision.objects.filter(article=article).aggregate(top=Max("number"))["top"] or 0) + 1
+        note = FILLED_STUB if status == "created" else "import"
+        self._add_records(article, snapshot(article), number, from_status, f"import: {note}", details)
+
+    def _audit_entry(self, *, article_id: int, title: str, from_status: str, to_status: str, details: dict):
+        return AuditEntry(actor=self.ctx.actor, action="import", article_id=article_id, object_repr=title[:300],
+                          from_status=from_status, to_status=to_status, details=details)
+
+    def _add_records(self, article: Article, data: dict, number: int, from_status: str, note: str, details: dict):
+        self.revisions.append(Revision(article_id=article.pk, number=number, created_by=self.ctx.actor,
+                                       data=data, note=note[:200]))
+        self.audit.append(self._audit_entry(article_id=article.pk, title=article.title, from_status=from_status,
+                                            to_status=article.status, details=details))
+
+    def _flush_records(self) -> None:
+        if self.revisions:
+            self.rows.insert_revisions(self.revisions)
+        if self.audit:
+            self.rows.insert_audit(self.audit)
+
+
+def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
+                context: ImportContext | None = None) -> PageResult:
+    """Import one parsed page in its own transaction; nothing of it remains if it fails.
+
+    The actor (None for the system) needs `articles.publish_article`: imported pages are
+    published history. Pass a `context` to share caches across the pages of a run.
+    """
+    ctx = context or ImportContext(actor=actor, media_root=media_root)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            result = _PageWriter(ctx, page, stored).run()
+    except BaseException:
+        ctx.sections.discard()
+        _remove_orphans(stored)
+        raise
+    ctx.sections.commit()
+    return result
+
+
+def _remove_orphans(names: list[str]) -> None:
+    """Delete files stored for a page that rolled back, unless an item still points at them."""
+    for name in names:
+        if not MediaItem.objects.filter(file=name).exists():
+            default_storage.delete(name)

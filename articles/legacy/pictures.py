@@ -1,0 +1,142 @@
+"""Lead media references of related items (`pic`): decode, find or create, copy the file in.
+
+A legacy path looks like `/2016/03/06/alalam_635929008798548103_25f_4x3.mp4`: the number is a
+.NET tick count (100 ns units since 0001-01-01) that gives the upload time.
+"""
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from media.ingest import attach_file, validate_bytes
+from media.models import MediaItem
+
+TICKS_AT_UNIX_EPOCH = 621_355_968_000_000_000
+KIND_BY_EXTENSION = {
+    "mp4": MediaItem.Kind.VIDEO, "m4v": MediaItem.Kind.VIDEO, "mov": MediaItem.Kind.VIDEO,
+    "jpg": MediaItem.Kind.IMAGE, "jpeg": MediaItem.Kind.IMAGE, "png": MediaItem.Kind.IMAGE,
+    "webp": MediaItem.Kind.IMAGE,
+}
+TICKS = re.compile(r"_(\d{17,19})_")
+DATE_FOLDERS = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/")
+MAX_PATH = 255
+
+
+def ticks_to_datetime(ticks: int) -> datetime | None:
+    """.NET ticks → aware UTC datetime, or None when out of any plausible range."""
+    try:
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=(ticks - TICKS_AT_UNIX_EPOCH) // 10)
+    except OverflowError:
+        return None
+    return moment if 1990 <= moment.year <= 2100 else None
+
+
+def upload_time(path: str) -> datetime | None:
+    """From the ticks in the name, else midnight UTC of the date folders, else None."""
+    match = TICKS.search(path.rsplit("/", 1)[-1])
+    if match:
+        moment = ticks_to_datetime(int(match.group(1)))
+        if moment:
+            return moment
+    folders = DATE_FOLDERS.match(path)
+    if folders:
+        try:
+            return datetime(*(int(g) for g in folders.groups()), tzinfo=UTC)
+        except ValueError:
+            return None
+    return None
+
+
+def media_kind(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    return KIND_BY_EXTENSION.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
+
+
+def check_path(path: str) -> str | None:
+    """Why `path` cannot be a media reference, or None when it can."""
+    if not path.startswith("/") or len(path) > MAX_PATH:
+        return f"picture “{path[:60]}” is not an absolute legacy path of at most {MAX_PATH} characters"
+    if any(part in {"..", "."} for part in path.split("/")) or "\\" in path or "\x00" in path:
+        return f"picture “{path[:60]}” leaves the media folder; ignored"
+    if media_kind(path) is None:
+        return f"picture “{path[:60]}” is neither an image nor a video by its extension; ignored"
+    return None
+
+
+def source_file(media_root: Path | None, path: str) -> Path | None:
+    """The file for legacy `path` inside `media_root`, if it exists there and stays inside it."""
+    if media_root is None:
+        return None
+    candidate = (media_root / path.lstrip("/")).resolve()
+    root = media_root.resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+class MediaResolver:
+    """Finds or creates the MediaItems for a page's pictures: one query to look them up, one
+    multi-row insert for the new ones; files are copied in only when a media root is given."""
+
+    def __init__(self, media_root: Path | None, dry_run: bool = False):
+        self.media_root = media_root
+        self.dry_run = dry_run
+
+    def items_for(self, rows, paths: list[str], warnings: list[str], stored: list[str]) -> tuple[dict[str, int], int]:
+        """{legacy path: item id} for the usable `paths`, and how many items were created or given files.
+
+        A file found under the media root is validated like an upload; one that fails keeps its
+        item `file_missing` and adds a warning. Names of stored files go into `stored`, so a
+        page that fails can remove them again.
+        """
+        usable = []
+        for path in dict.fromkeys(p for p in paths if p):
+            problem = check_path(path)
+            if problem:
+                warnings.append(problem)
+            else:
+                usable.append(path)
+        if not usable:
+            return {}, 0
+        found: dict[str, int] = {}
+        missing_file: list[int] = []
+        for pk, path, file_missing, _kind in rows.media_by_legacy_path(usable):
+            found[path] = pk
+            if file_missing:
+                missing_file.append(pk)
+        new = [
+            MediaItem(kind=media_kind(path), legacy_path=path, file_missing=True, title=path.rsplit("/", 1)[-1][:255],
+                      uploaded_at=upload_time(path) or timezone.now())
+            for path in usable if path not in found
+        ]
+        if new:
+            rows.insert_media(new)
+            for item in new:
+                found[item.legacy_path] = item.pk
+                missing_file.append(item.pk)
+        changes = len(new)
+        if self.media_root is not None and missing_file:
+            for item in MediaItem.objects.filter(pk__in=missing_file):
+                if self._copy(item, warnings, stored):
+                    changes += 1
+        return found, changes
+
+    def _copy(self, item: MediaItem, warnings: list[str], stored: list[str]) -> bool:
+        source = source_file(self.media_root, item.legacy_path)
+        if source is None:
+            return False
+        data = source.read_bytes()
+        try:
+            if self.dry_run:
+                validate_bytes(data, filename=item.legacy_path)
+                return True
+            attach_file(item, data)
+        except ValidationError as exc:
+            warnings.append(f"media file {item.legacy_path} refused ({'; '.join(exc.messages)}); kept as missing")
+            return False
+        if item.file:
+            stored.append(item.file.name)
+        return True

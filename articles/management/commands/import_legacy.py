@@ -1,0 +1,77 @@
+"""`manage.py import_legacy PATH [PATH ...]`: bring legacy site pages into the archive.
+
+Prints one line per page (created / updated / unchanged / failed + reason) and a summary;
+exits with status 1 when any page failed. A progress bar is shown only on a terminal.
+"""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.legacy.run import iter_page_files, run_import
+
+
+class Command(BaseCommand):
+    help = "Import legacy site pages (files, or folders searched recursively for *.txt)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="Page files or folders of *.txt pages.")
+        parser.add_argument("--dry-run", action="store_true", help="Do everything, then roll it all back.")
+        parser.add_argument("--media-root", type=Path, help="Folder holding legacy media under their legacy paths.")
+        parser.add_argument("--timezone", help="Time zone of the datelines (default: the LEGACY_TIME_ZONE setting).")
+        parser.add_argument("--user", help="Import as this user (needs the publish permission); default: the system.")
+
+    def handle(self, *args, paths, dry_run, media_root, timezone, user, **options):
+        zone_name = timezone or settings.LEGACY_TIME_ZONE
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise CommandError(f"Unknown time zone “{zone_name}” (use a name like Asia/Tehran).") from exc
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError("No such file or folder: " + ", ".join(missing))
+        if media_root is not None and not media_root.is_dir():
+            raise CommandError(f"--media-root “{media_root}” is not a folder.")
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"No user named “{user}”.")
+            if not actor.has_perm("articles.publish_article"):
+                raise CommandError(f"“{user}” may not publish articles, so may not import them.")
+
+        bar = None
+        if self.stdout.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=sum(1 for _ in iter_page_files(paths)), unit="page", dynamic_ncols=True)
+
+        def show(result):
+            line = result.line()
+            if bar is not None:
+                bar.write(line)
+                bar.update(1)
+            elif result.status == "failed":
+                self.stdout.write(self.style.ERROR(line))
+            elif result.warnings:
+                self.stdout.write(self.style.WARNING(line))
+            else:
+                self.stdout.write(line)
+
+        try:
+            report = run_import(paths, actor=actor, zone=zone, media_root=media_root, dry_run=dry_run, on_result=show)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            if bar is not None:
+                bar.close()
+        summary = report.summary(dry_run=dry_run)
+        if report.failed:
+            self.stdout.write(self.style.ERROR(summary))
+            raise CommandError(f"{report.failed} page(s) failed: " + ", ".join(report.failed_names[:10])
+                               + (" …" if report.failed > 10 else ""), returncode=1)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,90 @@
+"""Legacy importer benchmark: N synthetic pages into a fresh SQLite database.
+
+    .venv/bin/python bench/import_bench.py --count 100000 [--profile]
+
+Generates the pages with ../shared/tools/gen_legacy_pages.py into a temporary folder, migrates
+a new SQLite file, imports every page (one transaction each, as the command does) and prints
+pages/s and the peak resident memory of this process (resource.getrusage ru_maxrss).
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GENERATOR = BASE_DIR.parent / "shared" / "tools" / "gen_legacy_pages.py"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="Print the top cProfile entries too.")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile.")
+    parser.add_argument("--top", type=int, default=35, help="How many cProfile entries with --profile.")
+    args = parser.parse_args()
+    if not GENERATOR.exists():
+        sys.exit(f"The page generator is missing: {GENERATOR}")
+
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+        pages = Path(tmp) / "pages"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(GENERATOR), str(pages), "--count", str(args.count),
+                        "--seed", str(args.seed)], check=True)
+        print(f"generated {args.count} pages in {time.perf_counter() - started:.1f}s")
+
+        os.environ.update({
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "MEDIA_ROOT": f"{tmp}/media",
+            "SECRET_KEY": "benchmark-only", "DEBUG": "0", "CACHE_URL": "",
+        })
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+        sys.path.insert(0, str(BASE_DIR))
+        import django
+
+        django.setup()
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from articles.legacy.run import run_import
+        from articles.models import Article, RelatedLink
+
+        call_command("migrate", verbosity=0)
+        from django.db import connection
+        for pragma in os.environ.get("BENCH_PRAGMAS", "").split(";"):
+            if pragma.strip():
+                connection.cursor().execute(f"PRAGMA {pragma}")
+        zone = ZoneInfo(settings.LEGACY_TIME_ZONE)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        def run():
+            return run_import([pages], zone=zone)
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            report = profiler.runcall(run)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        else:
+            report = run()
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(report.summary())
+        print(f"articles {Article.objects.count()}, related links {RelatedLink.objects.count()}")
+        print(f"imported {report.total} pages in {elapsed:.1f}s: {report.total / elapsed:,.0f} pages/s "
+              f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)")
+        print(f"machine load average while running: {os.getloadavg()[0]:.1f} (2 cores, shared)")
+        print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
