@@ -42,7 +42,7 @@ def _describe_unaccepted(data: bytes, filename: str) -> str:
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096].lower()):
         return f"{name} is an SVG drawing. SVG files can carry scripts and are not accepted; upload a JPEG, PNG or WebP image."
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<")):
-        return f"{name} is an HTML or XML document, not an image or a video, whatever its name says."
+        return f"{name} is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
     for magic, label in ((b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"), (b"BM", "a BMP image"),
                          (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image")):
         if data.startswith(magic):

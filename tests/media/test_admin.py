@@ -40,7 +40,7 @@ def test_upload_refusal_is_a_field_error(admin_client):
     response = upload(admin_client, "page.jpg", b"<html><body>hi</body></html>")
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["file"] == [
-        "“page.jpg” is an HTML or XML document, not an image or a video, whatever its name says."
+        "“page.jpg” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
     ]
     assert not MediaItem.objects.exists()
 

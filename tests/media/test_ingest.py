@@ -42,7 +42,7 @@ def test_svg_is_refused_as_a_script_carrier(settings):
 
 def test_html_renamed_jpg_is_refused():
     message = refusal(b"<!DOCTYPE html><html><body><script>steal()</script></body></html>", "photo.jpg")
-    assert message == "“photo.jpg” is an HTML or XML document, not an image or a video, whatever its name says."
+    assert message == "“photo.jpg” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
 
 
 def test_png_with_an_html_tail_is_refused():
