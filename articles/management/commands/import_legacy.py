@@ -31,6 +31,8 @@ class Command(BaseCommand):
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise CommandError(f"Unknown time zone “{zone_name}” (use a name like Asia/Tehran).") from exc
+        paths = [Path(p) for p in paths]
+        media_root = Path(media_root) if media_root else None
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError("No such file or folder: " + ", ".join(missing))
