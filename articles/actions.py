@@ -17,8 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, AuditEntry, RelatedLink, Revision, Tag
+from articles.models import Article, AuditEntry, RelatedLink, Revision, Section, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
+from media.models import MediaItem
 from newsroom.cache import bump_content_generation
 
 Status = Article.Status
@@ -340,6 +341,10 @@ def restore_revision(
     for field in CONTENT_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
+    if not Section.objects.filter(pk=locked.section_id).exists():
+        raise ValidationError(f"Revision {revision.number} is in a section deleted since; it cannot be restored.")
+    if locked.lead_media_id and not MediaItem.objects.filter(pk=locked.lead_media_id).exists():
+        raise ValidationError(f"Revision {revision.number} uses lead media deleted since; it cannot be restored.")
     tag_ids = data.get("tag_ids", [])
     missing = set(tag_ids) - set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
     if missing:

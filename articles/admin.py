@@ -95,6 +95,9 @@ class ArticleForm(forms.ModelForm):
                     f"{self.conflict} The changes the other editor made are shown below. Your text is still "
                     "in this form: copy what you need, then open the article again to edit the current version."
                 )
+        if self.instance.status == Article.Status.PUBLISHED and "published_at" in self.fields \
+                and not cleaned.get("published_at"):
+            self.add_error("published_at", "A published article needs a dateline; unpublish it first to clear it.")
         embargo, expiry = cleaned.get("embargo_until"), cleaned.get("expires_at")
         if embargo and expiry and expiry <= embargo:
             self.add_error("expires_at", "The expiry must come after the embargo ends.")
@@ -200,11 +203,15 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         return super().construct_change_message(request, form, [], add)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A save that loses the race after the form's own version check is refused the same way."""
+        """A save that loses the race after the form's own version check is refused the same way;
+        a rule only the action can check (it sees the locked row) is reported, nothing saved."""
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except actions.StaleEdit as exc:
             self.message_user(request, f"{exc} Open the article again to see the current version.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except ValidationError as exc:
+            self.message_user(request, f"Nothing was saved: {error_text(exc)}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
