@@ -236,3 +236,18 @@ def test_a_reporter_creates_a_draft_signed_with_their_initials(people, login):
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(title="Ferry service resumes")
     assert (article.status, article.created_by, article.signoff) == ("draft", people["author"], "R/TA")
+
+
+@pytest.mark.parametrize("action, role", [(a, r) for a, r in CASES if a in BULK])
+def test_change_form_action_menu_follows_the_matrix(people, login, action, role):
+    """Django's change-form action menu offers the same actions, with the same refusals."""
+    kind, allowed = MATRIX[action]
+    article = prepared(people, kind)
+    before = state_of(article.pk)
+    client = login(people[role])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.post(url, {"CHANGE_FORM-action": f"{action}_selected", "_selected_action": [article.pk]})
+    if role in allowed:
+        assert effect_seen(action, article.pk)
+    else:
+        assert state_of(article.pk) == before
