@@ -115,6 +115,8 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
 
     def get_queryset(self):
+        if self.action == "related":
+            return readable_articles(self.request.user)
         queryset = readable_articles(self.request.user).for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
         if self.action == "retrieve":
             live_links = RelatedLink.objects.filter(target__in=Article.objects.live())
@@ -176,8 +178,9 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
             status=status.HTTP_412_PRECONDITION_FAILED,
         )
 
-    def detail_response(self, article, status_code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset_for_detail().get(pk=article.pk)
+    def detail_response(self, article, status_code=status.HTTP_200_OK, *, reload=True) -> Response:
+        """The article's detail document; after a write it is read again, with everything it shows."""
+        fresh = self.get_queryset_for_detail().get(pk=article.pk) if reload else article
         self.etag_article = fresh
         context = {**self.get_serializer_context(), "sections": sections_for([fresh])}
         headers = {"Location": reverse("article-detail", kwargs={"pk": fresh.pk})} if status_code == 201 else {}
@@ -193,7 +196,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     # handlers
 
     def retrieve(self, request, *args, **kwargs):
-        return self.detail_response(self.get_object())
+        return self.detail_response(self.get_object(), reload=False)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
