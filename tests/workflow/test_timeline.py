@@ -37,6 +37,8 @@ def public_surfaces(client, article: Article) -> dict[str, bool]:
         "section feed": lists(reverse("feed-section", kwargs={"path": section.path})),
         "sitemap": lists(reverse("sitemap-section", kwargs={"section": "articles"})),
         "news sitemap": lists(reverse("sitemap-news")),
+        "API list": article.pk in [item["id"] for item in client.get(reverse("article-list")).json()["results"]],
+        "API detail": client.get(reverse("article-detail", kwargs={"pk": article.pk})).status_code == 200,
     }
 
 
@@ -87,7 +89,11 @@ def test_expiry_removes_the_article_at_its_second(client, editor, draft):
         shown_nowhere(client, draft)
 
 
-def test_a_cached_home_page_does_not_keep_showing_an_expired_article(client, editor, draft):
+def test_a_cached_home_page_does_not_keep_showing_an_expired_article(client, editor, draft, settings):
+    # An in-process cache whatever CACHE_URL says, so the test can see the page was stored.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "home"}}
+    from django.core.cache import cache
+
     with time_machine.travel(T - timedelta(hours=1), tick=False):
         actions.publish(actor=editor, article=draft)
         actions.set_timeline(actor=editor, article=draft, expires_at=T)
@@ -95,6 +101,7 @@ def test_a_cached_home_page_does_not_keep_showing_an_expired_article(client, edi
     with time_machine.travel(T - SECOND, tick=False):
         for _ in range(2):  # the second request is the one a page cache would answer
             assert url in client.get(reverse("home")).content.decode()
+        assert any(key.startswith(":1:newsroom:page") for key in cache._cache), "the home page was not cached"
     with time_machine.travel(T, tick=False):
         assert url not in client.get(reverse("home")).content.decode()
 
