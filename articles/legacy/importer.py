@@ -26,7 +26,7 @@ from articles.legacy.parser import MAX_TITLE, LegacyPage, split_title
 from articles.legacy.pictures import MediaResolver
 from articles.legacy.report import PageResult
 from articles.legacy.rows import Rows
-from articles.models import Article, AuditEntry, Revision, Section, make_slug
+from articles.models import Article, Revision, Section, make_slug
 from articles.revisions import SNAPSHOT_FIELDS, snapshot
 from media.models import MediaItem
 from newsroom.cache import bump_content_generation
@@ -69,6 +69,7 @@ class ImportContext:
         if actor is not None and not actor.has_perm("articles.publish_article"):
             raise PermissionDenied("You may not import legacy pages: importing publishes articles.")
         self.actor = actor if getattr(actor, "pk", None) else None
+        self.actor_id = self.actor.pk if self.actor else None
         self.media_root = media_root
         self.dry_run = dry_run
         self.sections = SectionCache()
@@ -101,8 +102,8 @@ class _PageWriter:
         self.page = page
         self.stored = stored
         self.warnings = list(page.warnings)
-        self.revisions: list[Revision] = []
-        self.audit: list[AuditEntry] = []
+        self.revisions: list[dict] = []  # Revision rows, inserted together at the end
+        self.audit: list[dict] = []  # AuditEntry rows
         self.side_changes = 0
         self.learnt_own_id: int | None = None
 
@@ -262,21 +263,21 @@ class _PageWriter:
         note = FILLED_STUB if status == "created" else "import"
         self._add_records(article, snapshot(article), number, from_status, f"import: {note}", details)
 
-    def _audit_entry(self, *, article_id: int, title: str, from_status: str, to_status: str, details: dict):
-        return AuditEntry(actor=self.ctx.actor, action="import", article_id=article_id, object_repr=title[:300],
-                          from_status=from_status, to_status=to_status, details=details)
+    def _audit_entry(self, *, article_id: int, title: str, from_status: str, to_status: str, details: dict) -> dict:
+        return {"actor_id": self.ctx.actor_id, "action": "import", "article_id": article_id,
+                "object_repr": title[:300], "from_status": from_status, "to_status": to_status, "details": details}
 
     def _add_records(self, article: Article, data: dict, number: int, from_status: str, note: str, details: dict):
-        self.revisions.append(Revision(article_id=article.pk, number=number, created_by=self.ctx.actor,
-                                       data=data, note=note[:200]))
+        self.revisions.append({"article_id": article.pk, "number": number, "created_by_id": self.ctx.actor_id,
+                               "data": data, "note": note[:200]})
         self.audit.append(self._audit_entry(article_id=article.pk, title=article.title, from_status=from_status,
                                             to_status=article.status, details=details))
 
     def _flush_records(self) -> None:
         if self.revisions:
-            self.rows.insert_revisions(self.revisions)
+            self.rows.insert_revisions.rows(self.revisions)
         if self.audit:
-            self.rows.insert_audit(self.audit)
+            self.rows.insert_audit.rows(self.audit)
 
 
 def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,

@@ -108,15 +108,14 @@ class MediaResolver:
             if file_missing:
                 missing_file.append(pk)
         new = [
-            MediaItem(kind=media_kind(path), legacy_path=path, file_missing=True, title=path.rsplit("/", 1)[-1][:255],
-                      uploaded_at=upload_time(path) or timezone.now())
+            {"kind": media_kind(path), "legacy_path": path, "file_missing": True,
+             "title": path.rsplit("/", 1)[-1][:255], "uploaded_at": upload_time(path) or timezone.now()}
             for path in usable if path not in found
         ]
         if new:
-            rows.insert_media(new)
-            for item in new:
-                found[item.legacy_path] = item.pk
-                missing_file.append(item.pk)
+            for row, pk in zip(new, rows.insert_media.rows(new), strict=True):
+                found[row["legacy_path"]] = pk
+                missing_file.append(pk)
         changes = len(new)
         if self.media_root is not None and missing_file:
             for item in MediaItem.objects.filter(pk__in=missing_file):

@@ -11,6 +11,7 @@ the ORM.
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 from articles.models import Article, AuditEntry, RelatedLink, Revision
 from media.models import MediaItem
@@ -41,27 +42,53 @@ class Inserter:
         self._sql: dict[int, str] = {}
 
     def __call__(self, objs: list[Model]) -> list[Model]:
-        for start in range(0, len(objs), CHUNK):
-            chunk = objs[start : start + CHUNK]
+        """Insert model instances (values as `Model.save` would write them); sets their pks."""
+        ids = self._insert([
+            [
+                value if plain and isinstance(value := obj.__dict__.get(attname), PLAIN_VALUES)
+                else field.get_db_prep_save(field.pre_save(obj, True), connection)
+                for field, attname, plain in self.plan
+            ]
+            for obj in objs
+        ])
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        return objs
+
+    def rows(self, rows: list[dict]) -> list[int]:
+        """Insert plain dicts of attname → value (missing fields take their defaults); returns pks.
+
+        Cheaper than building model instances for rows nothing reads back (revisions, audit).
+        """
+        params = []
+        for row in rows:
+            values = []
+            for field, attname, plain in self.plan:
+                if attname in row:
+                    value = row[attname]
+                elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                    value = timezone.now()
+                else:
+                    value = field.get_default()
+                if not (plain and isinstance(value, PLAIN_VALUES)):
+                    value = field.get_db_prep_save(value, connection)
+                values.append(value)
+            params.append(values)
+        return self._insert(params)
+
+    def _insert(self, param_rows: list[list]) -> list[int]:
+        ids: list[int] = []
+        for start in range(0, len(param_rows), CHUNK):
+            chunk = param_rows[start : start + CHUNK]
             sql = self._sql.get(len(chunk))
             if sql is None:
                 sql = self._sql[len(chunk)] = self.head + ", ".join([self.row] * len(chunk)) + self.tail
-            params = []
-            for obj in chunk:
-                values = obj.__dict__
-                for field, attname, plain in self.plan:
-                    value = values.get(attname)
-                    if not (plain and isinstance(value, PLAIN_VALUES)):
-                        value = field.get_db_prep_save(field.pre_save(obj, True), connection)
-                    params.append(value)
             with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                ids = cursor.fetchall()
-            for obj, (pk,) in zip(chunk, ids, strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
-        return objs
+                cursor.execute(sql, [value for row in chunk for value in row])
+                ids.extend(pk for (pk,) in cursor.fetchall())
+        return ids
 
 
 def _in(values) -> str:
