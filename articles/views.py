@@ -11,8 +11,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
-from django.db.models import Case, CharField, F, Q, Value, When, Window, prefetch_related_objects
-from django.db.models.functions import Left, RowNumber, StrIndex
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -92,31 +91,24 @@ def bad_request(request, message: str) -> HttpResponse:
 @cache_public_page
 def home(request):
     live = Article.objects.live()
-    top_stories = list(listing(live.order_by("-pinned", "-published_at", "-id"))[:TOP_STORIES])
+    pinned = list(live.filter(pinned=True).newest_first().values_list("pk", flat=True)[:TOP_STORIES])
+    newest = list(live.exclude(pk__in=pinned).newest_first().values_list("pk", flat=True)[: TOP_STORIES - len(pinned)])
+    shown = pinned + newest
     sections = nav_sections()
-    # The newest few of each top-level section in one query: number rows within each top
-    # section (the first segment of the section path), newest first, and keep the first few.
-    top_path = Case(
-        When(section__depth=0, then=F("section__path")),
-        default=Left("section__path", StrIndex("section__path", Value("/")) - 1),
-        output_field=CharField(),
-    )
-    newest = (
-        live.exclude(pk__in=[a.pk for a in top_stories])
-        .annotate(
-            top_path=top_path,
-            row=Window(RowNumber(), partition_by=[top_path], order_by=[F("published_at").desc(), F("id").desc()]),
-        )
-        .filter(row__lte=PER_SECTION)
-        .order_by("-published_at", "-id")
-    )
-    by_section: dict[str, list[Article]] = {}
-    for article in listing(newest):
-        by_section.setdefault(article.top_path, []).append(article)
-    blocks = [(section, by_section[section.path]) for section in sections if section.path in by_section]
+    # The newest few of each top-level section (subsections included), stories above left out.
+    # One short query per top-level section: each reads the date index and stops after a few rows.
+    blocks = [
+        (section, list(live.in_section(section).exclude(pk__in=shown).newest_first().values_list("pk", flat=True)[:PER_SECTION]))
+        for section in sections
+    ]
+    by_pk = listing(live).in_bulk(shown + [pk for _, pks in blocks for pk in pks])
     return render(
         request, "articles/home.html",
-        {"top_stories": top_stories, "blocks": blocks, "nav_sections": sections},
+        {
+            "top_stories": [by_pk[pk] for pk in shown],
+            "blocks": [(section, [by_pk[pk] for pk in pks]) for section, pks in blocks if pks],
+            "nav_sections": sections,
+        },
     )
 
 
@@ -198,16 +190,18 @@ def search(request):
 
 
 def live_related_targets(article: Article) -> list[Article]:
-    """The live targets of `article`'s related list in editorial order, ready for cards."""
+    """The live targets of `article`'s related list in editorial order, ready for cards.
+
+    Two short queries: the list's target ids, then those that are live, looked up by primary
+    key (a join from the live set would make SQLite walk every published article first).
+    """
     if article.pk is None:
         return []
-    links = (
-        RelatedLink.objects.filter(source=article, target__in=Article.objects.live())
-        .select_related("target__section", "target__lead_media", "target__lead_media__poster")
-        .prefetch_related(*prefetch_for("target__lead_media"))
-        .order_by("position", "id")
-    )
-    return [link.target for link in links]
+    ids = list(RelatedLink.objects.filter(source=article).order_by("position", "id").values_list("target_id", flat=True))
+    if not ids:
+        return []
+    by_pk = Article.objects.live().select_related("section", "lead_media", "lead_media__poster").in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def render_article_page(request, article: Article, *, related=None, tags=None, preview: bool = False) -> HttpResponse:
@@ -222,11 +216,11 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
         related = live_related_targets(article)
     else:
         related = list(related)
-        prefetch_related_objects(related, "section", "lead_media__poster", *prefetch_for("lead_media"))
+        prefetch_related_objects(related, "section", "lead_media__poster")
     if tags is None:
         tags = list(article.tags.all()) if article.pk else []
-    if article.lead_media_id:
-        prefetch_related_objects([article], *prefetch_for("lead_media"))
+    # Renditions of the lead media and of every related thumbnail: two queries in all.
+    prefetch_related_objects([article, *related], *prefetch_for("lead_media"))
     crumbs = article.section.ancestors_and_self()
     canonical = seo.absolute_url(article.get_absolute_url()) if article.pk else ""
     image = seo.share_image(article)
