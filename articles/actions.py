@@ -355,14 +355,6 @@ def restore_revision(
     )
 
 
-def sync_last_revision(*, article: Article) -> None:
-    """After inline rows (tags, related links) are saved, make the newest revision hold them too."""
-    revision = article.revisions.order_by("-number").first()
-    if revision is not None:
-        revision.data = snapshot(article)
-        revision.save(update_fields=["data"])
-
-
 @transaction.atomic
 def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_version: int | None = None) -> None:
     """Delete an article for good (Chief editor). The audit entry outlives it."""
