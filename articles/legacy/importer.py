@@ -19,7 +19,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from articles.legacy.dump import RelatedItem
 from articles.legacy.parser import MAX_TITLE, LegacyPage, split_title
@@ -139,6 +139,8 @@ class _PageWriter:
             legacy_id = self.learnt_own_id
         if not status and (targets != before or self.learnt_own_id is not None):
             status = "updated"
+            # Like an editor's save of the related list: bump the optimistic-lock version.
+            Article.objects.filter(pk=pk).update(version=F("version") + 1)
         if status:
             self._record_page(article if status == "created" and from_status == "" else None, pk, targets,
                               from_status, status, legacy_id)
