@@ -5,6 +5,8 @@ import re
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -17,7 +19,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def newsroom(editor):
+def keep_test_connection():
+    """Calls go through the real WSGI app, whose request signals would close the database
+    connection (and with it the test's transaction); Django's own test client unhooks them too."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def newsroom(editor, keep_test_connection):
     """Content for generated requests to find (small ids exist), and an editor's token."""
     section = SectionFactory(slug="news")
     SectionFactory(slug="local", parent=section)
