@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.views import render_article_page
 from tests.factories import ArticleFactory, RelatedLinkFactory, TagFactory
-from tests.site.conftest import make_image, make_video
+from tests.site.conftest import make_image
 
 pytestmark = pytest.mark.django_db
 

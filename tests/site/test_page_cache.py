@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import actions
 from articles.models import Article
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,27 @@ def test_cached_page_stops_at_the_next_schedule_boundary(client, settings, tree)
 def test_post_is_refused_and_never_cached(client):
     response = client.post("/")
     assert response.status_code == 405
+
+
+def test_changing_lead_media_alt_text_shows_on_cached_pages(client, django_capture_on_commit_callbacks):
+    from tests.site.conftest import make_image
+
+    image = make_image(alt_text="Old description of the photo")
+    article = ArticleFactory(lead_media=image, kind=Article.Kind.PHOTO)
+    assert 'alt="Old description of the photo"' in client.get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        image.alt_text = "New description of the photo"
+        image.save()
+    assert 'alt="New description of the photo"' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_editing_a_related_target_updates_the_source_page(client, django_capture_on_commit_callbacks):
+    source = ArticleFactory()
+    target = ArticleFactory(title="Target before the edit")
+    RelatedLink = type(source).related_links.rel.related_model
+    RelatedLink.objects.create(source=source, target=target, position=0)
+    assert "Target before the edit" in client.get(source.get_absolute_url()).content.decode()
+    target.title = "Target after the edit"
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_article(actor=None, article=target)
+    assert "Target after the edit" in client.get(source.get_absolute_url()).content.decode()
