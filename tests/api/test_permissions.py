@@ -160,3 +160,15 @@ def test_a_wrong_token_is_401_with_a_json_body(world):
     response = client.get("/api/v1/articles/")
     assert response.status_code == 401
     assert response.json() == {"detail": "Invalid token."}
+
+
+def test_anonymous_reads_are_throttled_and_token_callers_are_not(world, anon, editor_client, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    answers = [anon.get("/api/v1/articles/").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = anon.get("/api/v1/tags/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "throttled" in refused.json()["detail"].lower()
+    assert all(editor_client.get("/api/v1/articles/").status_code == 200 for _ in range(5))
