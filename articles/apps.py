@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     label = "articles"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from articles.page_cache import connect_invalidation
+
+        connect_invalidation()

@@ -145,8 +145,10 @@ def _content_changed(sender, **kwargs):
     transaction.on_commit(bump_content_generation)
 
 
-# Sections, tags and media are edited outside articles.actions (admin, importer), and pages
-# show them (breadcrumbs, navigation, tag lists, images), so their changes start a new generation.
-for _model in (Section, Tag, MediaItem):
-    post_save.connect(_content_changed, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}-save")
-    post_delete.connect(_content_changed, sender=_model, dispatch_uid=f"page-cache-{_model.__name__}-delete")
+def connect_invalidation() -> None:
+    """Sections, tags and media are edited outside articles.actions (admin, shell), and pages show
+    them (breadcrumbs, navigation, tag lists, images), so their changes start a new generation.
+    Called from ArticlesConfig.ready() so every process (web, importer, shell) is covered."""
+    for model in (Section, Tag, MediaItem):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-save")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-delete")
