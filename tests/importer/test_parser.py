@@ -1,12 +1,16 @@
 """Parsing legacy pages: header, dateline, body, sign-off, language and the related-list dump."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.legacy.dump import parse_dump
-from articles.legacy.parser import NotALegacyPage, looks_like_signoff, parse_page, split_title
+from articles.legacy.parser import NotALegacyPage, body_html, looks_like_signoff, parse_page, split_title
 from articles.legacy.pictures import check_path, media_kind, upload_time
 from tests.importer.conftest import FIXTURES
 from tests.importer.pages import dump, item, page
@@ -164,3 +168,16 @@ def test_picture_paths_decode_the_upload_time_and_kind():
     assert upload_time("/2016/03/06/no-ticks.jpg") == datetime(2016, 3, 6, tzinfo=UTC)
     assert check_path("/../../etc/passwd.jpg") and check_path("relative/a.jpg") and check_path("/2016/a.txt")
     assert check_path(path) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).map(str.strip)
+                .filter(bool), min_size=1, max_size=4))
+def test_any_legacy_text_stays_text(paragraphs):
+    """Whatever characters a paragraph holds, the stored body shows exactly that text, no markup."""
+    html = body_html(paragraphs)
+    inner = re.findall(r"<p>(.*?)</p>", html, flags=re.S)
+    assert len(inner) == len(paragraphs)
+    for shown, original in zip(inner, paragraphs, strict=True):
+        assert "<" not in shown
+        assert unescape(shown) == original
