@@ -49,8 +49,12 @@ def test_is_live_agrees_with_live_queryset():
 # Modules that serve readers or programs. Each must reach articles through live() only.
 PUBLIC_MODULE_GLOBS = [
     "articles/views.py", "articles/feeds.py", "articles/sitemaps.py", "articles/search.py",
-    "articles/page_cache.py", "articles/api/*.py", "articles/templatetags/*.py",
+    "articles/page_cache.py", "articles/seo.py", "articles/api/**/*.py", "articles/templatetags/*.py",
+    "articles/preview.py", "media/views.py", "media/templatetags/*.py",
 ]
+# The one permission-gated place that reads non-live articles for editors (the API's
+# ?status= and legacy-shape stubs); its views check `articles.view_article` before calling it.
+EDITORIAL_READS = {"articles/api/editorial/reads.py"}
 # Manager calls that are fine in public code: live() itself, and next_boundary(), which returns
 # only the moment the live set next changes (for cache lifetimes), never an article.
 ALLOWED_AFTER_OBJECTS = {"live", "next_boundary"}
@@ -79,6 +83,7 @@ def test_public_code_reads_articles_only_through_live():
     offenders = [
         f"{path.relative_to(settings.BASE_DIR)}:{line} Article.objects.{method}"
         for path in modules
+        if str(path.relative_to(settings.BASE_DIR)) not in EDITORIAL_READS
         for line, method in _article_manager_uses(path)
         if method not in ALLOWED_AFTER_OBJECTS
     ]
