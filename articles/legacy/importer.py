@@ -6,7 +6,7 @@ list, stubs and media references inside one transaction, records a revision and 
 for every article it creates or changes, and bumps the cache generation on commit.
 
 Identity: a page is the article with the same title and dateline, else the stub with the same
-title (made earlier from a related list), else new. A re-imported page is compared field by
+legacy title (title and kind label, made earlier from a related list), else new. A re-imported page is compared field by
 field, related order included, before anything is written: equal means "unchanged", no writes.
 
 The common paths (a new page, an unchanged page) run a fixed handful of plain SQL statements
@@ -118,7 +118,7 @@ class _PageWriter:
         }
         candidates = self.rows.identity_candidates(page.title, page.published_at)
         same = [c for c in candidates if not c["is_stub"]]
-        stubs = sorted((c for c in candidates if c["is_stub"]), key=lambda c: c["kind"] != page.kind)
+        stubs = [c for c in candidates if c["is_stub"] and c["kind"] == page.kind]
         if same:
             found = same[0]
             changed = any(found[name] != value for name, value in wanted.items())
@@ -212,15 +212,16 @@ class _PageWriter:
         return targets
 
     def _match_or_stub(self, misses: list[RelatedItem], by_legacy: dict, pictures: dict[str, int], page_pk: int):
+        # The legacy title is the exact title: label (kind) included, so "VIDEO: X" is not "X".
         plain = {i.legacy_id: split_title(i.title) for i in misses}
-        by_title: dict[str, list[int]] = defaultdict(list)
-        for title, pk in self.rows.ids_by_title_without_legacy_id(list({t for t, _ in plain.values()})):
-            by_title[title].append(pk)
+        by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for title, kind, pk in self.rows.ids_by_title_without_legacy_id(list({t for t, _ in plain.values()})):
+            by_title[title, kind].append(pk)
         taken: set[int] = set()
         stubs: list[Article] = []
         for item in misses:
             title, kind = plain[item.legacy_id]
-            matches = [pk for pk in by_title.get(title, ()) if pk not in taken]
+            matches = [pk for pk in by_title.get((title, kind), ()) if pk not in taken]
             if len(matches) == 1:
                 pk = matches[0]
                 taken.add(pk)

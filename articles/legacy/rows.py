@@ -132,8 +132,10 @@ class Rows:
         sql = f"SELECT legacy_id, id FROM {self.article} WHERE legacy_id IN {_in(legacy_ids)}"
         return dict(self._fetch(sql, legacy_ids))
 
-    def ids_by_title_without_legacy_id(self, titles: list[str]) -> list[tuple[str, int]]:
-        sql = f"SELECT title, id FROM {self.article} WHERE legacy_id IS NULL AND title IN {_in(titles)} ORDER BY id"
+    def ids_by_title_without_legacy_id(self, titles: list[str]) -> list[tuple[str, str, int]]:
+        """(title, kind, id) of articles without a legacy id titled one of `titles`."""
+        sql = (f"SELECT title, kind, id FROM {self.article} WHERE legacy_id IS NULL AND title IN {_in(titles)} "
+               "ORDER BY id")
         return self._fetch(sql, titles)
 
     def related_target_ids(self, source_id: int) -> list[int]:

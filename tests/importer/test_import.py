@@ -422,3 +422,22 @@ def test_legacy_urls_reach_imported_pages_but_not_stubs(import_legacy, fixture_p
     response = client.get(reverse("legacy", kwargs={"legacy_id": 4100299}))
     assert response.status_code == 301 and response["Location"] == article.get_absolute_url()
     assert client.get(reverse("legacy", kwargs={"legacy_id": 4100101})).status_code == 404  # a stub
+
+
+def test_video_label_is_part_of_the_exact_title(import_legacy, tmp_path):
+    """“VIDEO: Divers inspect the pier” and “Divers inspect the pier” are two legacy items."""
+    write(tmp_path, "1.txt", page("VIDEO: Divers inspect the pier", dateline="Mon Feb 06, 2017 08:00:00"))
+    write(tmp_path, "2.txt", page("Divers inspect the pier", dateline="Tue Feb 07, 2017 08:00:00"))
+    write(tmp_path, "3.txt", page("Pier reopens to boats", dateline="Wed Feb 08, 2017 08:00:00", related=[
+        item(7701, "VIDEO: Divers inspect the pier"), item(7702, "Divers inspect the pier"),
+        item(7703, "PHOTOS: Divers inspect the pier"),
+    ]))
+    assert import_legacy(tmp_path).exit_code == 0
+    video = Article.objects.get(title="Divers inspect the pier", kind="video")
+    text = Article.objects.get(title="Divers inspect the pier", kind="text")
+    photo = Article.objects.get(title="Divers inspect the pier", kind="photo")
+    assert (video.legacy_id, text.legacy_id, photo.legacy_id) == (7701, 7702, 7703)
+    assert photo.is_stub and not video.is_stub and not text.is_stub
+    write(tmp_path, "4.txt", page("PHOTOS: Divers inspect the pier", dateline="Thu Feb 09, 2017 08:00:00"))
+    assert "filled the stub" in import_legacy(tmp_path / "4.txt").lines[0]
+    assert Article.objects.get(pk=photo.pk).is_live()
