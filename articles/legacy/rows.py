@@ -163,17 +163,20 @@ class Rows:
                 params = [value for n, target in enumerate(target_ids) for value in (source_id, target, n)]
                 cursor.execute(f"INSERT INTO {self.link} (source_id, target_id, position) VALUES {values}", params)
 
-    def wal_autocheckpoint(self, pages: int | None) -> int | None:
-        """SQLite only: set how many WAL pages trigger a checkpoint; returns the previous value.
+    def sqlite_pragmas(self, values: dict[str, int]) -> dict[str, int]:
+        """SQLite only: set connection pragmas for a long import; returns the previous values.
 
-        Each checkpoint syncs the database file; one transaction per page makes the default
-        (1,000 WAL pages) checkpoint every few dozen pages. A long import raises it and puts
-        it back afterwards; commits stay exactly as durable.
+        `wal_autocheckpoint`: each checkpoint syncs the database file, and one transaction per
+        page makes the default (1,000 WAL pages) checkpoint every few dozen pages. `cache_size`:
+        the default 2 MB page cache is smaller than the indexes of a large archive. Commits stay
+        exactly as durable; the caller puts the old values back.
         """
-        if connection.vendor != "sqlite" or pages is None:
-            return None
+        if connection.vendor != "sqlite" or not values:
+            return {}
+        previous = {}
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_autocheckpoint")
-            previous = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+            for name, value in values.items():
+                cursor.execute(f"PRAGMA {name}")
+                previous[name] = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
         return previous

@@ -12,8 +12,9 @@ from articles.legacy.importer import ImportContext, import_page
 from articles.legacy.parser import NotALegacyPage, parse_page
 from articles.legacy.report import ImportReport, PageResult
 
-# WAL pages between SQLite checkpoints during an import (about 80 MB of WAL at 4 KiB pages).
-WAL_CHECKPOINT_PAGES = 20_000
+# SQLite settings during an import: checkpoint every 20,000 WAL pages (about 80 MB) instead of
+# 1,000, and a 64 MB page cache (negative = KiB) instead of 2 MB.
+SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536}
 
 
 def iter_page_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -66,7 +67,7 @@ def run_import(
             if on_result:
                 on_result(result)
 
-    previous = context.rows.wal_autocheckpoint(WAL_CHECKPOINT_PAGES)
+    previous = context.rows.sqlite_pragmas(SQLITE_IMPORT_PRAGMAS)
     try:
         if dry_run:
             with transaction.atomic():
@@ -75,5 +76,5 @@ def run_import(
         else:
             each_page()
     finally:
-        context.rows.wal_autocheckpoint(previous)
+        context.rows.sqlite_pragmas(previous)
     return report
