@@ -441,3 +441,23 @@ def test_video_label_is_part_of_the_exact_title(import_legacy, tmp_path):
     write(tmp_path, "4.txt", page("PHOTOS: Divers inspect the pier", dateline="Thu Feb 09, 2017 08:00:00"))
     assert "filled the stub" in import_legacy(tmp_path / "4.txt").lines[0]
     assert Article.objects.get(pk=photo.pk).is_live()
+
+
+def test_a_failed_page_leaves_no_stored_media_file(import_legacy, tmp_path, monkeypatch, settings):
+    root = tmp_path / "legacy-media"
+    pic = "/2017/02/03/desk_9_25f_4x3.jpg"
+    (root / "2017/02/03").mkdir(parents=True)
+    (root / pic.lstrip("/")).write_bytes(jpeg_bytes(40, 30, color=(200, 30, 30)))
+    write(tmp_path, "a.txt", page("Ferry timetable changes", breadcrumb="Oman – Transport",
+                                  related=[item(7801, "Ferries add an evening run", pic=pic)]))
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Rows, "replace_links", fail)
+    run = import_legacy(tmp_path / "a.txt", media_root=str(root))
+    assert run.exit_code == 1 and "database went away" in run.lines[0]
+    assert MediaItem.objects.count() == Article.objects.count() == Section.objects.count() == 0
+    stored = [p for p in (settings.MEDIA_ROOT / "library").rglob("*") if p.is_file()] \
+        if (settings.MEDIA_ROOT / "library").exists() else []
+    assert stored == []
