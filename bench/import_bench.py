@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="Print the top cProfile entries too.")
+    parser.add_argument("--reimport", action="store_true", help="Import the same pages again (all unchanged).")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile.")
     parser.add_argument("--top", type=int, default=35, help="How many cProfile entries with --profile.")
     args = parser.parse_args()
@@ -56,10 +57,6 @@ def main() -> None:
         from articles.models import Article, RelatedLink
 
         call_command("migrate", verbosity=0)
-        from django.db import connection
-        for pragma in os.environ.get("BENCH_PRAGMAS", "").split(";"):
-            if pragma.strip():
-                connection.cursor().execute(f"PRAGMA {pragma}")
         zone = ZoneInfo(settings.LEGACY_TIME_ZONE)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -84,6 +81,11 @@ def main() -> None:
               f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)")
         print(f"machine load average while running: {os.getloadavg()[0]:.1f} (2 cores, shared)")
         print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB)")
+        if args.reimport:
+            started = time.perf_counter()
+            again = run()
+            elapsed = time.perf_counter() - started
+            print(f"re-import: {again.summary()} {again.total / elapsed:,.0f} pages/s")
 
 
 if __name__ == "__main__":
