@@ -60,8 +60,20 @@ def main() -> None:
         zone = ZoneInfo(settings.LEGACY_TIME_ZONE)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-        def run():
-            return run_import([pages], zone=zone)
+        step = max(args.count // 10, 1)
+        marks = {"n": 0, "t": time.perf_counter()}
+
+        def tick(result):
+            """Print the rate of each tenth of the run, to show whether it holds up as the database grows."""
+            marks["n"] += 1
+            if marks["n"] % step == 0:
+                now = time.perf_counter()
+                print(f"  pages {marks['n'] - step + 1:>7,}–{marks['n']:<7,} {step / (now - marks['t']):6,.0f} pages/s")
+                marks["t"] = now
+
+        def run(on_result=tick):
+            marks["n"], marks["t"] = 0, time.perf_counter()
+            return run_import([pages], zone=zone, on_result=on_result)
 
         started, cpu_started = time.perf_counter(), time.process_time()
         if args.profile:
@@ -83,7 +95,7 @@ def main() -> None:
         print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB)")
         if args.reimport:
             started = time.perf_counter()
-            again = run()
+            again = run(on_result=None)
             elapsed = time.perf_counter() - started
             print(f"re-import: {again.summary()} {again.total / elapsed:,.0f} pages/s")
 

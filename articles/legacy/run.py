@@ -1,8 +1,6 @@
 """Run an import over files and folders: stream the pages, one result per page, a report."""
 
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,8 +15,6 @@ from articles.legacy.report import ImportReport, PageResult
 # SQLite settings during an import: checkpoint every 20,000 WAL pages (about 80 MB) instead of
 # 1,000, and a 64 MB page cache (negative = KiB) instead of 2 MB.
 SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536}
-# Pages parsed ahead of the one being written.
-READ_AHEAD = 64
 
 
 def iter_page_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -43,48 +39,6 @@ def read_page(path: Path, zone: ZoneInfo) -> LegacyPage | PageResult:
         return PageResult(name, "failed", reason=f"not a legacy page: {exc}")
     except OSError as exc:
         return PageResult(name, "failed", reason=f"cannot read the file: {exc.strerror or exc}")
-
-
-def read_ahead(paths: Iterable[Path], zone: ZoneInfo, depth: int = READ_AHEAD) -> Iterator[LegacyPage | PageResult]:
-    """`read_page` for every file, done by a helper thread up to `depth` pages ahead.
-
-    Reading and parsing need no database, and SQLite releases the GIL while it works, so the
-    next pages are parsed while the current one is written. The queue is bounded: memory holds
-    `depth` pages at most. Stopping the consumer (an error, an interrupt) stops the thread.
-    """
-    pending: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def put(value) -> bool:
-        while not stop.is_set():
-            try:
-                pending.put(value, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce():
-        try:
-            for path in iter_page_files(paths):
-                if not put(read_page(path, zone)):
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            put(exc)
-            return
-        put(done)
-
-    thread = threading.Thread(target=produce, name="legacy-page-reader", daemon=True)
-    thread.start()
-    try:
-        while (value := pending.get()) is not done:
-            if isinstance(value, BaseException):
-                raise value
-            yield value
-    finally:
-        stop.set()
-        thread.join()
 
 
 def import_parsed(page: LegacyPage | PageResult, *, context: ImportContext) -> PageResult:
@@ -113,7 +67,8 @@ def run_import(
     context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run)
 
     def each_page():
-        for page in read_ahead(paths, zone):
+        for path in iter_page_files(paths):
+            page = read_page(path, zone)
             result = import_parsed(page, context=context)
             report.add(result)
             if on_result:
