@@ -82,8 +82,7 @@ def test_article_sitemap_lists_live_articles_with_lastmod(client, schemas, hidde
     root = fetch_valid(client, "/sitemap-articles.xml", schemas["urlset"])
     urls = list(root.iter(f"{SM}url"))
     assert [u.findtext(f"{SM}loc") for u in urls] == [PUBLIC_HOST + live.get_absolute_url()]
-    lastmod = urls[0].findtext(f"{SM}lastmod")
-    assert lastmod == live.updated_at.date().isoformat() or lastmod.startswith(live.updated_at.strftime("%Y-%m-%dT%H:%M"))
+    assert urls[0].findtext(f"{SM}lastmod") == live.updated_at.date().isoformat()
     hidden_urls = {PUBLIC_HOST + a.get_absolute_url() for a in hidden_world["hidden"].values()}
     assert not hidden_urls & set(locs(root))
 
@@ -97,6 +96,23 @@ def test_section_sitemap_lists_sections_with_live_articles_in_their_subtree(clie
     ArticleFactory(section=draft_only, draft=True)
     root = fetch_valid(client, "/sitemap-sections.xml", schemas["urlset"])
     assert locs(root) == [f"{PUBLIC_HOST}/section/iraq/", f"{PUBLIC_HOST}/section/iraq/mosul/"]
+
+
+def test_a_section_lastmod_is_the_newest_change_in_its_subtree(client, schemas):
+    iraq = SectionFactory(name="Iraq", slug="iraq")
+    mosul = SectionFactory(name="Mosul", slug="mosul", parent=iraq)
+    older = ArticleFactory(section=iraq)
+    newer = ArticleFactory(section=mosul)
+    Article.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timezone.timedelta(days=3))
+    Article.objects.filter(pk=newer.pk).update(updated_at=timezone.now() - timezone.timedelta(days=1))
+    newer.refresh_from_db()
+    root = fetch_valid(client, "/sitemap-sections.xml", schemas["urlset"])
+    lastmods = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.iter(f"{SM}url")}
+    # Django's sitemap template writes the date part (W3C Datetime allows it).
+    assert lastmods == {
+        f"{PUBLIC_HOST}/section/iraq/": newer.updated_at.date().isoformat(),
+        f"{PUBLIC_HOST}/section/iraq/mosul/": newer.updated_at.date().isoformat(),
+    }
 
 
 def test_section_subtree_match_does_not_swallow_sibling_prefixes(client, schemas):
