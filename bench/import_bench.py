@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="Print the top cProfile entries too.")
+    parser.add_argument("--no-worker", action="store_true", help="Parse in the importing process itself.")
     parser.add_argument("--reimport", action="store_true", help="Import the same pages again (all unchanged).")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile.")
     parser.add_argument("--top", type=int, default=35, help="How many cProfile entries with --profile.")
@@ -73,7 +74,7 @@ def main() -> None:
 
         def run(on_result=tick):
             marks["n"], marks["t"] = 0, time.perf_counter()
-            return run_import([pages], zone=zone, on_result=on_result)
+            return run_import([pages], zone=zone, on_result=on_result, parse_in_worker=not args.no_worker)
 
         started, cpu_started = time.perf_counter(), time.process_time()
         if args.profile:

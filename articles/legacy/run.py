@@ -1,7 +1,6 @@
 """Run an import over files and folders: stream the pages, one result per page, a report."""
 
-import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,36 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from articles.legacy.importer import ImportContext, import_page
-from articles.legacy.parser import LegacyPage, NotALegacyPage, parse_page
+from articles.legacy.parser import LegacyPage
+from articles.legacy.reading import read_pages
 from articles.legacy.report import ImportReport, PageResult
 
 # SQLite settings during an import: checkpoint every 20,000 WAL pages (about 80 MB) instead of
 # 1,000, and a 64 MB page cache (negative = KiB) instead of 2 MB.
 SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536}
-
-
-def iter_page_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and `*.txt` under folders (recursively, in name order so runs repeat)."""
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        for folder, dirs, files in os.walk(path):
-            dirs.sort()
-            for name in sorted(files):
-                if name.endswith(".txt"):
-                    yield Path(folder) / name
-
-
-def read_page(path: Path, zone: ZoneInfo) -> LegacyPage | PageResult:
-    """The parsed page, or a `failed` result naming the file when it cannot be one."""
-    name = str(path)
-    try:
-        return parse_page(path.read_bytes(), name, zone)
-    except NotALegacyPage as exc:
-        return PageResult(name, "failed", reason=f"not a legacy page: {exc}")
-    except OSError as exc:
-        return PageResult(name, "failed", reason=f"cannot read the file: {exc.strerror or exc}")
 
 
 def import_parsed(page: LegacyPage | PageResult, *, context: ImportContext) -> PageResult:
@@ -56,9 +32,12 @@ def import_parsed(page: LegacyPage | PageResult, *, context: ImportContext) -> P
 
 def run_import(
     paths: Iterable[Path], *, actor=None, zone: ZoneInfo, media_root: Path | None = None, dry_run: bool = False,
-    on_result: Callable[[PageResult], None] | None = None,
+    on_result: Callable[[PageResult], None] | None = None, parse_in_worker: bool = False,
 ) -> ImportReport:
-    """Import every page under `paths`, one file in memory at a time; `on_result` sees each result.
+    """Import every page under `paths`, streaming; `on_result` sees each result.
+
+    `parse_in_worker` parses the files in a worker process (worth it for long runs on a machine
+    with a spare core; it costs a second or so to start).
 
     With `dry_run` the whole run happens inside one transaction that is rolled back at the end
     (each page is then a savepoint), and no media file is stored.
@@ -67,8 +46,7 @@ def run_import(
     context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run)
 
     def each_page():
-        for path in iter_page_files(paths):
-            page = read_page(path, zone)
+        for page in read_pages(paths, zone, worker=parse_in_worker):
             result = import_parsed(page, context=context)
             report.add(result)
             if on_result:

@@ -85,3 +85,23 @@ def test_generated_pages_in_shuffled_order_give_the_same_archive(generated, impo
     again = import_legacy(folder)
     assert "0 created, 0 updated, 50 unchanged, 0 failed" in again.output
     assert RelatedLink.objects.count() == links
+
+
+def test_parsing_in_a_worker_process_gives_the_same_archive(generated, db, monkeypatch):
+    """Long runs parse in a worker process; the pages and their order must be the same."""
+    from zoneinfo import ZoneInfo
+
+    from articles.legacy import reading
+    from articles.legacy.reading import read_pages
+    from articles.legacy.run import run_import
+
+    monkeypatch.setattr(reading, "BATCH", 7)  # several batches in flight
+
+    folder, index = generated
+    zone = ZoneInfo(settings.LEGACY_TIME_ZONE)
+    here = list(read_pages([folder], zone))
+    there = list(read_pages([folder], zone, worker=True))
+    assert [p.name for p in there] == [p.name for p in here] and there == here
+    report = run_import([folder], zone=zone, parse_in_worker=True)
+    assert report.counts["created"] == 50 and report.failed == 0
+    check_against_index(index, referenced_ids(folder))

@@ -4,6 +4,7 @@ Prints one line per page (created / updated / unchanged / failed + reason) and a
 exits with status 1 when any page failed. A progress bar is shown only on a terminal.
 """
 
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,7 +13,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.legacy.run import iter_page_files, run_import
+from articles.legacy.reading import iter_page_files
+from articles.legacy.run import run_import
+
+WORKER_FROM_PAGES = 2_000
 
 
 class Command(BaseCommand):
@@ -46,11 +50,14 @@ class Command(BaseCommand):
             if not actor.has_perm("articles.publish_article"):
                 raise CommandError(f"“{user}” may not publish articles, so may not import them.")
 
+        total = sum(1 for _ in iter_page_files(paths))
         bar = None
         if self.stdout.isatty():
             from tqdm import tqdm
 
-            bar = tqdm(total=sum(1 for _ in iter_page_files(paths)), unit="page", dynamic_ncols=True)
+            bar = tqdm(total=total, unit="page", dynamic_ncols=True)
+        # A worker process parses ahead on long runs, when there is a second core for it.
+        parse_in_worker = total >= WORKER_FROM_PAGES and (os.cpu_count() or 1) > 1
 
         def show(result):
             line = result.line()
@@ -65,7 +72,8 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
         try:
-            report = run_import(paths, actor=actor, zone=zone, media_root=media_root, dry_run=dry_run, on_result=show)
+            report = run_import(paths, actor=actor, zone=zone, media_root=media_root, dry_run=dry_run,
+                                on_result=show, parse_in_worker=parse_in_worker)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         finally:
