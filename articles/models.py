@@ -236,6 +236,9 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
             models.Index(fields=["title"], name="article_title_idx"),
+            # The home page's pinned stories: without it, finding that no (or few) stories are
+            # pinned walks every published article.
+            models.Index(fields=["pinned", "status", "-published_at"], name="article_pinned_pub_idx"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and archive articles"),
