@@ -93,7 +93,9 @@ def main() -> None:
         print(f"imported {report.total} pages in {elapsed:.1f}s: {report.total / elapsed:,.0f} pages/s "
               f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)")
         print(f"machine load average while running: {os.getloadavg()[0]:.1f} (2 cores, shared)")
-        print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB)")
+        worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB); "
+              f"largest child process (generator, parsing worker) {worker_peak / 1024:.0f} MB")
         if args.reimport:
             started = time.perf_counter()
             again = run(on_result=None)
