@@ -82,7 +82,7 @@ def main() -> None:
             import pstats
 
             profiler = cProfile.Profile()
-            report = profiler.runcall(run)
+            report = profiler.runcall(run)  # parsing happens in the worker: not profiled here
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
         else:
             report = run()

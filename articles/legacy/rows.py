@@ -3,10 +3,10 @@
 Building an ORM query costs far more than running it on SQLite; the import of 100,000 pages
 at ≥ 1,000 pages/s leaves about one millisecond per page, so the few statements every page
 runs are written once here, with portable SQL (`%s` parameters, quoted names from the models'
-metadata) that SQLite and PostgreSQL both accept. Inserts still take their values from model
-instances through each field's `pre_save`/`get_db_prep_save`, exactly as `Model.save` would,
-and fill in the primary keys (`INSERT … RETURNING`). Rare paths (updates, filling stubs) use
-the ORM.
+metadata) that SQLite and PostgreSQL both accept. Inserts take their values from model
+instances (or plain dicts, with the fields' defaults) through each field's `pre_save` /
+`get_db_prep_save`, as `Model.save` would, and return the primary keys (`INSERT … RETURNING`).
+Rare paths (updates, filling stubs) use the ORM.
 """
 
 from django.db import connection
