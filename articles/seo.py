@@ -78,13 +78,13 @@ def breadcrumb_list(crumbs) -> dict:
     }
 
 
-def news_article(article, *, canonical: str, crumbs, tags, image: dict | None) -> dict:
+def news_article(article, *, canonical: str, crumbs, tags, image: dict | None, description: str, video) -> dict:
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"}
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": Truncator(article.title).chars(110),
-        "description": description(article),
+        "description": description,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
         "inLanguage": article.language,
@@ -98,12 +98,11 @@ def news_article(article, *, canonical: str, crumbs, tags, image: dict | None) -
         data["dateModified"] = (article.updated_at or article.published_at).isoformat()
     if image:
         data["image"] = [image["url"]]
-    video = video_file(article)
     if video is not None:
         data["video"] = {
             "@type": "VideoObject",
             "name": article.title,
-            "description": description(article) or article.title,
+            "description": description or article.title,
             "contentUrl": absolute_url(video.url),
             "encodingFormat": "video/mp4",
             "uploadDate": (article.published_at or video.uploaded_at).isoformat(),
@@ -113,13 +112,15 @@ def news_article(article, *, canonical: str, crumbs, tags, image: dict | None) -
     return data
 
 
-def share_meta(article, *, canonical: str, crumbs, tags, image: dict | None) -> list[tuple[str, str, str]]:
+def share_meta(
+    article, *, canonical: str, crumbs, tags, image: dict | None, description: str, video
+) -> list[tuple[str, str, str]]:
     """(attribute, name, content) triples for OpenGraph (`property`) and Twitter (`name`) tags."""
     meta = [
         ("property", "og:type", "article"),
         ("property", "og:site_name", settings.SITE_NAME),
         ("property", "og:title", article.title),
-        ("property", "og:description", description(article)),
+        ("property", "og:description", description),
         ("property", "og:url", canonical),
         ("property", "og:locale", article.language),
     ]
@@ -135,7 +136,6 @@ def share_meta(article, *, canonical: str, crumbs, tags, image: dict | None) -> 
             ("property", "og:image:height", str(image["height"])),
             ("property", "og:image:alt", image["alt"]),
         ]
-    video = video_file(article)
     if video is not None:
         meta += [
             ("property", "og:video", absolute_url(video.url)),
@@ -149,8 +149,23 @@ def share_meta(article, *, canonical: str, crumbs, tags, image: dict | None) -> 
     meta += [
         ("name", "twitter:card", "summary_large_image" if image else "summary"),
         ("name", "twitter:title", article.title),
-        ("name", "twitter:description", description(article)),
+        ("name", "twitter:description", description),
     ]
     if image:
         meta += [("name", "twitter:image", image["url"]), ("name", "twitter:image:alt", image["alt"])]
     return meta
+
+
+def page_head(article, *, canonical: str, crumbs, tags) -> dict:
+    """What the article page's <head> (and its video element) needs: description, share tags,
+    JSON-LD blocks and the lead video, with the description, share image and video found once."""
+    text = description(article)
+    image = share_image(article)
+    video = video_file(article)
+    shared = {"canonical": canonical, "crumbs": crumbs, "tags": tags, "image": image, "description": text, "video": video}
+    return {
+        "description": text,
+        "share_meta": share_meta(article, **shared),
+        "json_ld": [news_article(article, **shared), breadcrumb_list(crumbs)],
+        "video": video,
+    }

@@ -21,7 +21,7 @@ from articles import seo
 from articles.models import Article, RelatedLink, Section, Tag
 from articles.page_cache import cache_public_page, cached_for_generation
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, highlight, search_articles
-from media.renditions import prefetch_for
+from media.renditions import load_renditions, prefetch_for
 
 PAGE_SIZE = 20
 TOP_STORIES = 5
@@ -43,6 +43,14 @@ def nav_sections() -> list[Section]:
     return cached_for_generation(
         "nav-sections", lambda: list(Section.objects.filter(parent__isnull=True).order_by("position", "name"))
     )
+
+
+def section_crumbs(section: Section) -> list[Section]:
+    """`section.ancestors_and_self()` (top first), read once per content generation: every
+    article of a section shows the same breadcrumb, and section edits start a new generation."""
+    if section.pk is None:
+        return section.ancestors_and_self()
+    return cached_for_generation(f"crumbs:{section.pk}", section.ancestors_and_self)
 
 
 def listing(queryset):
@@ -202,7 +210,7 @@ def live_related_targets(article: Article) -> list[Article]:
     links = (
         RelatedLink.objects.filter(source=article)
         .filter(Exists(Article.objects.live().filter(pk=OuterRef("target_id"))))
-        .select_related("target__section", "target__lead_media__poster")
+        .select_related("target__lead_media__poster")
         .order_by("position", "id")
     )
     return [link.target for link in links]
@@ -216,18 +224,15 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
     `preview=True` adds a visible banner and makes the response private, uncacheable and
     unindexed.
     """
-    if related is None:
-        related = live_related_targets(article)
-    else:
-        related = list(related)
-        prefetch_related_objects(related, "section", "lead_media__poster")
+    related = live_related_targets(article) if related is None else list(related)
     if tags is None:
         tags = list(article.tags.all()) if article.pk else []
-    # Renditions of the lead media and of every related thumbnail: two queries in all.
-    prefetch_related_objects([article, *related], *prefetch_for("lead_media"))
-    crumbs = article.section.ancestors_and_self()
+    # Lead media with posters (no query when select_related loaded them, as the public view
+    # does), then the renditions of all of them: one query.
+    prefetch_related_objects([article, *related], "lead_media__poster")
+    load_renditions([item.lead_media for item in (article, *related)])
+    crumbs = section_crumbs(article.section)
     canonical = seo.absolute_url(article.get_absolute_url()) if article.pk else ""
-    image = seo.share_image(article)
     context = {
         "article": article,
         "crumbs": crumbs,
@@ -235,13 +240,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
         "related": related,
         "preview": preview,
         "canonical": canonical,
-        "description": seo.description(article),
-        "share_meta": seo.share_meta(article, canonical=canonical, crumbs=crumbs, tags=tags, image=image),
-        "json_ld": [
-            seo.news_article(article, canonical=canonical, crumbs=crumbs, tags=tags, image=image),
-            seo.breadcrumb_list(crumbs),
-        ],
-        "video": seo.video_file(article),
+        **seo.page_head(article, canonical=canonical, crumbs=crumbs, tags=tags),
         "nav_sections": nav_sections(),
     }
     response = render(request, "articles/article.html", context)

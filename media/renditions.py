@@ -16,12 +16,14 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from PIL import Image
 
 from media.models import MediaItem, Rendition
@@ -54,8 +56,10 @@ class Spec:
         return CROPS[self.crop] if self.crop else None
 
 
+@lru_cache(maxsize=64)
 def parse_spec(spec: str) -> Spec:
-    """The Spec named by `spec`; ValueError naming it when it is not one of the allowed ones."""
+    """The Spec named by `spec`; ValueError naming it when it is not one of the allowed ones.
+    Remembered: pages ask for the same few specs dozens of times per request."""
     match = _SPEC_RE.match(spec or "")
     if match and match["width"] in _WIDTH_NAMES and (match["crop"] is None or match["crop"] in CROPS):
         return Spec(spec, int(match["width"]), match["crop"])
@@ -74,6 +78,8 @@ def check_format(fmt: str) -> str:
 ALL_SPECS = tuple(
     [parse_spec(f"w{w}") for w in WIDTHS] + [parse_spec(f"{c}-w{w}") for c in CROPS for w in WIDTHS]
 )
+# The specs of each crop (None: plain widths), narrowest first.
+_SPECS_BY_CROP = {crop: tuple(s for s in ALL_SPECS if s.crop == crop) for crop in [None, *CROPS]}
 
 
 # --- geometry (pure: used both to predict sizes and to make the images) ---------------------
@@ -116,19 +122,77 @@ def source_of(item: MediaItem | None) -> MediaItem | None:
     return image
 
 
+class _Made:
+    """An item's prefetched renditions by (spec, format), and the URLs already asked for.
+
+    Built once per prefetched row set and kept on the item, so a page drawing a dozen srcsets
+    does not index the rows, nor ask the storage for the same URL, again for every entry."""
+
+    __slots__ = ("rows", "by_key", "urls")
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.by_key = {(r.spec, r.format): r for r in rows}
+        self.urls = {}
+
+    def url(self, key) -> str:
+        url = self.urls.get(key)
+        if url is None:
+            url = self.urls[key] = self.by_key[key].url
+        return url
+
+
+def _made(item: MediaItem) -> _Made | None:
+    """The item's prefetched renditions, or None when they were not prefetched."""
+    rows = getattr(item, "_prefetched_objects_cache", {}).get("renditions")
+    if rows is None:
+        return None
+    made = item.__dict__.get("_renditions_made")
+    if made is None or made.rows is not rows:  # a new prefetch replaces the old rows
+        made = item.__dict__["_renditions_made"] = _Made(rows)
+    return made
+
+
 def _prefetched(item: MediaItem) -> dict | None:
     """{(spec, format): Rendition} from prefetched rows, or None when they were not prefetched."""
-    cache = getattr(item, "_prefetched_objects_cache", {})
-    if "renditions" not in cache:
-        return None
-    return {(r.spec, r.format): r for r in cache["renditions"]}
+    made = _made(item)
+    return None if made is None else made.by_key
 
 
 # --- URLs (no queries when renditions are prefetched) --------------------------------------
 
 
+# The on-demand URL's fixed start for each (script prefix, URLconf), found once by reversing
+# a sample: a page has dozens of these URLs and reverse() is the slow part of making them.
+_ON_DEMAND_PREFIXES: dict[tuple, str | None] = {}
+_SAMPLE = {"pk": 987654321, "spec": "w320", "fmt": "jpeg"}
+
+
+def _on_demand_prefix() -> str | None:
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if key not in _ON_DEMAND_PREFIXES:
+        url = reverse("media-rendition", kwargs=_SAMPLE)
+        tail = "{pk}/{spec}.{fmt}".format(**_SAMPLE)
+        # None (always reverse) should the pattern ever stop ending in "<pk>/<spec>.<fmt>".
+        _ON_DEMAND_PREFIXES[key] = url[: -len(tail)] if url.endswith("/" + tail) else None
+    return _ON_DEMAND_PREFIXES[key]
+
+
 def on_demand_url(image: MediaItem, spec: str, fmt: str) -> str:
-    return reverse("media-rendition", kwargs={"pk": image.pk, "spec": spec, "fmt": fmt})
+    """The URL of `media.views.rendition` for this image, spec and format (both already
+    checked: they hold only characters that need no quoting)."""
+    prefix = _on_demand_prefix()
+    if prefix is None:
+        return reverse("media-rendition", kwargs={"pk": image.pk, "spec": spec, "fmt": fmt})
+    return f"{prefix}{image.pk}/{spec}.{fmt}"
+
+
+def _url(image: MediaItem, spec: str, fmt: str) -> str:
+    """`rendition_url` for an image already checked by source_of() and a valid spec/format."""
+    made = _made(image)
+    if made is not None and (spec, fmt) in made.by_key:
+        return made.url((spec, fmt))
+    return on_demand_url(image, spec, fmt)
 
 
 def rendition_url(item: MediaItem, spec: str, fmt: str = "jpeg") -> str:
@@ -139,16 +203,13 @@ def rendition_url(item: MediaItem, spec: str, fmt: str = "jpeg") -> str:
     image = source_of(item)
     if image is None:
         return ""
-    made = _prefetched(image)
-    if made and (spec, fmt) in made:
-        return made[(spec, fmt)].url
-    return on_demand_url(image, spec, fmt)
+    return _url(image, spec, fmt)
 
 
-def _specs_for(crop: str | None) -> list[Spec]:
+def _specs_for(crop: str | None) -> tuple[Spec, ...]:
     if crop and crop not in CROPS:
         raise ValueError(f"Unknown crop {crop!r}: use one of {', '.join(CROPS)}.")
-    return [s for s in ALL_SPECS if s.crop == (crop or None)]
+    return _SPECS_BY_CROP[crop or None]
 
 
 def srcset_entries(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) -> list[tuple[str, int, int]]:
@@ -164,7 +225,7 @@ def srcset_entries(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) 
         if width in seen:
             continue
         seen.add(width)
-        entries.append((rendition_url(image, spec.name, fmt), width, height))
+        entries.append((_url(image, spec.name, fmt), width, height))
     return entries
 
 
@@ -184,7 +245,7 @@ def rendition_set(item: MediaItem | None) -> dict:
         width, height = output_size(spec, image.width, image.height)
         entry = {"width": width, "height": height}
         for fmt in FORMATS:
-            entry[fmt] = rendition_url(image, spec.name, fmt)
+            entry[fmt] = _url(image, spec.name, fmt)
         result[spec.name] = entry
     return result
 
@@ -194,6 +255,31 @@ def prefetch_for(lookup: str) -> list[Prefetch]:
     `Article.objects.prefetch_related(*prefetch_for("lead_media"))`: two queries in all,
     whatever the number of rows."""
     return [Prefetch(f"{lookup}__renditions"), Prefetch(f"{lookup}__poster__renditions")]
+
+
+def load_renditions(items) -> None:
+    """Load the renditions of `items` (MediaItems or None) and of their posters in one query,
+    as `prefetch_for` would in two: afterwards `rendition_url`, `srcset` and `item.renditions.all()`
+    need no query. Posters must already be loaded (select_related); items whose renditions are
+    already loaded are left as they are."""
+    images: dict[int, list[MediaItem]] = {}
+    for item in items:
+        if item is None:
+            continue
+        for image in (item, item.poster if item.poster_id else None):
+            if image is not None and image.pk and "renditions" not in getattr(image, "_prefetched_objects_cache", {}):
+                images.setdefault(image.pk, []).append(image)
+    if not images:
+        return
+    rows: dict[int, list[Rendition]] = {pk: [] for pk in images}
+    for rendition in Rendition.objects.filter(media_id__in=list(images)):
+        rows[rendition.media_id].append(rendition)
+    for pk, same in images.items():
+        for image in same:
+            queryset = image.renditions.all()
+            queryset._result_cache = rows[pk]
+            queryset._prefetch_done = True
+            image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = queryset
 
 
 # --- making renditions ---------------------------------------------------------------------
