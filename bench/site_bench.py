@@ -8,7 +8,8 @@ with wrk in the same run as the Wagtail and bare-Django anchors (/work/shared/an
 1. Build (once; --rebuild to redo): a SQLite database of N articles made by the legacy importer
    (`manage.py import_legacy`) from pages written by /work/shared/tools/gen_legacy_pages.py. The
    benchmarked article (the newest live video story with 10 related links, like the Wagtail anchor's) and its related
-   targets get real media files (videos with posters, photos).
+   targets get real media files (videos with posters, photos). Each run applies new migrations;
+   without --analyze it removes SQLite statistics so the planner sees a fresh import.
 2. Serve the site twice with the production settings (DEBUG=0, per-process cache): on :8200 with
    the page cache on (PAGE_CACHE_SECONDS=300), on :8201 with it off (PAGE_CACHE_SECONDS=0), so
    every request to :8201 renders the page and reads the database. Only the per-generation
@@ -39,7 +40,7 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 ANCHORS = Path(os.environ.get("ANCHORS_DIR", "/work/shared/anchors"))
 GENERATOR = Path(os.environ.get("LEGACY_GENERATOR", "/work/shared/tools/gen_legacy_pages.py"))
 CACHED_PORT, UNCACHED_PORT = 8200, 8201
-RUN_LABEL = "newsroom"
+RUN_LABEL = "newsroom"  # results.json key: runs.n<N>-newsroom (-analyzed with --analyze)
 
 
 def site_env(workdir: Path, *, page_cache_seconds: int = 300, port: int = CACHED_PORT) -> dict:
@@ -125,6 +126,27 @@ def step_pick() -> dict:
     return {"article_id": article.pk, "article": article.get_absolute_url(), "related": article.n_related}
 
 
+def step_analyze() -> dict:
+    """Give SQLite's planner table statistics (what `PRAGMA optimize` does in production)."""
+    from django.db import connection
+
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"analyze_s": round(time.monotonic() - started, 1)}
+
+
+def step_forget_stats() -> dict:
+    """Drop statistics an earlier --analyze run left, so the planner sees a fresh import."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tables = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")}
+        for table in tables & {"sqlite_stat1", "sqlite_stat4"}:
+            cursor.execute(f"DELETE FROM {table}")
+    return {"statistics": "none"}
+
+
 def step_queries() -> dict:
     """SQL queries per request for each measured URL, warm (third request), page cache off."""
     from django.conf import settings
@@ -201,13 +223,17 @@ def main():
     parser.add_argument("--configs", default="2:16", help="wrk threads:connections pairs (anchors' CONFIGS)")
     parser.add_argument("--repeat", default="3", help="interleaved rounds; the median round is reported")
     parser.add_argument("--duration", default="15s")
+    parser.add_argument("--analyze", action="store_true",
+                        help="run SQLite ANALYZE on the database first (it stays analysed; --rebuild undoes it)")
     parser.add_argument("--smoke", action="store_true", help="build, serve and fetch each URL once; no wrk")
     parser.add_argument("--inside", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.inside:
         _setup_django()
-        print(json.dumps({"pick": step_pick, "queries": step_queries}[args.inside]()))
+        steps = {"pick": step_pick, "queries": step_queries, "analyze": step_analyze,
+                 "forget_stats": step_forget_stats}
+        print(json.dumps(steps[args.inside]()))
         return
 
     workdir = args.workdir or Path(f"/tmp/newsroom-site-bench/n{args.articles}")
@@ -220,6 +246,8 @@ def main():
         build_info = build(workdir, args.articles)
     print("build:", build_info, flush=True)
 
+    manage(site_env(workdir), "migrate", "-v0")  # a database built by older code gets new migrations
+    build_info = build_info | inside(site_env(workdir), "analyze" if args.analyze else "forget_stats")
     picked = inside(site_env(workdir), "pick")
     print("article:", picked, flush=True)
     paths = {"article": picked["article"], "home": "/"}
@@ -242,19 +270,24 @@ def main():
             for name, path in paths.items()
             for label, port in (("cached", CACHED_PORT), ("uncached", UNCACHED_PORT))
         )
-        env = dict(os.environ, EXTRA_TARGETS=extra, RUN_LABEL=RUN_LABEL, CONFIGS=args.configs,
+        env = dict(os.environ, EXTRA_TARGETS=extra, RUN_LABEL=run_label(args), CONFIGS=args.configs,
                    REPEAT=args.repeat, DURATION=args.duration)
         subprocess.run(["bash", str(ANCHORS / "run.sh"), str(args.articles)], env=env, check=True)
     finally:
         stop_server(cached)
         stop_server(uncached)
 
-    report(args.articles, args.configs, build_info, picked, queries, workdir, time.monotonic() - started)
+    report(args, build_info, picked, queries, workdir, time.monotonic() - started)
 
 
-def report(articles, configs, build_info, picked, queries, workdir, elapsed):
+def run_label(args) -> str:
+    return RUN_LABEL + ("-analyzed" if args.analyze else "")
+
+
+def report(args, build_info, picked, queries, workdir, elapsed):
+    articles, configs = args.articles, args.configs
     results = json.loads((ANCHORS / "results.json").read_text())
-    summary = results["runs"][f"n{articles}-{RUN_LABEL}"]["summary"]
+    summary = results["runs"][f"n{articles}-{run_label(args)}"]["summary"]
     config = "t{}c{}".format(*configs.split()[0].split(":"))
 
     def rps(name):
@@ -271,12 +304,12 @@ def report(articles, configs, build_info, picked, queries, workdir, elapsed):
            "queries_page_cache_off": queries, "figures": figures, "ratios": ratios,
            "targets": {"uncached_article_vs_wagtail_article": 3.0, "cached_article_vs_bare_django": 0.8},
            "elapsed_s": round(elapsed)}
-    (workdir / "summary.json").write_text(json.dumps(out, indent=2))
+    (workdir / f"summary-{run_label(args)}.json").write_text(json.dumps(out, indent=2))
     print(f"\n{'target':38} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bytes':>7}")
     for name, f in figures.items():
         print(f"{name:38} {f['req_per_s']:8.0f} {f['p50_ms']:7.1f} {f['p99_ms']:7.1f} {f['bytes']:7}")
     print("\nratios:", ratios, "(targets: ≥ 3.0 and ≥ 0.8)")
-    print(f"summary written to {workdir / 'summary.json'}; took {elapsed / 60:.1f} min")
+    print(f"summary written to {workdir / f'summary-{run_label(args)}.json'}; took {elapsed / 60:.1f} min")
 
 
 if __name__ == "__main__":
