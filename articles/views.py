@@ -6,6 +6,7 @@ use keyset pagination so page 1,000 costs what page 1 costs). Anonymous pages go
 the page cache (`articles.page_cache`).
 """
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -21,7 +22,9 @@ from articles import seo
 from articles.models import Article, RelatedLink, Section, Tag
 from articles.page_cache import cache_public_page, cached_for_generation
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, highlight, search_articles
-from media.renditions import load_renditions, prefetch_for
+from media.renditions import load_renditions
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 TOP_STORIES = 5
@@ -53,9 +56,12 @@ def section_crumbs(section: Section) -> list[Section]:
     return cached_for_generation(f"crumbs:{section.pk}", section.ancestors_and_self)
 
 
-def listing(queryset):
-    """Live articles with what a card shows (section, lead media, renditions) in fixed queries."""
-    return queryset.for_listing().prefetch_related(*prefetch_for("lead_media"))
+def cards(queryset) -> list[Article]:
+    """The articles of `queryset` (sliced or not) with what a card shows: section, lead media
+    and poster joined, then the renditions of all their images in one more query."""
+    rows = list(queryset)
+    load_renditions([row.lead_media for row in rows])
+    return rows
 
 
 def encode_cursor(article: Article) -> str:
@@ -79,7 +85,7 @@ def keyset_page(request, queryset) -> dict:
     if after:
         published_at, pk = decode_cursor(after)
         queryset = queryset.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
-    rows = list(listing(queryset)[: PAGE_SIZE + 1])
+    rows = cards(queryset.for_listing()[: PAGE_SIZE + 1])
     articles = rows[:PAGE_SIZE]
     return {
         "articles": articles,
@@ -98,25 +104,21 @@ def bad_request(request, message: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def home(request):
-    live = Article.objects.live()
-    pinned = list(live.filter(pinned=True).newest_first().values_list("pk", flat=True)[:TOP_STORIES])
-    newest = list(live.exclude(pk__in=pinned).newest_first().values_list("pk", flat=True)[: TOP_STORIES - len(pinned)])
-    shown = pinned + newest
+    # Every query here reads an index in date order and stops after a few rows (the pinned
+    # ones: article_pinned_pub_idx). The rows come whole from these queries: looking them up
+    # again by `pk IN (…)` lets SQLite without statistics walk every published article.
+    live = Article.objects.live().for_listing().newest_first()
+    pinned = list(live.filter(pinned=True)[:TOP_STORIES])
+    top = pinned + list(live.exclude(pk__in=[a.pk for a in pinned])[: TOP_STORIES - len(pinned)])
+    shown = [a.pk for a in top]
     sections = nav_sections()
-    # The newest few of each top-level section (subsections included), stories above left out.
-    # One short query per top-level section: each reads the date index and stops after a few rows.
-    blocks = [
-        (section, list(live.in_section(section).exclude(pk__in=shown).newest_first().values_list("pk", flat=True)[:PER_SECTION]))
-        for section in sections
-    ]
-    by_pk = listing(live).in_bulk(shown + [pk for _, pks in blocks for pk in pks])
+    # The newest few of each top-level section (subsections included), stories above left out:
+    # one short query per top-level section.
+    blocks = [(section, list(live.in_section(section).exclude(pk__in=shown)[:PER_SECTION])) for section in sections]
+    cards([*top, *(a for _, items in blocks for a in items)])
     return render(
         request, "articles/home.html",
-        {
-            "top_stories": [by_pk[pk] for pk in shown],
-            "blocks": [(section, [by_pk[pk] for pk in pks]) for section, pks in blocks if pks],
-            "nav_sections": sections,
-        },
+        {"top_stories": top, "blocks": [(s, items) for s, items in blocks if items], "nav_sections": sections},
     )
 
 
@@ -182,7 +184,7 @@ def search(request):
     results, has_next = [], False
     if q:
         start = (page - 1) * PAGE_SIZE
-        rows = list(listing(search_articles(Article.objects.live(), q))[start : start + PAGE_SIZE + 1])
+        rows = cards(search_articles(Article.objects.live(), q).for_listing()[start : start + PAGE_SIZE + 1])
         has_next = len(rows) > PAGE_SIZE and page < MAX_SEARCH_PAGES
         results = [
             {"article": a, "title": highlight(a.title, q), "excerpt": best_excerpt(a.summary, a.body, q)}
@@ -261,7 +263,21 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", {"nav_sections": sections}, status=404)
 
 
+# Served when even the 500 template cannot be rendered (a template or storage fault).
+FALLBACK_500 = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title>'
+    '<meta name="robots" content="noindex"></head><body><h1>Something went wrong on our side</h1>'
+    '<p>The page could not be shown just now. Please try again in a minute.</p>'
+    '<p><a href="/">Go to the front page</a></p></body></html>'
+)
+
+
 def server_error(request):
-    """The 500 page: a static template rendered without request context, so no database."""
-    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    """The 500 page: a static template rendered without request context, so no database.
+    Should that template fail too, a plain page says the same rather than no page at all."""
+    try:
+        html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    except Exception:  # noqa: BLE001 - the error page must answer whatever went wrong
+        logger.exception("The 500 page could not be rendered; serving the plain fallback")
+        html = FALLBACK_500
     return HttpResponse(html, status=500)

@@ -4,10 +4,14 @@
     {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
     {% dateline article %}      <time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>
     {% json_ld data %}          <script type="application/ld+json">…</script>
+    {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
 """
+
+from urllib.parse import quote, urljoin
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
@@ -39,3 +43,14 @@ def dateline(article):
 def json_ld(data):
     """A JSON-LD block; the JSON is escaped so that no value can close the <script> element."""
     return format_html('<script type="application/ld+json">{}</script>', json_for_script(data))
+
+
+@register.simple_tag
+def static_or_plain(path):
+    """`{% static path %}`, or STATIC_URL + path when the static storage cannot name the file
+    (a manifest storage without its manifest, before collectstatic). For the 500 page, which
+    must render whatever else is broken; other pages keep failing loudly on a bad deploy."""
+    try:
+        return static(path)
+    except ValueError:
+        return urljoin(settings.STATIC_URL, quote(path))

@@ -41,3 +41,51 @@ def test_an_exception_in_a_view_answers_the_designed_500(client, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+MANIFEST_WITHOUT_FILE = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
+
+@pytest.mark.django_db
+def test_the_500_page_renders_when_the_static_manifest_is_missing(client, settings, tmp_path, monkeypatch):
+    """collectstatic not run: {% static %} raises for every file, yet a failing view still gets
+    the designed 500 page, its stylesheet linked by the plain static path."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.templatetags.static import static
+
+    from articles import views
+
+    settings.STORAGES = MANIFEST_WITHOUT_FILE
+    settings.STATIC_ROOT = tmp_path / "no-collectstatic"
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        static("css/site.css")  # the failure the 500 page must survive
+    assert type(staticfiles_storage._wrapped).__name__ == "ManifestStaticFilesStorage"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "nav_sections", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    assert "<title>Something went wrong – Newsroom</title>" in html
+
+
+def test_a_500_template_that_cannot_render_still_answers_a_plain_500_page(monkeypatch):
+    from django.template import loader
+
+    from articles import views
+
+    def unrenderable(name, *args, **kwargs):
+        raise RuntimeError(f"cannot load {name}")
+
+    monkeypatch.setattr(loader, "get_template", unrenderable)
+    response = views.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
