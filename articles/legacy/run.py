@@ -5,12 +5,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 
 from articles.legacy.importer import ImportContext, import_page
 from articles.legacy.parser import LegacyPage
 from articles.legacy.reading import read_pages
 from articles.legacy.report import ImportReport, PageResult
+from articles.models import Article, RelatedLink, Section, Tag
+from media.models import MediaItem
 
 # SQLite settings during an import: checkpoint every 20,000 WAL pages (about 80 MB) instead of
 # 1,000, and a 64 MB page cache (negative = KiB) instead of 2 MB.
@@ -60,6 +62,21 @@ def run_import(
                 transaction.set_rollback(True)
         else:
             each_page()
+            refresh_planner_statistics()
     finally:
         context.rows.sqlite_pragmas(previous)
     return report
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE the tables an import fills, so the query planner knows their sizes.
+
+    SQLite keeps no statistics until ANALYZE runs; without them it answers e.g. "these ids, if
+    live" by walking the status/date index over every published article. PostgreSQL's autovacuum
+    would get there later; after a bulk load it is better done now. About a second per 100,000
+    articles on SQLite.
+    """
+    models = (Article, Article.tags.through, RelatedLink, Section, Tag, MediaItem)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
