@@ -239,6 +239,9 @@ class Article(models.Model):
             # The home page's pinned stories: without it, finding that no (or few) stories are
             # pinned walks every published article.
             models.Index(fields=["pinned", "status", "-published_at"], name="article_pinned_pub_idx"),
+            # next_boundary(): the next embargo end / expiry, read once per content generation.
+            models.Index(fields=["status", "embargo_until"], name="article_status_embargo_idx"),
+            models.Index(fields=["status", "expires_at"], name="article_status_expiry_idx"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and archive articles"),
