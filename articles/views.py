@@ -48,12 +48,13 @@ def nav_sections() -> list[Section]:
     )
 
 
-def section_crumbs(section: Section) -> list[Section]:
-    """`section.ancestors_and_self()` (top first), read once per content generation: every
-    article of a section shows the same breadcrumb, and section edits start a new generation."""
-    if section.pk is None:
-        return section.ancestors_and_self()
-    return cached_for_generation(f"crumbs:{section.pk}", section.ancestors_and_self)
+def section_crumbs(article: Article) -> list[Section]:
+    """The article's section and its ancestors (top first), read once per content generation:
+    every article of a section shows the same breadcrumb, and section edits start a new
+    generation. Only `section_id` is needed when the crumbs are already cached."""
+    return cached_for_generation(
+        f"crumbs:{article.section_id}", lambda: article.section.ancestors_and_self()
+    )
 
 
 def cards(queryset) -> list[Article]:
@@ -156,9 +157,8 @@ def tag(request, slug):
 @require_safe
 @cache_public_page
 def article(request, pk, slug):
-    article = get_object_or_404(
-        Article.objects.live().select_related("section", "lead_media", "lead_media__poster"), pk=pk
-    )
+    # No section join: the breadcrumb comes from section_crumbs(), cached per generation.
+    article = get_object_or_404(Article.objects.live().select_related("lead_media__poster"), pk=pk)
     if slug != (article.slug or "article"):
         return redirect(article, permanent=True)
     return render_article_page(request, article)
@@ -233,7 +233,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
     # does), then the renditions of all of them: one query.
     prefetch_related_objects([article, *related], "lead_media__poster")
     load_renditions([item.lead_media for item in (article, *related)])
-    crumbs = section_crumbs(article.section)
+    crumbs = section_crumbs(article)
     canonical = seo.absolute_url(article.get_absolute_url()) if article.pk else ""
     context = {
         "article": article,

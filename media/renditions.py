@@ -219,14 +219,20 @@ def srcset_entries(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) 
     image = source_of(item)
     if image is None:
         return []
+    return [(_url(image, name, fmt), width, height) for name, width, height in _distinct_sizes(image.width, image.height, _specs_for(crop))]
+
+
+@lru_cache(maxsize=1024)
+def _distinct_sizes(source_width: int, source_height: int, specs: tuple[Spec, ...]) -> tuple[tuple[str, int, int], ...]:
+    """(spec name, width, height) of `specs` for a source of that size, one per distinct width.
+    Pure arithmetic, remembered: a page asks it for the same few sizes again and again."""
     entries, seen = [], set()
-    for spec in _specs_for(crop):
-        width, height = output_size(spec, image.width, image.height)
-        if width in seen:
-            continue
-        seen.add(width)
-        entries.append((_url(image, spec.name, fmt), width, height))
-    return entries
+    for spec in specs:
+        width, height = output_size(spec, source_width, source_height)
+        if width not in seen:
+            seen.add(width)
+            entries.append((spec.name, width, height))
+    return tuple(entries)
 
 
 def srcset(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) -> str:
