@@ -199,6 +199,17 @@ def search(request):
 # --- the article page (also used by the editors' preview) ---------------------------------
 
 
+# What a related card reads (link, label, title, language; thumbnail and its alt text): the
+# rest, the bodies above all, stays in the database. Reading another field would cost a query
+# per card, which the query budget tests catch.
+_CARD_MEDIA = ("kind", "file", "title", "alt_text", "width", "height", "file_missing")
+RELATED_CARD_FIELDS = (
+    *(f"target__{name}" for name in ("slug", "title", "kind", "language", "lead_media")),
+    *(f"target__lead_media__{name}" for name in (*_CARD_MEDIA, "poster")),
+    *(f"target__lead_media__poster__{name}" for name in _CARD_MEDIA),
+)
+
+
 def live_related_targets(article: Article) -> list[Article]:
     """The live targets of `article`'s related list in editorial order, ready for cards.
 
@@ -213,6 +224,7 @@ def live_related_targets(article: Article) -> list[Article]:
         RelatedLink.objects.filter(source=article)
         .filter(Exists(Article.objects.live().filter(pk=OuterRef("target_id"))))
         .select_related("target__lead_media__poster")
+        .only("target_id", *RELATED_CARD_FIELDS)
         .order_by("position", "id")
     )
     return [link.target for link in links]

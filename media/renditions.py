@@ -178,21 +178,22 @@ def _on_demand_prefix() -> str | None:
     return _ON_DEMAND_PREFIXES[key]
 
 
-def on_demand_url(image: MediaItem, spec: str, fmt: str) -> str:
+def on_demand_url(image: MediaItem, spec: str, fmt: str, prefix: str | None = None) -> str:
     """The URL of `media.views.rendition` for this image, spec and format (both already
-    checked: they hold only characters that need no quoting)."""
-    prefix = _on_demand_prefix()
+    checked: they hold only characters that need no quoting). `prefix`: _on_demand_prefix(),
+    when the caller makes many URLs."""
+    prefix = prefix or _on_demand_prefix()
     if prefix is None:
         return reverse("media-rendition", kwargs={"pk": image.pk, "spec": spec, "fmt": fmt})
     return f"{prefix}{image.pk}/{spec}.{fmt}"
 
 
-def _url(image: MediaItem, spec: str, fmt: str) -> str:
+def _url(image: MediaItem, spec: str, fmt: str, prefix: str | None = None) -> str:
     """`rendition_url` for an image already checked by source_of() and a valid spec/format."""
     made = _made(image)
     if made is not None and (spec, fmt) in made.by_key:
         return made.url((spec, fmt))
-    return on_demand_url(image, spec, fmt)
+    return on_demand_url(image, spec, fmt, prefix)
 
 
 def rendition_url(item: MediaItem, spec: str, fmt: str = "jpeg") -> str:
@@ -219,15 +220,17 @@ def srcset_entries(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) 
     image = source_of(item)
     if image is None:
         return []
-    return [(_url(image, name, fmt), width, height) for name, width, height in _distinct_sizes(image.width, image.height, _specs_for(crop))]
+    prefix = _on_demand_prefix()
+    sizes = _distinct_sizes(image.width, image.height, crop or None)
+    return [(_url(image, name, fmt, prefix), width, height) for name, width, height in sizes]
 
 
 @lru_cache(maxsize=1024)
-def _distinct_sizes(source_width: int, source_height: int, specs: tuple[Spec, ...]) -> tuple[tuple[str, int, int], ...]:
-    """(spec name, width, height) of `specs` for a source of that size, one per distinct width.
-    Pure arithmetic, remembered: a page asks it for the same few sizes again and again."""
+def _distinct_sizes(source_width: int, source_height: int, crop: str | None) -> tuple[tuple[str, int, int], ...]:
+    """(spec name, width, height) of the specs of `crop` for a source of that size, one per
+    distinct width. Pure arithmetic, remembered: pages ask for the same few sizes again and again."""
     entries, seen = [], set()
-    for spec in specs:
+    for spec in _specs_for(crop):
         width, height = output_size(spec, source_width, source_height)
         if width not in seen:
             seen.add(width)

@@ -4,6 +4,7 @@
     {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
     {% dateline article %}      <time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>
     {% json_ld data %}          <script type="application/ld+json">…</script>
+    {% related_item article %}  <li class="related-item">…</li>: one entry of a related list
     {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
 """
 
@@ -17,6 +18,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from articles.seo import json_for_script
+from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()
 
@@ -34,7 +36,7 @@ def dateline(article):
     if article.published_at is None:
         return ""
     local = timezone.localtime(article.published_at).replace(microsecond=0)
-    return format_html(
+    return html_format(
         '<time datetime="{}">{}</time>', local.isoformat(), format_date(local, settings.DATELINE_FORMAT)
     )
 
@@ -54,3 +56,19 @@ def static_or_plain(path):
         return static(path)
     except ValueError:
         return urljoin(settings.STATIC_URL, quote(path))
+
+
+@register.simple_tag
+def related_item(article):
+    """One entry of the article page's related list: 16:9 thumbnail (decorative: the title is
+    the link text), label and title, in the story's own language and direction. Built here
+    rather than in the template: the list is the page's longest loop."""
+    thumb = picture(article.lead_media, sizes="8rem", crop="16x9", alt="") if article.lead_media_id else ""
+    label = html_format('<span class="kind">{}</span> ', article.kind_label) if article.kind_label else ""
+    return html_format(
+        '<li class="related-item" lang="{}" dir="{}">\n      <a href="{}">\n'
+        '        <span class="related-thumb">{}</span>\n'
+        '        <span class="related-text">{}<span class="related-title">{}</span></span>\n'
+        "      </a>\n    </li>",
+        article.language, article.text_direction, article.get_absolute_url(), thumb, label, article.title,
+    )
