@@ -114,8 +114,9 @@ def cache_public_page(view):
                 patch_vary_headers(response, ["Cookie"])
             return response
         generation = content_generation()
-        key = page_key(request, generation)
-        entry = cache.get(key)
+        # PAGE_CACHE_SECONDS=0 turns storing off, so there is nothing to look up either.
+        key = page_key(request, generation) if settings.PAGE_CACHE_SECONDS > 0 else None
+        entry = cache.get(key) if key else None
         if entry is not None and entry["expires"] > time.time():
             return _finish(request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"])
         response = view(request, *args, **kwargs)

@@ -8,6 +8,7 @@
     {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
 """
 
+from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 from django import template
@@ -16,6 +17,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from articles.seo import json_for_script
 from media.templatetags.media_tags import html_format, picture
@@ -36,9 +38,16 @@ def dateline(article):
     if article.published_at is None:
         return ""
     local = timezone.localtime(article.published_at).replace(microsecond=0)
-    return html_format(
-        '<time datetime="{}">{}</time>', local.isoformat(), format_date(local, settings.DATELINE_FORMAT)
-    )
+    return _time_element(local, str(local.tzinfo), settings.DATELINE_FORMAT, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _time_element(local, zone: str, date_format: str, language: str | None):
+    """The <time> element for one moment in one time zone (`zone`: aware datetimes of the same
+    instant compare equal whatever their zone), format and language (day and month names are
+    translated). A pure function of these, so remembered: a list page formats the same few
+    dozen datelines on every request, and Django's date formatting is slow."""
+    return html_format('<time datetime="{}">{}</time>', local.isoformat(), format_date(local, date_format))
 
 
 @register.simple_tag
