@@ -106,6 +106,7 @@ class _PageWriter:
         self.audit: list[dict] = []  # AuditEntry rows
         self.side_changes = 0
         self.learnt_own_id: int | None = None
+        self.new_stubs: set[int] = set()  # made by this page, with their picture already
 
     # -- the page itself -------------------------------------------------------------------------
 
@@ -201,6 +202,7 @@ class _PageWriter:
         if misses:
             self._match_or_stub(misses, by_legacy, pictures, page_pk)
         targets: list[int] = []
+        pics: dict[int, int | None] = {}
         for item in items:
             target = by_legacy[item.legacy_id]
             if target == page_pk:
@@ -209,7 +211,23 @@ class _PageWriter:
                 self.warnings.append(f"related item {item.legacy_id} repeats an earlier target; dropped")
             else:
                 targets.append(target)
+                pics.setdefault(target, pictures.get(item.pic))
+        self._fill_lead_media(pics)
         return targets
+
+    def _fill_lead_media(self, pics: dict[int, int | None]) -> None:
+        """A legacy page never names its own lead media; the items that point at it do. So a target
+        without lead media takes the picture its related item names (stubs already carry theirs)."""
+        wanted = {pk: media for pk, media in pics.items() if media is not None and pk not in self.new_stubs}
+        if not wanted:
+            return
+        for pk, title in sorted(self.rows.titles_without_lead_media(list(wanted)).items()):
+            self.rows.set_lead_media(pk, wanted[pk])
+            self.side_changes += 1
+            self.audit.append(self._audit_entry(
+                article_id=pk, title=title, from_status="", to_status="",
+                details={"lead_media_id": wanted[pk], "named_by": self.page.name},
+            ))
 
     def _match_or_stub(self, misses: list[RelatedItem], by_legacy: dict, pictures: dict[str, int], page_pk: int):
         # The legacy title is the exact title: label (kind) included, so "VIDEO: X" is not "X".
@@ -248,6 +266,7 @@ class _PageWriter:
             self.rows.insert_article(stubs)
             for stub in stubs:
                 by_legacy[stub.legacy_id] = stub.pk
+                self.new_stubs.add(stub.pk)
                 self._add_records(stub, fresh_snapshot(stub, []), 1, "", "import: stub for a related item",
                                   {"legacy_id": stub.legacy_id, "referenced_by": self.page.name})
             self.side_changes += len(stubs)

@@ -138,6 +138,18 @@ class Rows:
                "ORDER BY id")
         return self._fetch(sql, titles)
 
+    def titles_without_lead_media(self, ids: list[int]) -> dict[int, str]:
+        """{id: title} of those of `ids` that have no lead media."""
+        sql = f"SELECT id, title FROM {self.article} WHERE lead_media_id IS NULL AND id IN {_in(ids)}"
+        return dict(self._fetch(sql, ids))
+
+    def set_lead_media(self, pk: int, media_id: int) -> None:
+        """Give an article the lead media a related item names for it (only if it has none)."""
+        sql = (f"UPDATE {self.article} SET lead_media_id = %s, version = version + 1 "
+               "WHERE id = %s AND lead_media_id IS NULL")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [media_id, pk])
+
     def related_target_ids(self, source_id: int) -> list[int]:
         sql = f"SELECT target_id FROM {self.link} WHERE source_id = %s ORDER BY position, id"
         return [row[0] for row in self._fetch(sql, [source_id])]
