@@ -24,3 +24,11 @@ def editor(db):
     user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["articles", "media"]))
     StaffProfileFactory(user=user, signoff_initials="S/SH")
     return user
+
+
+@pytest.fixture
+def chromium():
+    """Path of Debian's Chromium for Playwright; see tests/browser_support.py."""
+    from tests.browser_support import chromium_or_skip
+
+    return chromium_or_skip()

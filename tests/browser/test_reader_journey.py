@@ -5,36 +5,16 @@ by pytest-django's live server with the demo content, and runs axe-core's WCAG 2
 every page: each must have no violation.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser_support import launch
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium():
-    """Debian's Chromium, or a skip (a failure when NEWSROOM_REQUIRE_BROWSER=1, as in CI)."""
-    if os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    if os.environ.get("NEWSROOM_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"NEWSROOM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run the browser test")
 
 
 def axe_violations(page) -> list[str]:
@@ -85,7 +65,7 @@ def test_reader_journey_with_video_and_no_accessibility_violations(chromium, dem
     # from here on only the live server's thread touches the database.
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = launch(playwright, chromium)
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
             errors = []

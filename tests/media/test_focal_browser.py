@@ -1,13 +1,10 @@
 """The focal point picker in a real browser (Debian's Chromium through Playwright): a click on
 the image in the admin change form sets the focal point, and saving stores it."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+from tests.browser_support import launch
+
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +23,14 @@ def editor_site(live_server, transactional_db):
     return live_server.url, item
 
 
-def test_click_sets_the_focal_point(editor_site):
-    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run the browser test")
+def test_click_sets_the_focal_point(chromium, editor_site):
     from playwright.sync_api import sync_playwright
 
     from media.models import MediaItem
 
     base, item = editor_site
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright, chromium)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors = []
