@@ -237,8 +237,13 @@ class Article(models.Model):
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
             models.Index(fields=["title"], name="article_title_idx"),
             # The home page's pinned stories: without it, finding that no (or few) stories are
-            # pinned walks every published article.
-            models.Index(fields=["pinned", "status", "-published_at"], name="article_pinned_pub_idx"),
+            # pinned walks every published article. It holds every column live() reads, so the
+            # look-up never touches the table and SQLite prefers it over the status index even
+            # when its statistics (no histograms) cannot tell that pinned stories are rare.
+            models.Index(
+                fields=["pinned", "status", "-published_at", "is_stub", "embargo_until", "expires_at"],
+                name="article_pinned_pub_idx",
+            ),
             # next_boundary(): the next embargo end / expiry, read once per content generation.
             models.Index(fields=["status", "embargo_until"], name="article_status_embargo_idx"),
             models.Index(fields=["status", "expires_at"], name="article_status_expiry_idx"),

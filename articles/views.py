@@ -119,6 +119,22 @@ def bad_request(request, message: str) -> HttpResponse:
 # --- pages ---------------------------------------------------------------------------------
 
 
+def pinned_stories() -> list[Article]:
+    """The newest few live pinned stories, for cards (usually none).
+
+    Their ids come from article_pinned_pub_idx alone (it covers what live() reads); the rows
+    then come one primary key each, in one UNION ALL query: a `pk IN (…)` over the live set
+    lets SQLite walk the status/date index over every published article instead.
+    """
+    live = Article.objects.live()
+    pks = list(live.filter(pinned=True).newest_first().values_list("pk", flat=True)[:TOP_STORIES])
+    if not pks:
+        return []
+    one_each = [card_rows(live).filter(pk=pk).order_by() for pk in pks]
+    by_pk = {row.pk: row for row in one_each[0].union(*one_each[1:], all=True)}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
 @require_safe
 @cache_public_page
 def home(request):
@@ -126,8 +142,8 @@ def home(request):
     # ones: article_pinned_pub_idx). The rows come whole from these queries: looking them up
     # again by `pk IN (…)` lets SQLite without statistics walk every published article.
     live = card_rows(Article.objects.live()).newest_first()
-    pinned = list(live.filter(pinned=True)[:TOP_STORIES])
-    top = pinned + list(live.exclude(pk__in=[a.pk for a in pinned])[: TOP_STORIES - len(pinned)])
+    top = pinned_stories()
+    top += list(live.exclude(pk__in=[a.pk for a in top])[: TOP_STORIES - len(top)])
     shown = [a.pk for a in top]
     sections = nav_sections()
     # The newest few of each top-level section (subsections included), stories above left out:
