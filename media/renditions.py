@@ -123,40 +123,39 @@ def source_of(item: MediaItem | None) -> MediaItem | None:
 
 
 class _Made:
-    """An item's prefetched renditions by (spec, format), and the URLs already asked for.
+    """An item's stored renditions as {(spec, format): file name}, and the URLs already asked for.
 
-    Built once per prefetched row set and kept on the item, so a page drawing a dozen srcsets
-    does not index the rows, nor ask the storage for the same URL, again for every entry."""
+    Built once per prefetched row set (or by load_renditions) and kept on the item, so a page
+    drawing a dozen srcsets neither indexes the rows nor asks the storage for the same URL
+    again for every entry."""
 
-    __slots__ = ("rows", "by_key", "urls")
+    __slots__ = ("source", "names", "urls")
 
-    def __init__(self, rows):
-        self.rows = rows
-        self.by_key = {(r.spec, r.format): r for r in rows}
+    def __init__(self, source, names: dict):
+        self.source = source  # the prefetched rows these names come from (None: load_renditions)
+        self.names = names
         self.urls = {}
 
     def url(self, key) -> str:
         url = self.urls.get(key)
         if url is None:
-            url = self.urls[key] = self.by_key[key].url
+            url = self.urls[key] = Rendition._meta.get_field("file").storage.url(self.names[key])
         return url
 
 
 def _made(item: MediaItem) -> _Made | None:
-    """The item's prefetched renditions, or None when they were not prefetched."""
-    rows = getattr(item, "_prefetched_objects_cache", {}).get("renditions")
-    if rows is None:
-        return None
+    """The item's stored renditions, from prefetched rows or load_renditions(); None if neither."""
     made = item.__dict__.get("_renditions_made")
-    if made is None or made.rows is not rows:  # a new prefetch replaces the old rows
-        made = item.__dict__["_renditions_made"] = _Made(rows)
+    rows = getattr(item, "_prefetched_objects_cache", {}).get("renditions")
+    if rows is not None and (made is None or made.source is not rows):  # a new prefetch wins
+        made = item.__dict__["_renditions_made"] = _Made(rows, {(r.spec, r.format): r.file.name for r in rows})
     return made
 
 
 def _prefetched(item: MediaItem) -> dict | None:
     """{(spec, format): Rendition} from prefetched rows, or None when they were not prefetched."""
-    made = _made(item)
-    return None if made is None else made.by_key
+    rows = getattr(item, "_prefetched_objects_cache", {}).get("renditions")
+    return None if rows is None else {(r.spec, r.format): r for r in rows}
 
 
 # --- URLs (no queries when renditions are prefetched) --------------------------------------
@@ -191,7 +190,7 @@ def on_demand_url(image: MediaItem, spec: str, fmt: str, prefix: str | None = No
 def _url(image: MediaItem, spec: str, fmt: str, prefix: str | None = None) -> str:
     """`rendition_url` for an image already checked by source_of() and a valid spec/format."""
     made = _made(image)
-    if made is not None and (spec, fmt) in made.by_key:
+    if made is not None and (spec, fmt) in made.names:
         return made.url((spec, fmt))
     return on_demand_url(image, spec, fmt, prefix)
 
@@ -267,28 +266,26 @@ def prefetch_for(lookup: str) -> list[Prefetch]:
 
 
 def load_renditions(items) -> None:
-    """Load the renditions of `items` (MediaItems or None) and of their posters in one query,
-    as `prefetch_for` would in two: afterwards `rendition_url`, `srcset` and `item.renditions.all()`
-    need no query. Posters must already be loaded (select_related); items whose renditions are
-    already loaded are left as they are."""
+    """Read which renditions `items` (MediaItems or None) and their posters have, in one query
+    of file names (no Rendition objects: a page can have hundreds), so that `rendition_url` and
+    `srcset` need no query afterwards. Posters must already be loaded (select_related); items
+    whose renditions are already known (prefetched or loaded) are left as they are."""
     images: dict[int, list[MediaItem]] = {}
     for item in items:
         if item is None:
             continue
         for image in (item, item.poster if item.poster_id else None):
-            if image is not None and image.pk and "renditions" not in getattr(image, "_prefetched_objects_cache", {}):
+            if image is not None and image.pk and _made(image) is None:
                 images.setdefault(image.pk, []).append(image)
     if not images:
         return
-    rows: dict[int, list[Rendition]] = {pk: [] for pk in images}
-    for rendition in Rendition.objects.filter(media_id__in=list(images)):
-        rows[rendition.media_id].append(rendition)
+    names: dict[int, dict] = {pk: {} for pk in images}
+    rows = Rendition.objects.filter(media_id__in=list(images)).values_list("media_id", "spec", "format", "file")
+    for media_id, spec, fmt, name in rows:
+        names[media_id][(spec, fmt)] = name
     for pk, same in images.items():
         for image in same:
-            queryset = image.renditions.all()
-            queryset._result_cache = rows[pk]
-            queryset._prefetch_done = True
-            image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = queryset
+            image.__dict__["_renditions_made"] = _Made(None, names[pk])
 
 
 # --- making renditions ---------------------------------------------------------------------
@@ -441,6 +438,7 @@ def discard(item: MediaItem, crops_only: bool = False) -> int:
         return 0
     Rendition.objects.filter(pk__in=[r.pk for r in doomed]).delete()
     getattr(item, "_prefetched_objects_cache", {}).pop("renditions", None)
+    item.__dict__.pop("_renditions_made", None)
 
     def remove_files():
         for rendition in doomed:
