@@ -13,8 +13,10 @@ A video stands for its poster everywhere here.
 """
 
 import io
+import os
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
@@ -345,11 +347,12 @@ def _needed_scale(image: MediaItem, specs) -> float:
     return scale
 
 
-def _save(image: MediaItem, spec: Spec, fmt: str, picture: Image.Image) -> Rendition:
-    """Store one rendition; if another process stored the same one first, keep theirs."""
+def _save(image: MediaItem, spec: Spec, fmt: str, picture: Image.Image, data: bytes | None = None) -> Rendition:
+    """Store one rendition (`data`: its encoded bytes, when already made); if another process
+    stored the same one first, keep theirs."""
     rendition = Rendition(media=image, spec=spec.name, format=fmt, width=picture.width, height=picture.height)
     name = f"{spec.name}-{uuid.uuid4().hex[:10]}.{EXTENSIONS[fmt]}"
-    rendition.file.save(name, ContentFile(_encode(picture, fmt)), save=False)
+    rendition.file.save(name, ContentFile(data if data is not None else _encode(picture, fmt)), save=False)
     try:
         with transaction.atomic():
             rendition.save()
@@ -395,10 +398,17 @@ def make_all(item: MediaItem, formats=FORMATS) -> list[Rendition]:
     todo = [s for s in ALL_SPECS if any((s.name, f) not in have for f in formats)]
     if todo:
         picture, factor = _open_source(image, _needed_scale(image, todo))
-        for spec, rendered in _render_cascade(picture, factor, image, todo):
-            for fmt in formats:
-                if (spec.name, fmt) not in have:
-                    have[(spec.name, fmt)] = _save(image, spec, fmt, rendered)
+        jobs = [
+            (spec, fmt, rendered)
+            for spec, rendered in _render_cascade(picture, factor, image, todo)
+            for fmt in formats
+            if (spec.name, fmt) not in have
+        ]
+        # Pillow's encoders release the GIL: encode on every core, store in order afterwards.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            encoded = list(pool.map(lambda job: _encode(job[2], job[1]), jobs))
+        for (spec, fmt, rendered), data in zip(jobs, encoded, strict=True):
+            have[(spec.name, fmt)] = _save(image, spec, fmt, rendered, data)
     return [have[(s.name, f)] for s in ALL_SPECS for f in formats]
 
 
