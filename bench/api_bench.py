@@ -6,27 +6,16 @@ related articles. Prints the median over repeated requests in ms, and the querie
 Measured in-process through Django's test client (no HTTP server, anonymous throttle off).
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="api-bench-")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{TMP}/media"
-os.environ["STATIC_ROOT"] = TMP
-os.environ["API_ANON_RATE"] = "1000000/minute"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import setup_scratch_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_scratch_django("api-bench-", API_ANON_RATE="1000000/minute")
 
 from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_started  # noqa: E402

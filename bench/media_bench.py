@@ -6,24 +6,15 @@ Targets: ≤ 500 ms for the rendition set (4 widths + 3 crops × 4 widths, WebP 
 """
 
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="media-bench-")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{TMP}/media"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import setup_scratch_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_scratch_django("media-bench-")
 
 from django.core.management import call_command  # noqa: E402
 from PIL import Image, ImageChops  # noqa: E402
