@@ -6,7 +6,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -292,12 +292,24 @@ class Article(models.Model):
         )
 
 
+class RelatedLinkQuerySet(models.QuerySet):
+    def to_live_targets(self):
+        """Links whose target readers may see: each target checked against `live()` by primary key.
+
+        Written as EXISTS per link, not `target__in=live()`: with the latter SQLite (without table
+        statistics) walks the status/date index over every published article to build the set.
+        """
+        return self.filter(Exists(Article.objects.live().filter(pk=OuterRef("target_id"))))
+
+
 class RelatedLink(models.Model):
     """One entry of an article's related list, in editorial order."""
 
     source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
     target = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="incoming_links")
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+
+    objects = RelatedLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

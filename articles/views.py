@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -242,18 +242,12 @@ RELATED_CARD_FIELDS = (
 
 
 def live_related_targets(article: Article) -> list[Article]:
-    """The live targets of `article`'s related list in editorial order, ready for cards.
-
-    One query driven by the list itself: the links of `article` (their source index), each
-    target joined by primary key and kept when `live()` has that primary key. Filtering the live
-    set by `pk IN (ids)` instead lets SQLite, without table statistics, walk the status/date
-    index over every published article (~9 ms at 100,000 articles, against ~1 ms here).
-    """
+    """The live targets of `article`'s related list in editorial order, ready for cards (one query)."""
     if article.pk is None:
         return []
     links = (
         RelatedLink.objects.filter(source=article)
-        .filter(Exists(Article.objects.live().filter(pk=OuterRef("target_id"))))
+        .to_live_targets()
         .select_related("target__lead_media__poster")
         .only("target_id", *RELATED_CARD_FIELDS)
         .order_by("position", "id")

@@ -119,7 +119,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
             return readable_articles(self.request.user)
         queryset = readable_articles(self.request.user).for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
         if self.action == "retrieve":
-            live_links = RelatedLink.objects.filter(target__in=Article.objects.live())
+            live_links = RelatedLink.objects.to_live_targets()
             queryset = queryset.prefetch_related(
                 Prefetch("related_links", queryset=related_links(live_links), to_attr="live_related_links")
             )
@@ -253,7 +253,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         if shape == "legacy" and may_read_unpublished(request.user):
             links = all_related_links(request.user, article)
         else:
-            links = RelatedLink.objects.filter(source=article, target__in=Article.objects.live())
+            links = RelatedLink.objects.filter(source=article).to_live_targets()
         serializer = LegacyRelatedSerializer if shape == "legacy" else RelatedSerializer
         return Response(serializer(related_links(links), many=True, context=self.get_serializer_context()).data)
 
