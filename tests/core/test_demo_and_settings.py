@@ -28,6 +28,7 @@ def test_load_demo_is_idempotent_and_makes_a_real_newsroom():
         assert clip.kind == "video" and clip.duration > 0 and clip.width and clip.poster.kind == "image"
         assert clip.file.storage.exists(clip.file.name)
     assert Article.objects.filter(language="ar").exists()
+    assert Article.objects.filter(pinned=True).count() == 1  # a lead story for the home page
     assert RelatedLink.objects.count() >= 10
     assert Section.objects.filter(path="iraq/conflict/mosul").exists()
     assert not Article.objects.exclude(signoff="").filter(signoff__contains="<").exists()

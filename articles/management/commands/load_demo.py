@@ -117,8 +117,6 @@ class Command(BaseCommand):
                 current = list(article.related_links.values_list("target_id", flat=True))
                 if current != wanted:
                     actions.save_article(actor=None, article=article, related_ids=wanted, base_version=article.version)
-            if not Article.objects.filter(pinned=True).exists():
-                Article.objects.filter(pk=articles[0].pk).update(pinned=True)
         self.stdout.write(
             f"Demo content: {created} article(s) created, {len(STORIES) - created} already present; "
             f"{Section.objects.count()} sections, {Article.objects.count()} articles, "
@@ -146,6 +144,7 @@ class Command(BaseCommand):
             title=title, kind=kind, summary=summary, section=section, signoff=signoff, source="Newsroom",
             language=language, lead_media=media, body="".join(f"<p>{p}</p>" for p in paragraphs),
             published_at=timezone.now() - timezone.timedelta(hours=hours_ago),
+            pinned=index == 0,  # the lead story of the demo home page
         )
         actions.save_article(actor=None, article=article, tags=tags)
         actions.publish(actor=None, article=article)
