@@ -102,8 +102,38 @@ def _replay(entry: dict) -> HttpResponse:
     return response
 
 
+def _stored_page(request, generation: int):
+    """The stored copy of this page for `generation`, finished (a 304 when the reader's copy is
+    current), or None."""
+    if settings.PAGE_CACHE_SECONDS <= 0:  # 0 turns storing off, so there is nothing to look up
+        return None
+    entry = cache.get(page_key(request, generation))
+    if entry is None or entry["expires"] <= time.time():
+        return None
+    return _finish(request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"])
+
+
+class CachedPageMiddleware:
+    """Serve anonymous readers' stored pages before the session, CSRF, auth and messages
+    middleware run: a hit then costs two cache reads. A request carrying a session cookie goes
+    on to the view, whose `cache_public_page` checks whether that session is logged in.
+    Only pages a `cache_public_page` view stored can be found here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            generation = content_generation()
+            response = _stored_page(request, generation)
+            if response is not None:
+                return response
+            request.page_cache_missed = generation
+        return self.get_response(request)
+
+
 def cache_public_page(view):
-    """Decorator for public page views: serve anonymous GETs from the page cache."""
+    """Decorator for public page views: serve anonymous GETs from the page cache and store them."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -113,12 +143,12 @@ def cache_public_page(view):
                 patch_cache_control(response, private=True, no_cache=True)
                 patch_vary_headers(response, ["Cookie"])
             return response
-        generation = content_generation()
-        # PAGE_CACHE_SECONDS=0 turns storing off, so there is nothing to look up either.
-        key = page_key(request, generation) if settings.PAGE_CACHE_SECONDS > 0 else None
-        entry = cache.get(key) if key else None
-        if entry is not None and entry["expires"] > time.time():
-            return _finish(request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"])
+        generation = getattr(request, "page_cache_missed", None)
+        if generation is None:  # not looked up by CachedPageMiddleware (a session cookie)
+            generation = content_generation()
+            stored = _stored_page(request, generation)
+            if stored is not None:
+                return stored
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -134,7 +164,7 @@ def cache_public_page(view):
                 "content": response.content, "headers": headers, "etag": etag,
                 "last_modified": last_modified, "expires": now + timeout,
             }
-            cache.set(key, entry, timeout)
+            cache.set(page_key(request, generation), entry, timeout)
             response["X-Page-Cache"] = "miss"
         return _finish(request, response, etag=etag, last_modified=last_modified)
 

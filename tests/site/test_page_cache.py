@@ -161,3 +161,24 @@ def test_editing_a_related_target_updates_the_source_page(client, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         actions.save_article(actor=None, article=target)
     assert "Target after the edit" in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_a_page_served_from_the_cache_keeps_the_security_headers(client):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header]
+
+
+def test_a_reader_with_a_dead_session_cookie_still_gets_the_cached_page(client):
+    """The early look-up skips requests with a session cookie; the view's own look-up serves them."""
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    client.cookies["sessionid"] = "no-such-session"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert len(captured) == 1  # the session look-up, which finds nothing
+
