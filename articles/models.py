@@ -293,13 +293,14 @@ class Article(models.Model):
 
 
 class RelatedLinkQuerySet(models.QuerySet):
-    def to_live_targets(self):
-        """Links whose target readers may see: each target checked against `live()` by primary key.
+    def to_live_targets(self, at=None):
+        """Links whose target readers may see (at `at`, now): each target checked against `live()`
+        by primary key.
 
         Written as EXISTS per link, not `target__in=live()`: with the latter SQLite (without table
         statistics) walks the status/date index over every published article to build the set.
         """
-        return self.filter(Exists(Article.objects.live().filter(pk=OuterRef("target_id"))))
+        return self.filter(Exists(Article.objects.live(at).filter(pk=OuterRef("target_id"))))
 
 
 class RelatedLink(models.Model):

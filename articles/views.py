@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
 from django.db.models import Q, prefetch_related_objects
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles import seo
@@ -23,6 +24,7 @@ from articles.models import Article, RelatedLink, Section, Tag
 from articles.page_cache import cache_public_page, cached_for_generation
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, highlight, search_articles
 from media.renditions import load_renditions
+from newsroom.prepared import PreparedQuery
 
 logger = logging.getLogger(__name__)
 
@@ -187,11 +189,22 @@ def tag(request, slug):
     return render(request, "articles/tag.html", {"tag": tag, "nav_sections": nav_sections(), **page})
 
 
+# The article page's queries run on every uncached view with only the id and the time changing,
+# so their SQL is compiled once per process (newsroom.prepared).
+_SAMPLE_NOW = datetime(2000, 1, 1, tzinfo=UTC)
+# No section join: the breadcrumb comes from section_crumbs(), cached per generation.
+LIVE_ARTICLE = PreparedQuery(
+    lambda pk, now: Article.objects.live(now).select_related("lead_media__poster").filter(pk=pk),
+    pk=1, now=_SAMPLE_NOW,
+)
+
+
 @require_safe
 @cache_public_page
 def article(request, pk, slug):
-    # No section join: the breadcrumb comes from section_crumbs(), cached per generation.
-    article = get_object_or_404(Article.objects.live().select_related("lead_media__poster"), pk=pk)
+    article = next(iter(LIVE_ARTICLE(pk=pk, now=timezone.now())), None)
+    if article is None:
+        raise Http404("No live article has this id.")
     if slug != (article.slug or "article"):
         return redirect(article, permanent=True)
     return render_article_page(request, article)
@@ -241,18 +254,22 @@ RELATED_CARD_FIELDS = (
 )
 
 
+LIVE_RELATED_LINKS = PreparedQuery(
+    lambda source_id, now: RelatedLink.objects.filter(source_id=source_id)
+    .to_live_targets(now)
+    .select_related("target__lead_media__poster")
+    .only("target_id", *RELATED_CARD_FIELDS)
+    .order_by("position", "id"),
+    source_id=1, now=_SAMPLE_NOW,
+)
+ARTICLE_TAGS = PreparedQuery(lambda article_id: Tag.objects.filter(articles__id=article_id), article_id=1)
+
+
 def live_related_targets(article: Article) -> list[Article]:
     """The live targets of `article`'s related list in editorial order, ready for cards (one query)."""
     if article.pk is None:
         return []
-    links = (
-        RelatedLink.objects.filter(source=article)
-        .to_live_targets()
-        .select_related("target__lead_media__poster")
-        .only("target_id", *RELATED_CARD_FIELDS)
-        .order_by("position", "id")
-    )
-    return [link.target for link in links]
+    return [link.target for link in LIVE_RELATED_LINKS(source_id=article.pk, now=timezone.now())]
 
 
 def render_article_page(request, article: Article, *, related=None, tags=None, preview: bool = False) -> HttpResponse:
@@ -265,7 +282,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
     """
     related = live_related_targets(article) if related is None else list(related)
     if tags is None:
-        tags = list(article.tags.all()) if article.pk else []
+        tags = list(ARTICLE_TAGS(article_id=article.pk)) if article.pk else []
     # Lead media with posters (no query when select_related loaded them, as the public view
     # does), then the renditions of all of them: one query.
     prefetch_related_objects([article, *related], "lead_media__poster")
