@@ -93,6 +93,7 @@ def step_pick() -> dict:
 
     from articles.models import Article
     from articles import actions
+    from media import renditions
     from media.ingest import attach_file, ingest_bytes
     from media.samples import draw_photo, encode_clip
 
@@ -123,7 +124,15 @@ def step_pick() -> dict:
                 actions.save_article(actor=None, article=story, base_version=story.version)
             elif media.file_missing:
                 attach_file(media, encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(seed=seed))
-    return {"article_id": article.pk, "article": article.get_absolute_url(), "related": article.n_related}
+    # Every rendition stored, as on a site where the images have been viewed once: the page then
+    # links stored files (a storage URL each) rather than on-demand URLs.
+    made = 0
+    for story in Article.objects.filter(pk__in=[story.pk for story, _ in stories]).select_related("lead_media__poster"):
+        image = renditions.source_of(story.lead_media)
+        if image is not None:
+            made += len(renditions.make_all(image))
+    return {"article_id": article.pk, "article": article.get_absolute_url(), "related": article.n_related,
+            "renditions_stored": made}
 
 
 def step_analyze() -> dict:

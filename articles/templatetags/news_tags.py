@@ -19,7 +19,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from articles.seo import json_for_script
+from articles.seo import json_ld_script
 from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()
@@ -53,7 +53,7 @@ def _time_element(local, zone: str, date_format: str, language: str | None):
 @register.simple_tag
 def json_ld(data):
     """A JSON-LD block; the JSON is escaped so that no value can close the <script> element."""
-    return format_html('<script type="application/ld+json">{}</script>', json_for_script(data))
+    return json_ld_script(data)
 
 
 @register.simple_tag
