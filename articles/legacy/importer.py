@@ -18,8 +18,9 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from articles.legacy.dump import RelatedItem
 from articles.legacy.parser import MAX_TITLE, LegacyPage, split_title
@@ -65,6 +66,11 @@ class SectionCache:
 class ImportContext:
     """What stays the same for every page of a run: actor, media, caches, prepared SQL."""
 
+    # What an article inserted by the importer holds in the snapshot fields it does not set.
+    SNAPSHOT_DEFAULTS = {
+        name: Article._meta.get_field(name).get_default() for name in SNAPSHOT_FIELDS
+    }
+
     def __init__(self, *, actor=None, media_root: Path | None = None, dry_run: bool = False):
         if actor is not None and not actor.has_perm("articles.publish_article"):
             raise PermissionDenied("You may not import legacy pages: importing publishes articles.")
@@ -77,19 +83,20 @@ class ImportContext:
         self.rows = Rows()
 
 
-def fresh_snapshot(article: Article, related_ids: list[int]) -> dict:
-    """`snapshot(article)` for an article inserted by this page, without its two queries.
+def fresh_snapshot(row: dict, related_ids: list[int]) -> dict:
+    """`snapshot(article)` for an article this page inserted from `row` (attname → value; the
+    other fields hold their defaults), without its two queries.
 
     A new article has no tags yet and exactly the related list just written; a test checks
     this equals `snapshot()` of the stored article.
     """
     data = {}
-    for field in SNAPSHOT_FIELDS:
-        value = getattr(article, field)
-        data[field] = value.isoformat() if hasattr(value, "isoformat") else value
+    for name, default in ImportContext.SNAPSHOT_DEFAULTS.items():
+        value = row.get(name, default)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     data["tag_ids"] = []
     data["related_ids"] = list(related_ids)
-    data["version"] = article.version
+    data["version"] = row.get("version", 1)
     return data
 
 
@@ -107,6 +114,9 @@ class _PageWriter:
         self.side_changes = 0
         self.learnt_own_id: int | None = None
         self.new_stubs: set[int] = set()  # made by this page, with their picture already
+        self.lead_media: dict[int, int | None] = {}  # target id → its lead media id, as looked up
+        self.titles: dict[int, str] = {}  # target id → title, as looked up
+        self.now = timezone.now()  # the time stamp of every row this page writes
 
     # -- the page itself -------------------------------------------------------------------------
 
@@ -131,7 +141,7 @@ class _PageWriter:
             status, pk, from_status, legacy_id = "created", article.pk, Article.Status.DRAFT, article.legacy_id
         else:
             article = self._create(wanted)
-            status, pk, from_status, legacy_id = "created", article.pk, "", None
+            status, pk, from_status, legacy_id = "created", article["id"], "", None
         before = [] if article is not None and from_status == "" else self.rows.related_target_ids(pk)
         targets = self._resolve_related(pk)
         if targets != before:
@@ -154,14 +164,15 @@ class _PageWriter:
         reason = FILLED_STUB if from_status == Article.Status.DRAFT and status == "created" else ""
         return PageResult(page.name, status, pk, page.title, reason=reason, warnings=self.warnings)
 
-    def _create(self, wanted: dict) -> Article:
-        article = Article(
-            **wanted, slug=make_slug(self.page.title), published_at=self.page.published_at,
-            status=Article.Status.PUBLISHED, created_by=self.ctx.actor, published_by=self.ctx.actor,
-        )
-        article.version = 1
-        self.rows.insert_article([article])
-        return article
+    def _create(self, wanted: dict) -> dict:
+        """Insert the page as a new published article; its row (attname → value, with "id")."""
+        row = {
+            **wanted, "slug": make_slug(self.page.title), "published_at": self.page.published_at,
+            "status": Article.Status.PUBLISHED, "created_by_id": self.ctx.actor_id,
+            "published_by_id": self.ctx.actor_id, "version": 1,
+        }
+        (row["id"],) = self.rows.insert_article.rows([row], now=self.now)
+        return row
 
     def _fill(self, pk: int, wanted: dict) -> Article:
         """The page of a stub arrived: same row, now with content, published."""
@@ -193,7 +204,11 @@ class _PageWriter:
         items = self.page.related
         if not items:
             return []
-        by_legacy = self.rows.ids_by_legacy_id([i.legacy_id for i in items])
+        by_legacy = {}
+        for legacy_id, (pk, media, title) in self.rows.targets_by_legacy_id([i.legacy_id for i in items]).items():
+            by_legacy[legacy_id] = pk
+            self.lead_media[pk] = media
+            self.titles[pk] = title
         misses = [i for i in items if i.legacy_id not in by_legacy]
         pictures, media_changes = self.ctx.media.items_for(
             self.rows, [i.pic for i in items], self.warnings, self.stored
@@ -218,25 +233,27 @@ class _PageWriter:
     def _fill_lead_media(self, pics: dict[int, int | None]) -> None:
         """A legacy page never names its own lead media; the items that point at it do. So a target
         without lead media takes the picture its related item names (stubs already carry theirs)."""
-        wanted = {pk: media for pk, media in pics.items() if media is not None and pk not in self.new_stubs}
-        if not wanted:
-            return
-        for pk, title in sorted(self.rows.titles_without_lead_media(list(wanted)).items()):
-            self.rows.set_lead_media(pk, wanted[pk])
+        lead_media = self.lead_media
+        for pk in sorted(pk for pk, media in pics.items() if media is not None and pk in lead_media
+                         and lead_media[pk] is None):
+            if not self.rows.set_lead_media(pk, pics[pk]):
+                continue
             self.side_changes += 1
             self.audit.append(self._audit_entry(
-                article_id=pk, title=title, from_status="", to_status="",
-                details={"lead_media_id": wanted[pk], "named_by": self.page.name},
+                article_id=pk, title=self.titles[pk], from_status="", to_status="",
+                details={"lead_media_id": pics[pk], "named_by": self.page.name},
             ))
 
     def _match_or_stub(self, misses: list[RelatedItem], by_legacy: dict, pictures: dict[str, int], page_pk: int):
         # The legacy title is the exact title: label (kind) included, so "VIDEO: X" is not "X".
         plain = {i.legacy_id: split_title(i.title) for i in misses}
         by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for title, kind, pk in self.rows.ids_by_title_without_legacy_id(list({t for t, _ in plain.values()})):
+        for title, kind, pk, media in self.rows.ids_by_title_without_legacy_id(list({t for t, _ in plain.values()})):
             by_title[title, kind].append(pk)
+            self.lead_media[pk] = media
+            self.titles[pk] = title
         taken: set[int] = set()
-        stubs: list[Article] = []
+        stubs: list[dict] = []
         for item in misses:
             title, kind = plain[item.legacy_id]
             matches = [pk for pk in by_title.get((title, kind), ()) if pk not in taken]
@@ -257,49 +274,54 @@ class _PageWriter:
                 continue
             if len(title) > MAX_TITLE:
                 self.warnings.append(f"related item {item.legacy_id}: title cut to {MAX_TITLE} characters")
-            stubs.append(Article(
-                title=title[:MAX_TITLE], slug=make_slug(title), kind=kind, section_id=self.section_id,
-                status=Article.Status.DRAFT, is_stub=True, legacy_id=item.legacy_id, legacy_sort=item.sort,
-                lead_media_id=pictures.get(item.pic), created_by=self.ctx.actor,
-            ))
+            stubs.append({
+                "title": title[:MAX_TITLE], "slug": make_slug(title), "kind": kind, "section_id": self.section_id,
+                "status": Article.Status.DRAFT, "is_stub": True, "legacy_id": item.legacy_id,
+                "legacy_sort": item.sort, "lead_media_id": pictures.get(item.pic),
+                "created_by_id": self.ctx.actor_id, "version": 1,
+            })
         if stubs:
-            self.rows.insert_article(stubs)
-            for stub in stubs:
-                by_legacy[stub.legacy_id] = stub.pk
-                self.new_stubs.add(stub.pk)
-                self._add_records(stub, fresh_snapshot(stub, []), 1, "", "import: stub for a related item",
-                                  {"legacy_id": stub.legacy_id, "referenced_by": self.page.name})
+            for stub, pk in zip(stubs, self.rows.insert_article.rows(stubs, now=self.now), strict=True):
+                stub["id"] = pk
+                by_legacy[stub["legacy_id"]] = pk
+                self.new_stubs.add(pk)
+                self._add_records(pk, stub["title"], stub["status"], fresh_snapshot(stub, []), 1, "",
+                                  "import: stub for a related item",
+                                  {"legacy_id": stub["legacy_id"], "referenced_by": self.page.name})
             self.side_changes += len(stubs)
 
     # -- the record ------------------------------------------------------------------------------
 
-    def _record_page(self, new_article: Article | None, pk: int, targets: list[int], from_status: str,
+    def _record_page(self, new_row: dict | None, pk: int, targets: list[int], from_status: str,
                      status: str, legacy_id: int | None) -> None:
-        """Revision and audit entry of the page: `new_article` when this page inserted it."""
+        """Revision and audit entry of the page: `new_row` when this page inserted it."""
         details = {"file": self.page.name, "legacy_id": legacy_id}
-        if new_article is not None:
-            self._add_records(new_article, fresh_snapshot(new_article, targets), 1, "", "import", details)
+        if new_row is not None:
+            self._add_records(pk, new_row["title"], new_row["status"], fresh_snapshot(new_row, targets), 1, "",
+                              "import", details)
             return
         article = Article.objects.get(pk=pk)
         number = (Revision.objects.filter(article=article).aggregate(top=Max("number"))["top"] or 0) + 1
         note = FILLED_STUB if status == "created" else "import"
-        self._add_records(article, snapshot(article), number, from_status, f"import: {note}", details)
+        self._add_records(pk, article.title, article.status, snapshot(article), number, from_status,
+                          f"import: {note}", details)
 
     def _audit_entry(self, *, article_id: int, title: str, from_status: str, to_status: str, details: dict) -> dict:
         return {"actor_id": self.ctx.actor_id, "action": "import", "article_id": article_id,
                 "object_repr": title[:300], "from_status": from_status, "to_status": to_status, "details": details}
 
-    def _add_records(self, article: Article, data: dict, number: int, from_status: str, note: str, details: dict):
-        self.revisions.append({"article_id": article.pk, "number": number, "created_by_id": self.ctx.actor_id,
+    def _add_records(self, pk: int, title: str, status: str, data: dict, number: int, from_status: str, note: str,
+                     details: dict):
+        self.revisions.append({"article_id": pk, "number": number, "created_by_id": self.ctx.actor_id,
                                "data": data, "note": note[:200]})
-        self.audit.append(self._audit_entry(article_id=article.pk, title=article.title, from_status=from_status,
-                                            to_status=article.status, details=details))
+        self.audit.append(self._audit_entry(article_id=pk, title=title, from_status=from_status,
+                                            to_status=status, details=details))
 
     def _flush_records(self) -> None:
         if self.revisions:
-            self.rows.insert_revisions.rows(self.revisions)
+            self.rows.insert_revisions.rows(self.revisions, now=self.now)
         if self.audit:
-            self.rows.insert_audit.rows(self.audit)
+            self.rows.insert_audit.rows(self.audit, now=self.now)
 
 
 def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
@@ -312,7 +334,7 @@ def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
     ctx = context or ImportContext(actor=actor, media_root=media_root)
     stored: list[str] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), connection.wrap_database_errors:
             result = _PageWriter(ctx, page, stored).run()
     except BaseException:
         ctx.sections.discard()

@@ -2,21 +2,33 @@
 
 Building an ORM query costs far more than running it on SQLite; the import of 100,000 pages
 at ≥ 1,000 pages/s leaves about one millisecond per page, so the few statements every page
-runs are written once here, with portable SQL (`%s` parameters, quoted names from the models'
-metadata) that SQLite and PostgreSQL both accept. Inserts take their values from model
-instances (or plain dicts, with the fields' defaults) through each field's `pre_save` /
-`get_db_prep_save`, as `Model.save` would, and return the primary keys (`INSERT … RETURNING`).
-Rare paths (updates, filling stubs) use the ORM.
+runs are written once here, with portable SQL (quoted names from the models' metadata) that
+SQLite and PostgreSQL both accept. Inserts take their values from plain dicts of attname →
+value; a missing field takes its default, prepared for the database once per run. Inserts
+return the primary keys (`INSERT … RETURNING`). Rare paths (updates, filling stubs) use the ORM.
+
+The statements run on the database driver's own cursor (one per run), with the SQL already in
+the driver's parameter style: Django's cursor wrapper (its per-statement placeholder rewrite,
+wrappers and bookkeeping) cost about as much as SQLite itself took for these small
+statements. Whenever Django would record or wrap queries (`DEBUG`, a test capturing queries,
+an `execute_wrapper`), they go through Django's cursor instead, so nothing is hidden from
+those. Driver errors are turned into Django's database exceptions by the caller
+(`connection.wrap_database_errors` round the page).
+
+Look-ups by a list of values (`IN (…)`) use a few fixed list lengths (padded by repeating the
+last value), so the driver's prepared-statement cache, keyed by the SQL text, keeps hitting.
 """
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, NOT_PROVIDED
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry, RelatedLink, Revision
 from media.models import MediaItem
 
 CHUNK = 500
+# IN-list lengths: a list is padded up to the next of these (longer lists go in chunks of the last).
+IN_SIZES = (1, 2, 4, 8, 16, 32)
 # Columns whose Python value is already what the database takes (when of a plain type), so
 # the per-field preparation can be skipped; anything else goes through the field as usual.
 PLAIN_TYPES = {
@@ -24,75 +36,122 @@ PLAIN_TYPES = {
     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "FloatField", "ForeignKey",
 }
 PLAIN_VALUES = (str, int, bool, float, type(None))
+_NOW = object()  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
+
+
+class Statements:
+    """Runs the importer's SQL on the driver's cursor, or on Django's when Django watches queries."""
+
+    def __init__(self):
+        self.qmark = connection.vendor == "sqlite"
+        self._raw = None
+        self._cursor = None
+
+    def driver_sql(self, sql: str) -> str:
+        """`sql` written with `%s` placeholders, in the driver's parameter style."""
+        return sql.replace("%s", "?") if self.qmark else sql
+
+    def cursor(self):
+        """The driver's cursor for this connection, or None when Django must see the queries."""
+        if connection.queries_logged or connection.execute_wrappers:
+            return None
+        raw = connection.connection
+        if raw is None:
+            return None
+        if raw is not self._raw:
+            self._raw, self._cursor = raw, raw.cursor()
+        return self._cursor
+
+    def fetch(self, sql: tuple[str, str], params) -> list[tuple]:
+        cursor = self.cursor()
+        if cursor is not None:
+            cursor.execute(sql[1], params)
+            return cursor.fetchall()
+        with connection.cursor() as cursor:
+            cursor.execute(sql[0], params)
+            return cursor.fetchall()
+
+    def run(self, sql: tuple[str, str], params) -> int:
+        """Execute a statement that returns no rows; the number of rows it changed."""
+        cursor = self.cursor()
+        if cursor is not None:
+            cursor.execute(sql[1], params)
+            return cursor.rowcount
+        with connection.cursor() as cursor:
+            cursor.execute(sql[0], params)
+            return cursor.rowcount
+
+    def pair(self, sql: str) -> tuple[str, str]:
+        """(Django form, driver form) of `sql`."""
+        return sql, self.driver_sql(sql)
 
 
 class Inserter:
-    """Multi-row `INSERT … RETURNING id` for one model, SQL cached by row count."""
+    """Multi-row `INSERT … RETURNING id` for one model from dicts; SQL cached by row count."""
 
-    def __init__(self, model: type[Model]):
+    def __init__(self, model: type[Model], statements: Statements):
         meta = model._meta
+        self.statements = statements
         self.fields = [f for f in meta.concrete_fields if not f.primary_key]
-        self.plan = [(f, f.attname, f.get_internal_type() in PLAIN_TYPES) for f in self.fields]
+        self.index = {f.attname: n for n, f in enumerate(self.fields)}
+        # Per column: (attname, field, value is plain, prepared default or _NOW or a callable).
+        self.plan = []
+        for field in self.fields:
+            plain = field.get_internal_type() in PLAIN_TYPES
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                default = _NOW
+            elif field.default is timezone.now:
+                default = _NOW
+            elif field.has_default() and callable(field.default):
+                default = field.get_default  # e.g. dict for a JSON field: a new value per row
+            else:
+                value = field.get_default()
+                default = value if plain and isinstance(value, PLAIN_VALUES) else field.get_db_prep_save(
+                    value, connection)
+            self.plan.append((field.attname, field, plain, default))
         quote = connection.ops.quote_name
         self.head = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
         )
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.tail = f" RETURNING {quote(meta.pk.column)}"
-        self._sql: dict[int, str] = {}
+        self._sql: dict[int, tuple[str, str]] = {}
 
-    def __call__(self, objs: list[Model]) -> list[Model]:
-        """Insert model instances (values as `Model.save` would write them); sets their pks."""
-        ids = self._insert([
-            [
-                value if plain and isinstance(value := obj.__dict__.get(attname), PLAIN_VALUES)
-                else field.get_db_prep_save(field.pre_save(obj, True), connection)
-                for field, attname, plain in self.plan
-            ]
-            for obj in objs
-        ])
-        for obj, pk in zip(objs, ids, strict=True):
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = connection.alias
-        return objs
+    def rows(self, rows: list[dict], now=None) -> list[int]:
+        """Insert dicts of attname → value (missing fields take their defaults); returns the pks.
 
-    def rows(self, rows: list[dict]) -> list[int]:
-        """Insert plain dicts of attname → value (missing fields take their defaults); returns pks.
-
-        Cheaper than building model instances for rows nothing reads back (revisions, audit).
+        `now` (an aware datetime, default the current time) fills the timestamp fields that the
+        rows leave out, the same for every row: the moment of the page's transaction.
         """
+        now_value = None
         params = []
         for row in rows:
-            values = []
-            for field, attname, plain in self.plan:
+            for attname, field, plain, default in self.plan:
                 if attname in row:
                     value = row[attname]
-                elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                    value = timezone.now()
+                    if not (plain and isinstance(value, PLAIN_VALUES)):
+                        value = field.get_db_prep_save(value, connection)
+                elif default is _NOW:
+                    if now_value is None:
+                        now_value = field.get_db_prep_save(now or timezone.now(), connection)
+                    value = now_value
+                elif callable(default):
+                    value = field.get_db_prep_save(default(), connection)
                 else:
-                    value = field.get_default()
-                if not (plain and isinstance(value, PLAIN_VALUES)):
-                    value = field.get_db_prep_save(value, connection)
-                values.append(value)
-            params.append(values)
-        return self._insert(params)
+                    value = default
+                params.append(value)
+        return self._insert(params, len(rows))
 
-    def _insert(self, param_rows: list[list]) -> list[int]:
+    def _insert(self, params: list, count: int) -> list[int]:
+        width = len(self.fields)
         ids: list[int] = []
-        for start in range(0, len(param_rows), CHUNK):
-            chunk = param_rows[start : start + CHUNK]
-            sql = self._sql.get(len(chunk))
+        for start in range(0, count, CHUNK):
+            size = min(CHUNK, count - start)
+            sql = self._sql.get(size)
             if sql is None:
-                sql = self._sql[len(chunk)] = self.head + ", ".join([self.row] * len(chunk)) + self.tail
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [value for row in chunk for value in row])
-                ids.extend(pk for (pk,) in cursor.fetchall())
+                sql = self._sql[size] = self.statements.pair(self.head + ", ".join([self.row] * size) + self.tail)
+            ids.extend(pk for (pk,) in self.statements.fetch(sql, params[start * width : (start + size) * width]))
         return ids
-
-
-def _in(values) -> str:
-    return "(" + ", ".join(["%s"] * len(values)) + ")"
 
 
 class Rows:
@@ -106,74 +165,97 @@ class Rows:
         self.article = quote(Article._meta.db_table)
         self.link = quote(RelatedLink._meta.db_table)
         self.media = quote(MediaItem._meta.db_table)
-        self.insert_article = Inserter(Article)
-        self.insert_media = Inserter(MediaItem)
-        self.insert_revisions = Inserter(Revision)
-        self.insert_audit = Inserter(AuditEntry)
+        self.sql = sql = Statements()
+        self.insert_article = Inserter(Article, sql)
+        self.insert_media = Inserter(MediaItem, sql)
+        self.insert_revisions = Inserter(Revision, sql)
+        self.insert_audit = Inserter(AuditEntry, sql)
+        self._published_at = Article._meta.get_field("published_at")
         columns = ", ".join(self.IDENTITY_COLUMNS)
-        self._identity = (
+        self._identity = sql.pair(
             f"SELECT {columns} FROM {self.article} WHERE title = %s AND (published_at = %s OR is_stub = %s) "
             "ORDER BY id"
         )
+        self._set_lead_media = sql.pair(
+            f"UPDATE {self.article} SET lead_media_id = %s, version = version + 1 "
+            "WHERE id = %s AND lead_media_id IS NULL"
+        )
+        self._set_legacy_id = sql.pair(
+            f"UPDATE {self.article} SET legacy_id = %s, legacy_sort = %s WHERE id = %s AND legacy_id IS NULL"
+        )
+        self._related_targets = sql.pair(
+            f"SELECT target_id FROM {self.link} WHERE source_id = %s ORDER BY position, id"
+        )
+        self._delete_links = sql.pair(f"DELETE FROM {self.link} WHERE source_id = %s")
+        self._link_sql: dict[int, tuple[str, str]] = {}
+        self._in_sql: dict[tuple[str, int], tuple[str, str]] = {}
 
-    @staticmethod
-    def _fetch(sql: str, params) -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+    def _in(self, name: str, template: str, values: list) -> list[tuple]:
+        """Rows of `template` (with `{}` where the `IN (…)` list goes) for `values`, in fixed-size lists."""
+        found: list[tuple] = []
+        biggest = IN_SIZES[-1]
+        for start in range(0, len(values), biggest):
+            part = values[start : start + biggest]
+            size = next(s for s in IN_SIZES if s >= len(part))
+            sql = self._in_sql.get((name, size))
+            if sql is None:
+                sql = self._in_sql[name, size] = self.sql.pair(
+                    template.format("(" + ", ".join(["%s"] * size) + ")"))
+            found.extend(self.sql.fetch(sql, part + [part[-1]] * (size - len(part))))
+        return found
 
     def identity_candidates(self, title: str, published_at) -> list[dict]:
         """Articles titled `title` that are stubs or carry this dateline, oldest first."""
-        value = Article._meta.get_field("published_at").get_db_prep_value(published_at, connection)
-        rows = self._fetch(self._identity, [title, value, True])
+        value = self._published_at.get_db_prep_value(published_at, connection)
+        rows = self.sql.fetch(self._identity, [title, value, True])
         return [dict(zip(self.IDENTITY_COLUMNS, row, strict=True)) for row in rows]
 
+    def targets_by_legacy_id(self, legacy_ids: list[int]) -> dict[int, tuple[int, int | None, str]]:
+        """{legacy id: (article id, lead media id, title)} of the articles holding these legacy ids."""
+        rows = self._in("legacy", f"SELECT legacy_id, id, lead_media_id, title FROM {self.article} "
+                                  "WHERE legacy_id IN {}", legacy_ids)
+        return {legacy_id: (pk, media, title) for legacy_id, pk, media, title in rows}
+
     def ids_by_legacy_id(self, legacy_ids: list[int]) -> dict[int, int]:
-        sql = f"SELECT legacy_id, id FROM {self.article} WHERE legacy_id IN {_in(legacy_ids)}"
-        return dict(self._fetch(sql, legacy_ids))
+        return {legacy_id: found[0] for legacy_id, found in self.targets_by_legacy_id(legacy_ids).items()}
 
-    def ids_by_title_without_legacy_id(self, titles: list[str]) -> list[tuple[str, str, int]]:
-        """(title, kind, id) of articles without a legacy id titled one of `titles`."""
-        sql = (f"SELECT title, kind, id FROM {self.article} WHERE legacy_id IS NULL AND title IN {_in(titles)} "
-               "ORDER BY id")
-        return self._fetch(sql, titles)
+    def ids_by_title_without_legacy_id(self, titles: list[str]) -> list[tuple[str, str, int, int | None]]:
+        """(title, kind, id, lead media id) of articles without a legacy id titled one of `titles`, oldest first."""
+        rows = self._in("title", f"SELECT title, kind, id, lead_media_id FROM {self.article} "
+                                 "WHERE legacy_id IS NULL AND title IN {}", titles)
+        return sorted(rows, key=lambda row: row[2])
 
-    def titles_without_lead_media(self, ids: list[int]) -> dict[int, str]:
-        """{id: title} of those of `ids` that have no lead media."""
-        sql = f"SELECT id, title FROM {self.article} WHERE lead_media_id IS NULL AND id IN {_in(ids)}"
-        return dict(self._fetch(sql, ids))
-
-    def set_lead_media(self, pk: int, media_id: int) -> None:
-        """Give an article the lead media a related item names for it (only if it has none)."""
-        sql = (f"UPDATE {self.article} SET lead_media_id = %s, version = version + 1 "
-               "WHERE id = %s AND lead_media_id IS NULL")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [media_id, pk])
+    def set_lead_media(self, pk: int, media_id: int) -> bool:
+        """Give an article the lead media a related item names for it (only if it has none);
+        whether it took it."""
+        return self.sql.run(self._set_lead_media, [media_id, pk]) == 1
 
     def related_target_ids(self, source_id: int) -> list[int]:
-        sql = f"SELECT target_id FROM {self.link} WHERE source_id = %s ORDER BY position, id"
-        return [row[0] for row in self._fetch(sql, [source_id])]
+        return [row[0] for row in self.sql.fetch(self._related_targets, [source_id])]
 
     def media_by_legacy_path(self, paths: list[str]) -> list[tuple[int, str, bool, str]]:
-        sql = f"SELECT id, legacy_path, file_missing, kind FROM {self.media} WHERE legacy_path IN {_in(paths)}"
-        return self._fetch(sql, paths)
+        return self._in("media", f"SELECT id, legacy_path, file_missing, kind FROM {self.media} "
+                                 "WHERE legacy_path IN {}", paths)
 
-    def set_legacy_id(self, pk: int, legacy_id: int, legacy_sort: int | None) -> None:
-        """Give an article matched by title its legacy id (only if it still has none)."""
-        sql = (f"UPDATE {self.article} SET legacy_id = %s, legacy_sort = %s "
-               "WHERE id = %s AND legacy_id IS NULL")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [legacy_id, legacy_sort, pk])
+    def set_legacy_id(self, pk: int, legacy_id: int, legacy_sort: int | None) -> bool:
+        """Give an article matched by title its legacy id (only if it still has none); whether it took it."""
+        return self.sql.run(self._set_legacy_id, [legacy_id, legacy_sort, pk]) == 1
 
     def replace_links(self, source_id: int, target_ids: list[int], *, had_links: bool = True) -> None:
         """Make `target_ids` the related list of `source_id`, positions 0, 1, 2…"""
-        with connection.cursor() as cursor:
-            if had_links:
-                cursor.execute(f"DELETE FROM {self.link} WHERE source_id = %s", [source_id])
-            if target_ids:
-                values = ", ".join(["(%s, %s, %s)"] * len(target_ids))
-                params = [value for n, target in enumerate(target_ids) for value in (source_id, target, n)]
-                cursor.execute(f"INSERT INTO {self.link} (source_id, target_id, position) VALUES {values}", params)
+        if had_links:
+            self.sql.run(self._delete_links, [source_id])
+        for start in range(0, len(target_ids), CHUNK):
+            part = target_ids[start : start + CHUNK]
+            sql = self._link_sql.get(len(part))
+            if sql is None:
+                values = ", ".join(["(%s, %s, %s)"] * len(part))
+                sql = self._link_sql[len(part)] = self.sql.pair(
+                    f"INSERT INTO {self.link} (source_id, target_id, position) VALUES {values}")
+            params = []
+            for n, target in enumerate(part, start):
+                params += (source_id, target, n)
+            self.sql.run(sql, params)
 
     def sqlite_pragmas(self, values: dict[str, int]) -> dict[str, int]:
         """SQLite only: set connection pragmas for a long import; returns the previous values.
