@@ -15,8 +15,15 @@ from articles.models import Article, RelatedLink, Section, Tag
 from media.models import MediaItem
 
 # SQLite settings during an import: checkpoint every 20,000 WAL pages (about 80 MB) instead of
-# 1,000, and a 64 MB page cache (negative = KiB) instead of 2 MB.
-SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536}
+# 1,000, a 64 MB page cache (negative = KiB) instead of 2 MB, and temporary files in memory
+# (temp_store = 2). The last matters most: inside a transaction, every statement that writes
+# several rows or fires a trigger (the article insert and its search-index trigger, the
+# multi-row inserts) keeps a statement journal, the page images that undo just that statement
+# if it fails; on a file that was a temporary file created, written (about 65 writes a page)
+# and deleted for every page. In memory it costs ~0.12 ms less a page. Crash safety does not
+# depend on it: the statement journal only ever undoes a statement inside a live transaction,
+# and commits still go through the WAL with synchronous=NORMAL.
+SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536, "temp_store": 2}
 
 
 def import_parsed(page: LegacyPage | PageResult, *, context: ImportContext) -> PageResult:
