@@ -70,6 +70,12 @@ CARD_FIELDS = (
 )
 
 
+# The renditions pages draw: cards and related thumbnails are 16:9 crops, the article's own
+# picture (or its video poster, and the share image) the plain widths.
+CARD_CROPS = ("16x9",)
+ARTICLE_PAGE_CROPS = (None, "16x9")
+
+
 def card_rows(queryset, *also: str):
     """`queryset` reading what a card shows (and the fields named in `also`): section, lead
     media and poster joined."""
@@ -80,7 +86,7 @@ def cards(queryset) -> list[Article]:
     """The articles of `queryset` (made with card_rows(), sliced or not), then the renditions
     of all their images in one more query."""
     rows = list(queryset)
-    load_renditions([row.lead_media for row in rows])
+    load_renditions([row.lead_media for row in rows], crops=CARD_CROPS)
     return rows
 
 
@@ -286,7 +292,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
     # Lead media with posters (no query when select_related loaded them, as the public view
     # does), then the renditions of all of them: one query.
     prefetch_related_objects([article, *related], "lead_media__poster")
-    load_renditions([item.lead_media for item in (article, *related)])
+    load_renditions([item.lead_media for item in (article, *related)], crops=ARTICLE_PAGE_CROPS)
     crumbs = section_crumbs(article)
     canonical = seo.absolute_url(article.get_absolute_url()) if article.pk else ""
     context = {

@@ -141,8 +141,28 @@ class _Made:
     def url(self, key) -> str:
         url = self.urls.get(key)
         if url is None:
-            url = self.urls[key] = Rendition._meta.get_field("file").storage.url(self.names[key])
+            url = self.urls[key] = stored_url(self.names[key])
         return url
+
+
+# Storage URLs of rendition files, which never change once stored (a new rendition gets a new
+# name): asking the storage costs more than the rest of a srcset entry. Not for storages that
+# sign their URLs (S3 with query-string auth), whose URLs expire.
+_STORED_URLS: dict[tuple, str] = {}
+_STORED_URLS_MAX = 100_000
+
+
+def stored_url(name: str) -> str:
+    storage = Rendition._meta.get_field("file").storage
+    if getattr(storage, "querystring_auth", False):
+        return storage.url(name)
+    key = (id(storage), getattr(storage, "base_url", None), name)
+    url = _STORED_URLS.get(key)
+    if url is None:
+        if len(_STORED_URLS) >= _STORED_URLS_MAX:
+            _STORED_URLS.clear()
+        url = _STORED_URLS[key] = storage.url(name)
+    return url
 
 
 def _made(item: MediaItem) -> _Made | None:
@@ -214,15 +234,20 @@ def _specs_for(crop: str | None) -> tuple[Spec, ...]:
     return _SPECS_BY_CROP[crop or None]
 
 
-def srcset_entries(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) -> list[tuple[str, int, int]]:
+def srcset_entries(
+    item: MediaItem, fmt: str = "jpeg", crop: str | None = None, max_width: int | None = None
+) -> list[tuple[str, int, int]]:
     """(url, width, height) for each distinct width of `crop` (widths past the source's own
-    collapse into one clamped entry)."""
+    collapse into one clamped entry), up to the spec width `max_width` (the narrowest is kept
+    whatever it is)."""
     check_format(fmt)
     image = source_of(item)
     if image is None:
         return []
     prefix = _on_demand_prefix()
     sizes = _distinct_sizes(image.width, image.height, crop or None)
+    if max_width is not None:
+        sizes = sizes[:1] + tuple(entry for entry in sizes[1:] if parse_spec(entry[0]).width <= max_width)
     return [(_url(image, name, fmt, prefix), width, height) for name, width, height in sizes]
 
 
@@ -239,9 +264,9 @@ def _distinct_sizes(source_width: int, source_height: int, crop: str | None) -> 
     return tuple(entries)
 
 
-def srcset(item: MediaItem, fmt: str = "jpeg", crop: str | None = None) -> str:
+def srcset(item: MediaItem, fmt: str = "jpeg", crop: str | None = None, max_width: int | None = None) -> str:
     """An <img srcset> value: "url 320w, url 640w, …"."""
-    return ", ".join(f"{url} {width}w" for url, width, _ in srcset_entries(item, fmt, crop))
+    return ", ".join(f"{url} {width}w" for url, width, _ in srcset_entries(item, fmt, crop, max_width))
 
 
 def rendition_set(item: MediaItem | None) -> dict:
@@ -267,11 +292,14 @@ def prefetch_for(lookup: str) -> list[Prefetch]:
     return [Prefetch(f"{lookup}__renditions"), Prefetch(f"{lookup}__poster__renditions")]
 
 
-def load_renditions(items) -> None:
+def load_renditions(items, crops=None) -> None:
     """Read which renditions `items` (MediaItems or None) and their posters have, in one query
     of file names (no Rendition objects: a page can have hundreds), so that `rendition_url` and
     `srcset` need no query afterwards. Posters must already be loaded (select_related); items
-    whose renditions are already known (prefetched or loaded) are left as they are."""
+    whose renditions are already known (prefetched or loaded) are left as they are.
+
+    `crops`: read only the specs of these crops (None in it: the plain widths), the ones the
+    page draws; the others then get on-demand URLs, which still serve the stored file."""
     images: dict[int, list[MediaItem]] = {}
     for item in items:
         if item is None:
@@ -282,7 +310,10 @@ def load_renditions(items) -> None:
     if not images:
         return
     names: dict[int, dict] = {pk: {} for pk in images}
-    rows = Rendition.objects.filter(media_id__in=list(images)).values_list("media_id", "spec", "format", "file")
+    rows = Rendition.objects.filter(media_id__in=list(images))
+    if crops is not None:
+        rows = rows.filter(spec__in=[spec.name for crop in crops for spec in _specs_for(crop)])
+    rows = rows.values_list("media_id", "spec", "format", "file")
     for media_id, spec, fmt, name in rows:
         names[media_id][(spec, fmt)] = name
     for pk, same in images.items():

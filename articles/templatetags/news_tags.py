@@ -67,12 +67,19 @@ def static_or_plain(path):
         return urljoin(settings.STATIC_URL, quote(path))
 
 
+# An 8rem thumbnail needs at most the 640-pixel rendition, even on a 4× screen.
+RELATED_THUMB_MAX_WIDTH = 640
+
+
 @register.simple_tag
 def related_item(article):
     """One entry of the article page's related list: 16:9 thumbnail (decorative: the title is
     the link text), label and title, in the story's own language and direction. Built here
     rather than in the template: the list is the page's longest loop."""
-    thumb = picture(article.lead_media, sizes="8rem", crop="16x9", alt="") if article.lead_media_id else ""
+    thumb = (
+        picture(article.lead_media, sizes="8rem", crop="16x9", alt="", max_width=RELATED_THUMB_MAX_WIDTH)
+        if article.lead_media_id else ""
+    )
     label = html_format('<span class="kind">{}</span> ', article.kind_label) if article.kind_label else ""
     return html_format(
         '<li class="related-item" lang="{}" dir="{}">\n      <a href="{}">\n'

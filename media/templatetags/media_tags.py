@@ -46,17 +46,18 @@ def alt_text_for(item, image) -> str:
 
 
 @register.simple_tag
-def picture(item, sizes=DEFAULT_SIZES, crop="", loading="lazy", css_class="", alt=None):
+def picture(item, sizes=DEFAULT_SIZES, crop="", loading="lazy", css_class="", alt=None, max_width=None):
     """A <picture> with WebP and JPEG srcsets, intrinsic width/height and alt text.
 
     A video shows its poster; an item with no image renders nothing. Pass `alt=""` for a
-    decorative image. `loading="eager"` for the image at the top of a page.
+    decorative image. `loading="eager"` for the image at the top of a page. `max_width`: leave
+    wider renditions out of the srcsets (a thumbnail never needs the 1280-pixel one).
     """
     image = renditions.source_of(item)
     if image is None:
         return ""
-    jpeg = renditions.srcset_entries(image, "jpeg", crop or None)
-    webp = renditions.srcset(image, "webp", crop or None)
+    jpeg = renditions.srcset_entries(image, "jpeg", crop or None, max_width)
+    webp = renditions.srcset(image, "webp", crop or None, max_width)
     src, width, height = next((e for e in jpeg if e[1] >= FALLBACK_WIDTH), jpeg[-1])
     return html_format(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'

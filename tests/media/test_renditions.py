@@ -190,3 +190,30 @@ def test_prefetch_for_keeps_article_lists_at_fixed_queries(django_assert_num_que
         articles = list(Article.objects.select_related("lead_media__poster").prefetch_related(*renditions.prefetch_for("lead_media")))
         urls = [renditions.rendition_url(a.lead_media, "w320", "jpeg") for a in articles]
     assert all(u.startswith("/media/renditions/") for u in urls)
+
+
+def test_stored_rendition_urls_follow_a_change_of_media_url(photo, settings):
+    """Storage URLs are remembered per file name, but never across a different MEDIA_URL."""
+    renditions.make_all(photo)
+
+    def url_now():
+        item = MediaItem.objects.get(pk=photo.pk)
+        renditions.load_renditions([item])
+        return renditions.rendition_url(item, "w320", "jpeg")
+
+    name = photo.renditions.get(spec="w320", format="jpeg").file.name
+    assert url_now() == settings.MEDIA_URL + name
+    settings.MEDIA_URL = "https://cdn.example.org/library/"
+    assert url_now() == "https://cdn.example.org/library/" + name
+
+
+def test_load_renditions_can_read_only_the_crops_a_page_draws(photo):
+    renditions.make_all(photo)
+    item = MediaItem.objects.get(pk=photo.pk)
+    with CaptureQueriesContext(connection) as captured:
+        renditions.load_renditions([item], crops=["16x9"])
+    assert len(captured) == 1
+    stored = photo.renditions.get(spec="16x9-w640", format="webp").file.url
+    assert renditions.rendition_url(item, "16x9-w640", "webp") == stored
+    # A spec that was not read gets the on-demand URL, which serves the stored file.
+    assert renditions.rendition_url(item, "w640", "webp") == f"/media-renditions/{photo.pk}/w640.webp"

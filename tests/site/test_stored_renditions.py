@@ -38,3 +38,24 @@ def test_article_page_links_stored_renditions_of_lead_photo_and_related_thumbnai
     related = html[html.index('<aside class="related"') :]
     assert thumb_jpeg in related and poster_jpeg in related
     assert related.index(thumb_jpeg) < related.index(poster_jpeg)  # editorial order
+
+
+def test_home_cards_link_stored_renditions(client, tree):
+    photo = make_image(width=160, height=90)
+    make_all(photo)
+    ArticleFactory(section=tree["mosul"], kind=Article.Kind.PHOTO, lead_media=photo)
+    html = client.get("/").content.decode()
+    assert photo.renditions.get(spec="16x9-w320", format="webp").file.url in html
+    assert "/media-renditions/" not in html
+
+
+def test_related_thumbnails_offer_no_rendition_wider_than_640_pixels(client, tree):
+    wide = make_image(width=1600, height=900)
+    article = ArticleFactory(section=tree["mosul"], kind=Article.Kind.PHOTO, lead_media=wide)
+    RelatedLinkFactory(source=article, target=ArticleFactory(section=tree["mosul"], lead_media=wide), position=1)
+    html = client.get(article.get_absolute_url()).content.decode()
+    related = html[html.index('<aside class="related"') :]
+    lead = html[html.index('<figure class="lead-media">') : html.index("</figure>")]
+    assert "16x9-w320.webp 320w" in related and "16x9-w640.webp 640w" in related
+    assert "960w" not in related and "1280w" not in related
+    assert "w1280.webp 1280w" in lead  # the story's own picture keeps every width
