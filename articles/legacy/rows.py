@@ -36,7 +36,9 @@ PLAIN_TYPES = {
     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "FloatField", "ForeignKey",
 }
 PLAIN_VALUES = (str, int, bool, float, type(None))
-_NOW = object()  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
+_NOW = object()
+# Pragmas SQLite accepts only outside a transaction.
+NOT_IN_A_TRANSACTION = {"temp_store"}  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
 
 
 class Statements:
@@ -262,14 +264,18 @@ class Rows:
 
         `wal_autocheckpoint`: each checkpoint syncs the database file, and one transaction per
         page makes the default (1,000 WAL pages) checkpoint every few dozen pages. `cache_size`:
-        the default 2 MB page cache is smaller than the indexes of a large archive. Commits stay
-        exactly as durable; the caller puts the old values back.
+        the default 2 MB page cache is smaller than the indexes of a large archive. `temp_store`:
+        statement journals in memory (see `run.SQLITE_IMPORT_PRAGMAS`); skipped inside a
+        transaction, where SQLite refuses it. Commits stay exactly as durable; the caller puts
+        the old values back.
         """
         if connection.vendor != "sqlite" or not values:
             return {}
         previous = {}
         with connection.cursor() as cursor:
             for name, value in values.items():
+                if name in NOT_IN_A_TRANSACTION and connection.in_atomic_block:
+                    continue  # SQLite refuses it there (a run inside a caller's transaction, a test)
                 cursor.execute(f"PRAGMA {name}")
                 previous[name] = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA {name} = {int(value)}")

@@ -1,0 +1,119 @@
+"""The importer's plain-SQL hot path: driver cursor, fixed-size look-up lists, SQLite run settings."""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.legacy.importer import ImportContext, import_page
+from articles.legacy.parser import parse_page
+from articles.legacy.rows import Rows
+from articles.legacy.run import SQLITE_IMPORT_PRAGMAS, run_import
+from articles.models import Article, AuditEntry, RelatedLink, Revision
+from articles.revisions import snapshot
+from media.models import MediaItem
+from tests.importer.pages import item, page, write
+
+UTC = ZoneInfo("UTC")
+
+
+def parsed(text: str, name: str = "p.txt"):
+    return parse_page(text.encode(), name, UTC)
+
+
+@pytest.mark.django_db
+def test_lists_longer_than_a_look_up_chunk_and_odd_lengths_resolve_in_order():
+    """33 items (a chunk of 32 plus one) and 5 (a list padded to 8) all resolve, in sort order."""
+    context = ImportContext()
+    first = [item(9000 + n, f"Early story {n}", sort=100 - n) for n in range(33)]
+    result = import_page(page=parsed(page("Long related list", related=first)), context=context)
+    links = list(RelatedLink.objects.filter(source_id=result.article_id).values_list("target__legacy_id", flat=True))
+    assert links == [9000 + n for n in reversed(range(33))]
+    assert Article.objects.stubs().count() == 33
+    # Five of those again, by legacy id: found, not stubbed twice; their pictures are the same items.
+    again = [item(9000 + n, f"Early story {n}") for n in (3, 1, 4, 15, 9)]
+    result = import_page(page=parsed(page("Short related list", dateline="Tue Feb 07, 2017 10:00:00",
+                                          related=again)), context=context)
+    links = list(RelatedLink.objects.filter(source_id=result.article_id).values_list("target__legacy_id", flat=True))
+    assert links == [9001, 9003, 9004, 9009, 9015]
+    assert Article.objects.stubs().count() == 33 and MediaItem.objects.count() == 33
+
+
+@pytest.mark.django_db
+def test_driver_and_logged_cursors_store_the_same(tmp_path):
+    """The same pages imported with Django watching the queries (its cursor) and without (the
+    driver's) give the same rows, and the page's revision equals `snapshot()` either way."""
+
+    def run_pages(suffix: str) -> list:
+        context = ImportContext()
+        ids = []
+        for n in range(3):
+            related = [item(9300 + 10 * n + k, f"Target {suffix} {n} {k}") for k in range(3)]
+            if n:
+                related.append(item(9300 + 10 * (n - 1), f"Target {suffix} {n - 1} 0"))
+                related.append(item(0, f"Page {suffix} {n - 1}"))  # no valid id: dropped with a warning
+            text = page(f"Page {suffix} {n}", dateline=f"Mon Feb 06, 2017 1{n}:00:00", related=related)
+            ids.append(import_page(page=parsed(text), context=context).article_id)
+        return ids
+
+    def shape(ids: list) -> list:
+        rows = []
+        for pk in ids:
+            article = Article.objects.get(pk=pk)
+            assert article.revisions.get().data == snapshot(article)
+            rows.append((
+                article.status, article.version, article.kind, article.body, article.signoff,
+                [(t.is_stub, t.legacy_id % 100, t.lead_media_id is not None, t.version)
+                 for t in (link.target for link in article.related_links.order_by("position"))],
+                sorted((e.from_status, e.to_status, sorted(e.details)) for e in AuditEntry.objects.filter(article=article)),
+            ))
+        return rows
+
+    with CaptureQueriesContext(connection) as queries:
+        logged = run_pages("a")
+    assert any("INSERT" in q["sql"] for q in queries)
+    with CaptureQueriesContext(connection) as queries:
+        queries.connection.force_debug_cursor = False  # capture nothing: the driver's cursor runs
+        assert not connection.queries_logged
+        driver = run_pages("b")
+    assert shape(logged) == shape(driver)
+
+
+@pytest.mark.django_db
+def test_a_driver_error_is_a_django_error_and_the_page_leaves_nothing(import_legacy, tmp_path, monkeypatch):
+    write(tmp_path, "a.txt", page("Harbour dredging starts", related=[item(9401, "Dredger arrives")]))
+
+    def self_link(self, source_id, target_ids, **kwargs):
+        # A link from the article to itself breaks a check constraint, inside the driver.
+        self.sql.run(self.sql.pair(f"INSERT INTO {self.link} (source_id, target_id, position) VALUES (%s, %s, 0)"),
+                     [source_id, source_id])
+
+    monkeypatch.setattr(Rows, "replace_links", self_link)
+    run = import_legacy(tmp_path / "a.txt")
+    assert run.exit_code == 1 and run.lines[0].startswith("failed") and "IntegrityError" in run.lines[0]
+    assert Article.objects.count() == RelatedLink.objects.count() == Revision.objects.count() == 0
+    assert MediaItem.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_run_settings_apply_during_the_run_and_are_put_back(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings")
+    write(tmp_path, "a.txt", page("Ferry fares rise"))
+    write(tmp_path, "b.txt", page("Ferry fares fall", dateline="Tue Feb 07, 2017 10:00:00"))
+
+    def current() -> dict:
+        with connection.cursor() as cursor:
+            values = {}
+            for name in SQLITE_IMPORT_PRAGMAS:
+                cursor.execute(f"PRAGMA {name}")
+                values[name] = cursor.fetchone()[0]
+            return values
+
+    before = current()
+    during = []
+    report = run_import([tmp_path], zone=UTC, on_result=lambda result: during.append(current()))
+    assert report.counts["created"] == 2
+    assert during == [SQLITE_IMPORT_PRAGMAS] * 2  # temp_store = 2: statement journals in memory
+    assert current() == before
