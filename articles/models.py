@@ -7,12 +7,17 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.sanitize import clean_html
 from articles.validators import validate_body_html, validate_signoff
+from newsroom.reversing import QuickReverse
+
+# Pages link dozens of articles and sections: their URLs are made without a full reverse().
+_ARTICLE_URL = QuickReverse("article", {"pk": 918273645, "slug": "zqxslugzqx"})
+_SECTION_URL = QuickReverse("section", {"path": "zqxpathzqx"}, path_args=("path",))
+_TAG_URL = QuickReverse("tag", {"slug": "zqxslugzqx"})
 
 
 def make_slug(text: str, max_length: int = 200) -> str:
@@ -62,7 +67,7 @@ class Section(models.Model):
                 child.save()
 
     def get_absolute_url(self):
-        return reverse("section", kwargs={"path": self.path})
+        return _SECTION_URL(path=self.path)
 
     def path_prefixes(self) -> list[str]:
         parts = self.path.split("/")
@@ -107,7 +112,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("tag", kwargs={"slug": self.slug})
+        return _TAG_URL(slug=self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -264,7 +269,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("article", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+        return _ARTICLE_URL(pk=self.pk, slug=self.slug or "article")
 
     @property
     def kind_label(self) -> str:

@@ -23,12 +23,11 @@ from math import ceil
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import get_script_prefix, get_urlconf, reverse
 from PIL import Image
 
 from media.models import MediaItem, Rendition
+from newsroom.reversing import QuickReverse
 
 WIDTHS = (320, 640, 960, 1280)
 CROPS = {"4x3": (4, 3), "16x9": (16, 9), "1x1": (1, 1)}
@@ -183,38 +182,20 @@ def _prefetched(item: MediaItem) -> dict | None:
 # --- URLs (no queries when renditions are prefetched) --------------------------------------
 
 
-# The on-demand URL's fixed start for each (script prefix, URLconf), found once by reversing
-# a sample: a page has dozens of these URLs and reverse() is the slow part of making them.
-_ON_DEMAND_PREFIXES: dict[tuple, str | None] = {}
-_SAMPLE = {"pk": 987654321, "spec": "w320", "fmt": "jpeg"}
+_ON_DEMAND_URL = QuickReverse("media-rendition", {"pk": 987654321, "spec": "w320", "fmt": "jpeg"})
 
 
-def _on_demand_prefix() -> str | None:
-    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    if key not in _ON_DEMAND_PREFIXES:
-        url = reverse("media-rendition", kwargs=_SAMPLE)
-        tail = "{pk}/{spec}.{fmt}".format(**_SAMPLE)
-        # None (always reverse) should the pattern ever stop ending in "<pk>/<spec>.<fmt>".
-        _ON_DEMAND_PREFIXES[key] = url[: -len(tail)] if url.endswith("/" + tail) else None
-    return _ON_DEMAND_PREFIXES[key]
+def on_demand_url(image: MediaItem, spec: str, fmt: str) -> str:
+    """The URL of `media.views.rendition` for this image, spec and format."""
+    return _ON_DEMAND_URL(pk=image.pk, spec=spec, fmt=fmt)
 
 
-def on_demand_url(image: MediaItem, spec: str, fmt: str, prefix: str | None = None) -> str:
-    """The URL of `media.views.rendition` for this image, spec and format (both already
-    checked: they hold only characters that need no quoting). `prefix`: _on_demand_prefix(),
-    when the caller makes many URLs."""
-    prefix = prefix or _on_demand_prefix()
-    if prefix is None:
-        return reverse("media-rendition", kwargs={"pk": image.pk, "spec": spec, "fmt": fmt})
-    return f"{prefix}{image.pk}/{spec}.{fmt}"
-
-
-def _url(image: MediaItem, spec: str, fmt: str, prefix: str | None = None) -> str:
+def _url(image: MediaItem, spec: str, fmt: str) -> str:
     """`rendition_url` for an image already checked by source_of() and a valid spec/format."""
     made = _made(image)
     if made is not None and (spec, fmt) in made.names:
         return made.url((spec, fmt))
-    return on_demand_url(image, spec, fmt, prefix)
+    return on_demand_url(image, spec, fmt)
 
 
 def rendition_url(item: MediaItem, spec: str, fmt: str = "jpeg") -> str:
@@ -244,11 +225,10 @@ def srcset_entries(
     image = source_of(item)
     if image is None:
         return []
-    prefix = _on_demand_prefix()
     sizes = _distinct_sizes(image.width, image.height, crop or None)
     if max_width is not None:
         sizes = sizes[:1] + tuple(entry for entry in sizes[1:] if parse_spec(entry[0]).width <= max_width)
-    return [(_url(image, name, fmt, prefix), width, height) for name, width, height in sizes]
+    return [(_url(image, name, fmt), width, height) for name, width, height in sizes]
 
 
 @lru_cache(maxsize=1024)
