@@ -27,6 +27,7 @@ from django.db.models import Prefetch
 from PIL import Image
 
 from media.models import MediaItem, Rendition
+from newsroom.prepared import PreparedQuery
 from newsroom.reversing import QuickReverse
 
 WIDTHS = (320, 640, 960, 1280)
@@ -290,15 +291,37 @@ def load_renditions(items, crops=None) -> None:
     if not images:
         return
     names: dict[int, dict] = {pk: {} for pk in images}
-    rows = Rendition.objects.filter(media_id__in=list(images))
-    if crops is not None:
-        rows = rows.filter(spec__in=[spec.name for crop in crops for spec in _specs_for(crop)])
-    rows = rows.values_list("media_id", "spec", "format", "file")
-    for media_id, spec, fmt, name in rows:
+    for media_id, spec, fmt, name in _rendition_names(list(images), tuple(crops) if crops is not None else None):
         names[media_id][(spec, fmt)] = name
     for pk, same in images.items():
         for image in same:
             image.__dict__["_renditions_made"] = _Made(None, names[pk])
+
+
+def _names_query(media_ids, crops):
+    rows = Rendition.objects.filter(media_id__in=media_ids)
+    if crops is not None:
+        rows = rows.filter(spec__in=[spec.name for crop in crops for spec in _specs_for(crop)])
+    return rows.values_list("media_id", "spec", "format", "file")
+
+
+# Page-sized look-ups go through SQL compiled once (newsroom.prepared) per list length and crops;
+# the id list is padded to the next length with 0, which no item has.
+_PREPARED_LENGTHS = (16, 64, 256)
+_PREPARED_NAMES: dict[tuple, PreparedQuery] = {}
+
+
+def _rendition_names(media_ids: list[int], crops: tuple | None):
+    """(media id, spec, format, file name) of the stored renditions of these items."""
+    length = next((n for n in _PREPARED_LENGTHS if len(media_ids) <= n), None)
+    if length is None:
+        return _names_query(media_ids, crops)
+    prepared = _PREPARED_NAMES.get((length, crops))
+    if prepared is None:
+        prepared = _PREPARED_NAMES[(length, crops)] = PreparedQuery(
+            lambda ids: _names_query(ids, crops), ids=tuple(range(1, length + 1))
+        )
+    return prepared(ids=tuple(media_ids) + (0,) * (length - len(media_ids)))
 
 
 # --- making renditions ---------------------------------------------------------------------

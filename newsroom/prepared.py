@@ -14,7 +14,9 @@ On first use per database the builder runs with the sample values and once more 
 with that value changed; the parameter positions that change belong to that value. Each
 value's database form must equal the sample's in those positions, and the SQL must not change
 with the values, or preparing fails loudly (ImproperlyConfigured) instead of running wrong SQL.
-Values must have the sample's type: int, str or an aware datetime.
+Values must have the sample's type: int, str, an aware datetime, or a tuple of these of the
+sample's length (for `__in`: one parameter per element; the sample's elements must differ,
+as Django drops repeated ones; the values' need not).
 """
 
 import copy
@@ -28,6 +30,8 @@ from django.db.models.sql import Query
 
 
 def _changed(sample):
+    if isinstance(sample, tuple):
+        return tuple(_changed(element) for element in sample)
     if isinstance(sample, bool):
         raise ImproperlyConfigured("booleans change the SQL of some lookups; put them in the builder")
     if isinstance(sample, int):
@@ -36,7 +40,9 @@ def _changed(sample):
         return sample + timedelta(seconds=1)
     if isinstance(sample, str):
         return sample + "~"
-    raise ImproperlyConfigured(f"a prepared query's value must be int, str or datetime, not {type(sample).__name__}")
+    raise ImproperlyConfigured(
+        f"a prepared query's value must be int, str, datetime or a tuple of them, not {type(sample).__name__}"
+    )
 
 
 def _db_form(value, connection):
@@ -73,7 +79,11 @@ class PreparedQuery:
             if other_sql != sql or len(other_params) != len(params):
                 raise ImproperlyConfigured(f"the SQL changes with the value of {name!r}: it cannot be prepared")
             where = [i for i, (a, b) in enumerate(zip(params, other_params)) if a != b]
-            if not where or any(params[i] != _db_form(sample, connection) for i in where):
+            if isinstance(sample, tuple):  # one parameter per element, in order (an IN list)
+                expected = [_db_form(element, connection) for element in sample]
+                if [params[i] for i in where] != expected:
+                    raise ImproperlyConfigured(f"{name!r} does not reach the SQL as one parameter per element")
+            elif not where or any(params[i] != _db_form(sample, connection) for i in where):
                 raise ImproperlyConfigured(f"{name!r} does not reach the SQL as a plain parameter")
             positions[name] = where
         return queryset, compiler, sql, tuple(params), positions
@@ -91,6 +101,12 @@ class PreparedQuery:
         for name, value in values.items():
             if type(value) is not type(self._samples[name]):
                 raise TypeError(f"{name!r} must be {type(self._samples[name]).__name__}, like its sample")
+            if isinstance(value, tuple):
+                if len(value) != len(self._samples[name]):
+                    raise TypeError(f"{name!r} must have {len(self._samples[name])} elements, like its sample")
+                for i, element in zip(positions[name], value):
+                    params[i] = _db_form(element, connection)
+                continue
             for i in positions[name]:
                 params[i] = _db_form(value, connection)
         clone = queryset._chain()

@@ -68,3 +68,12 @@ def test_a_value_of_another_type_or_a_missing_value_is_refused():
         prepared(section_id="1", now=timezone.now())
     with pytest.raises(TypeError, match="needed"):
         prepared(section_id=1)
+
+
+def test_a_tuple_value_fills_an_in_list_element_by_element():
+    articles = [ArticleFactory() for _ in range(3)]
+    prepared = PreparedQuery(lambda ids: Article.objects.filter(pk__in=ids).order_by("pk"), ids=(1, 2, 3, 4))
+    padded = (articles[2].pk, articles[0].pk, 0, 0)  # repeats are fine in the values
+    assert list(prepared(ids=padded)) == [articles[0], articles[2]]
+    with pytest.raises(TypeError, match="4 elements"):
+        prepared(ids=(1, 2))

@@ -217,3 +217,23 @@ def test_load_renditions_can_read_only_the_crops_a_page_draws(photo):
     assert renditions.rendition_url(item, "16x9-w640", "webp") == stored
     # A spec that was not read gets the on-demand URL, which serves the stored file.
     assert renditions.rendition_url(item, "w640", "webp") == f"/media-renditions/{photo.pk}/w640.webp"
+
+
+@pytest.mark.parametrize("count", [1, 16, 17, 300])
+def test_load_renditions_names_every_items_files_whatever_the_list_length(count):
+    """Lists up to 256 items go through prepared SQL padded to 16, 64 or 256 ids; longer ones not."""
+    items = MediaItem.objects.bulk_create(
+        MediaItem(kind=MediaItem.Kind.IMAGE, title=f"Photo {n}", file=f"library/p{n}.jpg", width=800, height=600,
+                  sha256=f"{n:064x}")
+        for n in range(count)
+    )
+    Rendition.objects.bulk_create(
+        Rendition(media=item, spec="16x9-w320", format="webp", file=f"renditions/{item.pk}-thumb.webp", width=320, height=180)
+        for item in items
+    )
+    fresh = list(MediaItem.objects.filter(pk__in=[item.pk for item in items]))
+    with CaptureQueriesContext(connection) as captured:
+        renditions.load_renditions(fresh, crops=["16x9"])
+    assert len(captured) == 1
+    for item in fresh:
+        assert renditions.rendition_url(item, "16x9-w320", "webp").endswith(f"renditions/{item.pk}-thumb.webp")
