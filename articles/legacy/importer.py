@@ -116,7 +116,7 @@ class _PageWriter:
         self.new_stubs: set[int] = set()  # made by this page, with their picture already
         self.lead_media: dict[int, int | None] = {}  # target id → its lead media id, as looked up
         self.titles: dict[int, str] = {}  # target id → title, as looked up
-        self.now = timezone.now()  # the time stamp of every row this page writes
+        self.now = self.rows.stamp(timezone.now())  # the time stamp of every row this page writes
 
     # -- the page itself -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ Look-ups by a list of values (`IN (…)`) use a few fixed list lengths (padded b
 last value), so the driver's prepared-statement cache, keyed by the SQL text, keeps hitting.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, NOT_PROVIDED
 from django.utils import timezone
 
@@ -45,7 +45,10 @@ class Statements:
     """Runs the importer's SQL on the driver's cursor, or on Django's when Django watches queries."""
 
     def __init__(self):
-        self.qmark = connection.vendor == "sqlite"
+        # The connection object itself, not the `connection` proxy (each attribute read through
+        # that costs a look-up of the current thread's connection: ~40 a page).
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.qmark = self.db.vendor == "sqlite"
         self._raw = None
         self._cursor = None
 
@@ -55,9 +58,10 @@ class Statements:
 
     def cursor(self):
         """The driver's cursor for this connection, or None when Django must see the queries."""
-        if connection.queries_logged or connection.execute_wrappers:
+        db = self.db
+        if db.queries_logged or db.execute_wrappers:
             return None
-        raw = connection.connection
+        raw = db.connection
         if raw is None:
             return None
         if raw is not self._raw:
@@ -69,7 +73,7 @@ class Statements:
         if cursor is not None:
             cursor.execute(sql[1], params)
             return cursor.fetchall()
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.execute(sql[0], params)
             return cursor.fetchall()
 
@@ -79,7 +83,7 @@ class Statements:
         if cursor is not None:
             cursor.execute(sql[1], params)
             return cursor.rowcount
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.execute(sql[0], params)
             return cursor.rowcount
 
@@ -94,6 +98,7 @@ class Inserter:
     def __init__(self, model: type[Model], statements: Statements):
         meta = model._meta
         self.statements = statements
+        self.db = db = statements.db
         self.fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.index = {f.attname: n for n, f in enumerate(self.fields)}
         # Per column: (attname, field, value is plain, prepared default or _NOW or a callable).
@@ -109,9 +114,9 @@ class Inserter:
             else:
                 value = field.get_default()
                 default = value if plain and isinstance(value, PLAIN_VALUES) else field.get_db_prep_save(
-                    value, connection)
+                    value, db)
             self.plan.append((field.attname, field, plain, default))
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         self.head = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
         )
@@ -122,23 +127,24 @@ class Inserter:
     def rows(self, rows: list[dict], now=None) -> list[int]:
         """Insert dicts of attname → value (missing fields take their defaults); returns the pks.
 
-        `now` (an aware datetime, default the current time) fills the timestamp fields that the
-        rows leave out, the same for every row: the moment of the page's transaction.
+        `now` fills the timestamp fields that the rows leave out, the same for every row: the
+        moment of the page's transaction, as `Rows.stamp()` prepared it (default: the current time).
         """
-        now_value = None
+        db = self.db
+        now_value = now
         params = []
         for row in rows:
             for attname, field, plain, default in self.plan:
                 if attname in row:
                     value = row[attname]
                     if not (plain and isinstance(value, PLAIN_VALUES)):
-                        value = field.get_db_prep_save(value, connection)
+                        value = field.get_db_prep_save(value, db)
                 elif default is _NOW:
                     if now_value is None:
-                        now_value = field.get_db_prep_save(now or timezone.now(), connection)
+                        now_value = field.get_db_prep_save(timezone.now(), db)
                     value = now_value
                 elif callable(default):
-                    value = field.get_db_prep_save(default(), connection)
+                    value = field.get_db_prep_save(default(), db)
                 else:
                     value = default
                 params.append(value)
@@ -163,11 +169,12 @@ class Rows:
                         "section_id", "signoff", "language")
 
     def __init__(self):
-        quote = connection.ops.quote_name
+        self.sql = sql = Statements()
+        self.db = sql.db
+        quote = self.db.ops.quote_name
         self.article = quote(Article._meta.db_table)
         self.link = quote(RelatedLink._meta.db_table)
         self.media = quote(MediaItem._meta.db_table)
-        self.sql = sql = Statements()
         self.insert_article = Inserter(Article, sql)
         self.insert_media = Inserter(MediaItem, sql)
         self.insert_revisions = Inserter(Revision, sql)
@@ -206,9 +213,13 @@ class Rows:
             found.extend(self.sql.fetch(sql, part + [part[-1]] * (size - len(part))))
         return found
 
+    def stamp(self, moment) -> object:
+        """`moment` (aware) as the database takes a time stamp column, for `Inserter.rows(now=…)`."""
+        return self._published_at.get_db_prep_value(moment, self.db)
+
     def identity_candidates(self, title: str, published_at) -> list[dict]:
         """Articles titled `title` that are stubs or carry this dateline, oldest first."""
-        value = self._published_at.get_db_prep_value(published_at, connection)
+        value = self._published_at.get_db_prep_value(published_at, self.db)
         rows = self.sql.fetch(self._identity, [title, value, True])
         return [dict(zip(self.IDENTITY_COLUMNS, row, strict=True)) for row in rows]
 
