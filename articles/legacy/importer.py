@@ -116,6 +116,7 @@ class _PageWriter:
         self.new_stubs: set[int] = set()  # made by this page, with their picture already
         self.lead_media: dict[int, int | None] = {}  # target id → its lead media id, as looked up
         self.titles: dict[int, str] = {}  # target id → title, as looked up
+        self.adopted: dict[int, tuple[int, int | None]] = {}  # matched by title: id → (legacy id, sort), to write
         self.now = self.rows.stamp(timezone.now())  # the time stamp of every row this page writes
 
     # -- the page itself -------------------------------------------------------------------------
@@ -232,17 +233,33 @@ class _PageWriter:
 
     def _fill_lead_media(self, pics: dict[int, int | None]) -> None:
         """A legacy page never names its own lead media; the items that point at it do. So a target
-        without lead media takes the picture its related item names (stubs already carry theirs)."""
-        lead_media = self.lead_media
+        without lead media takes the picture its related item names (stubs already carry theirs).
+
+        Also writes the legacy ids learnt by title: an article matched by title this page that
+        takes its lead media too (the usual case: the first page to name it) is one UPDATE.
+        """
+        lead_media, adopted = self.lead_media, self.adopted
         for pk in sorted(pk for pk, media in pics.items() if media is not None and pk in lead_media
                          and lead_media[pk] is None):
-            if not self.rows.set_lead_media(pk, pics[pk]):
+            media = pics[pk]
+            if pk in adopted:
+                legacy_id, sort = adopted.pop(pk)
+                took = self.rows.adopt_with_lead_media(pk, legacy_id, sort, media)
+                if not took:  # the row is not as looked up: each change on its own terms
+                    self.rows.set_legacy_id(pk, legacy_id, sort)
+                    took = self.rows.set_lead_media(pk, media)
+            else:
+                took = self.rows.set_lead_media(pk, media)
+            if not took:
                 continue
             self.side_changes += 1
             self.audit.append(self._audit_entry(
                 article_id=pk, title=self.titles[pk], from_status="", to_status="",
                 details={"lead_media_id": pics[pk], "named_by": self.page.name},
             ))
+        for pk, (legacy_id, sort) in adopted.items():
+            self.rows.set_legacy_id(pk, legacy_id, sort)
+        adopted.clear()
 
     def _match_or_stub(self, misses: list[RelatedItem], by_legacy: dict, pictures: dict[str, int], page_pk: int):
         # The legacy title is the exact title: label (kind) included, so "VIDEO: X" is not "X".
@@ -261,7 +278,7 @@ class _PageWriter:
                 pk = matches[0]
                 taken.add(pk)
                 by_legacy[item.legacy_id] = pk
-                self.rows.set_legacy_id(pk, item.legacy_id, item.sort)
+                self.adopted[pk] = (item.legacy_id, item.sort)  # written with its lead media, if any
                 if pk == page_pk:
                     self.learnt_own_id = item.legacy_id
                 else:

@@ -192,6 +192,10 @@ class Rows:
         self._set_legacy_id = sql.pair(
             f"UPDATE {self.article} SET legacy_id = %s, legacy_sort = %s WHERE id = %s AND legacy_id IS NULL"
         )
+        self._adopt_with_lead_media = sql.pair(
+            f"UPDATE {self.article} SET legacy_id = %s, legacy_sort = %s, lead_media_id = %s, version = version + 1 "
+            "WHERE id = %s AND legacy_id IS NULL AND lead_media_id IS NULL"
+        )
         self._related_targets = sql.pair(
             f"SELECT target_id FROM {self.link} WHERE source_id = %s ORDER BY position, id"
         )
@@ -242,6 +246,11 @@ class Rows:
         """Give an article the lead media a related item names for it (only if it has none);
         whether it took it."""
         return self.sql.run(self._set_lead_media, [media_id, pk]) == 1
+
+    def adopt_with_lead_media(self, pk: int, legacy_id: int, legacy_sort: int | None, media_id: int) -> bool:
+        """`set_legacy_id` and `set_lead_media` in one statement, when the article has neither;
+        whether it did (if not, nothing changed)."""
+        return self.sql.run(self._adopt_with_lead_media, [legacy_id, legacy_sort, media_id, pk]) == 1
 
     def related_target_ids(self, source_id: int) -> list[int]:
         return [row[0] for row in self.sql.fetch(self._related_targets, [source_id])]

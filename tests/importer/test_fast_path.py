@@ -117,3 +117,24 @@ def test_sqlite_run_settings_apply_during_the_run_and_are_put_back(tmp_path):
     assert report.counts["created"] == 2
     assert during == [SQLITE_IMPORT_PRAGMAS] * 2  # temp_store = 2: statement journals in memory
     assert current() == before
+
+
+@pytest.mark.django_db
+def test_adopting_with_lead_media_is_all_or_nothing():
+    """The one-statement adoption (legacy id and lead media) changes a row only when it has
+    neither; otherwise the importer falls back to the two guarded updates."""
+    from tests.factories import ArticleFactory
+
+    picture = MediaItem.objects.create(kind="image", legacy_path="/2017/02/03/a_1_25f_4x3.jpg", file_missing=True)
+    other = MediaItem.objects.create(kind="image", legacy_path="/2017/02/03/b_2_25f_4x3.jpg", file_missing=True)
+    bare = ArticleFactory(title="Bare")
+    pictured = ArticleFactory(title="Pictured", lead_media=other)
+    rows = Rows()
+    versions = dict(Article.objects.values_list("pk", "version"))
+    assert not rows.adopt_with_lead_media(pictured.pk, 9501, 5, picture.pk)
+    pictured.refresh_from_db()
+    assert pictured.legacy_id is None and pictured.lead_media_id == other.pk and pictured.version == versions[pictured.pk]
+    assert rows.adopt_with_lead_media(bare.pk, 9502, 6, picture.pk)
+    bare.refresh_from_db()
+    assert (bare.legacy_id, bare.legacy_sort, bare.lead_media_id) == (9502, 6, picture.pk)
+    assert bare.version == versions[bare.pk] + 1
