@@ -38,8 +38,17 @@ def json_for_script(data) -> SafeString:
 
 def description(article) -> str:
     """The summary, else the start of the body: one line for search results and share cards."""
-    text = " ".join((article.summary or "").split()) or plain_text(article.body)
+    text = " ".join((article.summary or "").split()) or _body_start(article.body or "")
     return Truncator(text).chars(DESCRIPTION_LENGTH)
+
+
+def _body_start(body: str) -> str:
+    """The plain text of the body, or of enough of its start to fill a description: cut after
+    a tag's ">", so no tag or entity is split. Parsing a long body as HTML costs more than the
+    rest of the page head."""
+    start = body[: body.rfind(">", 0, 8 * DESCRIPTION_LENGTH) + 1]
+    text = plain_text(start)
+    return text if len(text) > DESCRIPTION_LENGTH else plain_text(body)
 
 
 def share_image(article) -> dict | None:

@@ -179,6 +179,8 @@ def section(request, path):
             "crumbs": section.ancestors_and_self(),
             "subsections": list(section.children.order_by("position", "name")),
             "nav_sections": nav_sections(),
+            "current_top_path": section.path.split("/")[0],
+            "current_is_top": section.parent_id is None,
             **page,
         },
     )

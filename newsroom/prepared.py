@@ -50,13 +50,25 @@ def _db_form(value, connection):
 
 
 class _CompiledQuery(Query):
-    """A Query that hands out a copy of a compiled compiler answering with fixed SQL."""
+    """A Query that hands out a copy of a compiled compiler answering with fixed SQL (and with
+    the result converters it found the first time, per connection: they are bound to it)."""
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiler = copy.copy(self.prepared_compiler)
-        compiler.connection = connections[self.prepared_using]
+        compiler.connection = connection = connections[self.prepared_using]
         sql, params = self.prepared_sql, self.prepared_params
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        known = self.prepared_converters
+        find = compiler.get_converters
+
+        def get_converters(expressions):
+            key = (id(connection), *map(id, expressions))
+            entry = known.get(key)
+            if entry is None or entry[0] is not connection:  # ids are only compared while alive
+                entry = known[key] = (connection, list(expressions), find(expressions))
+            return entry[2]
+
+        compiler.get_converters = get_converters
         return compiler
 
 
@@ -65,6 +77,7 @@ class PreparedQuery:
         self._build = build
         self._samples = samples
         self._prepared = {}  # database alias -> (queryset, compiler, sql, params, positions)
+        self._converters = {}  # see _CompiledQuery
 
     def _prepare(self, using: str):
         connection = connections[using]
@@ -114,4 +127,5 @@ class PreparedQuery:
         query.__class__ = _CompiledQuery
         query.prepared_compiler, query.prepared_using = compiler, using
         query.prepared_sql, query.prepared_params = sql, tuple(params)
+        query.prepared_converters = self._converters
         return clone

@@ -6,6 +6,7 @@
     {% json_ld data %}          <script type="application/ld+json">…</script>
     {% related_item article %}  <li class="related-item">…</li>: one entry of a related list
     {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
+    {% site_nav %}              the header's section links, made once per content generation
 """
 
 from functools import lru_cache
@@ -13,12 +14,14 @@ from urllib.parse import quote, urljoin
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from articles.page_cache import cached_for_generation
 from articles.seo import json_ld_script
 from media.templatetags.media_tags import html_format, picture
 
@@ -54,6 +57,26 @@ def _time_element(local, zone: str, date_format: str, language: str | None):
 def json_ld(data):
     """A JSON-LD block; the JSON is escaped so that no value can close the <script> element."""
     return json_ld_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context):
+    """The header's links to the top-level sections (`nav_sections`), the current one marked
+    (`current_top_path`; `current_is_top` when the page is that section itself). Rendered once
+    per content generation and current section: every page shows it, and only section edits
+    change it (they start a new generation)."""
+    sections = context.get("nav_sections")
+    if not sections:
+        return ""
+    current = context.get("current_top_path") or ""
+    is_top = bool(context.get("current_is_top"))
+    return cached_for_generation(
+        f"nav-html:{current}:{is_top}",
+        lambda: render_to_string(
+            "articles/_nav.html",
+            {"nav_sections": sections, "current_top_path": current, "current_is_top": is_top},
+        ),
+    )
 
 
 @register.simple_tag

@@ -1,0 +1,38 @@
+"""The header's section navigation: every top-level section, the current one marked, always fresh."""
+
+import re
+
+import pytest
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def nav(html: str) -> str:
+    return re.search(r'<nav class="sections-nav".*?</nav>', html, re.S).group(0)
+
+
+def test_every_top_level_section_is_linked_and_the_current_one_marked(client, tree):
+    ArticleFactory(section=tree["mosul"])
+    home = nav(client.get("/").content.decode())
+    assert '<a href="/section/iraq/">Iraq</a>' in home and '<a href="/section/syria/">Syria</a>' in home
+    assert "Conflict" not in home and "aria-current" not in home
+    top = nav(client.get("/section/iraq/").content.decode())
+    assert '<a href="/section/iraq/" aria-current="page">Iraq</a>' in top
+    inner = nav(client.get("/section/iraq/conflict/mosul/").content.decode())
+    assert '<a href="/section/iraq/" aria-current="true">Iraq</a>' in inner
+    assert '<a href="/section/syria/">Syria</a>' in inner
+
+
+def test_a_renamed_or_new_section_shows_in_the_navigation_at_once(client, tree, django_capture_on_commit_callbacks):
+    from tests.factories import SectionFactory
+
+    article = ArticleFactory(section=tree["mosul"])
+    assert "Syria" in nav(client.get(article.get_absolute_url()).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        tree["syria"].name = "Levant"
+        tree["syria"].save()
+        SectionFactory(name="Yemen", slug="yemen")
+    html = nav(client.get(article.get_absolute_url()).content.decode())
+    assert ">Levant</a>" in html and ">Yemen</a>" in html and ">Syria<" not in html
