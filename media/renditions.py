@@ -23,7 +23,9 @@ from math import ceil
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.core.signals import setting_changed
 from django.db.models import Prefetch
+from django.dispatch import receiver
 from PIL import Image
 
 from media.models import MediaItem, Rendition
@@ -146,23 +148,29 @@ class _Made:
 
 
 # Storage URLs of rendition files, which never change once stored (a new rendition gets a new
-# name): asking the storage costs more than the rest of a srcset entry. Not for storages that
-# sign their URLs (S3 with query-string auth), whose URLs expire.
-_STORED_URLS: dict[tuple, str] = {}
+# name): asking the storage costs more than the rest of a srcset entry. Not kept for storages
+# that sign their URLs (S3 with query-string auth), whose URLs expire; forgotten when the
+# storage settings change.
+_STORED_URLS: dict[str, str] = {}
 _STORED_URLS_MAX = 100_000
 
 
 def stored_url(name: str) -> str:
-    storage = Rendition._meta.get_field("file").storage
-    if getattr(storage, "querystring_auth", False):
-        return storage.url(name)
-    key = (id(storage), getattr(storage, "base_url", None), name)
-    url = _STORED_URLS.get(key)
+    url = _STORED_URLS.get(name)
     if url is None:
-        if len(_STORED_URLS) >= _STORED_URLS_MAX:
-            _STORED_URLS.clear()
-        url = _STORED_URLS[key] = storage.url(name)
+        storage = Rendition._meta.get_field("file").storage
+        url = storage.url(name)
+        if not getattr(storage, "querystring_auth", False):
+            if len(_STORED_URLS) >= _STORED_URLS_MAX:
+                _STORED_URLS.clear()
+            _STORED_URLS[name] = url
     return url
+
+
+@receiver(setting_changed)
+def _forget_stored_urls(*, setting, **kwargs):
+    if setting in {"MEDIA_URL", "STORAGES"}:
+        _STORED_URLS.clear()
 
 
 def _made(item: MediaItem) -> _Made | None:
