@@ -6,6 +6,7 @@ A legacy path looks like `/2016/03/06/alalam_635929008798548103_25f_4x3.mp4`: th
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -55,6 +56,7 @@ def media_kind(path: str) -> str | None:
     return KIND_BY_EXTENSION.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
 
 
+@lru_cache(maxsize=8192)  # a picture is named by every item pointing at its article: ~10 times in an archive
 def check_path(path: str) -> str | None:
     """Why `path` cannot be a media reference, or None when it can."""
     if not path.startswith("/") or len(path) > MAX_PATH:

@@ -100,22 +100,28 @@ class Inserter:
         self.statements = statements
         self.db = db = statements.db
         self.fields = [f for f in meta.concrete_fields if not f.primary_key]
-        self.index = {f.attname: n for n, f in enumerate(self.fields)}
-        # Per column: (attname, field, value is plain, prepared default or _NOW or a callable).
-        self.plan = []
-        for field in self.fields:
+        # A row starts as the prepared defaults (`template`); time stamps (auto_now, auto_now_add,
+        # default=timezone.now) and other callable defaults (a new dict per row…) are filled per
+        # row unless given; `slots` says where a given attname goes and whether its value needs
+        # the field's preparation.
+        self.template: list = []
+        self.slots: dict[str, tuple[int, object, bool]] = {}
+        self.now_slots: list[tuple[int, str, object]] = []
+        self.callable_slots: list[tuple[int, str, object]] = []
+        for index, field in enumerate(self.fields):
             plain = field.get_internal_type() in PLAIN_TYPES
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                default = _NOW
-            elif field.default is timezone.now:
-                default = _NOW
+            self.slots[field.attname] = (index, field, plain)
+            value = None
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) or (
+                    field.default is timezone.now):
+                self.now_slots.append((index, field.attname, field))
             elif field.has_default() and callable(field.default):
-                default = field.get_default  # e.g. dict for a JSON field: a new value per row
+                self.callable_slots.append((index, field.attname, field))
             else:
                 value = field.get_default()
-                default = value if plain and isinstance(value, PLAIN_VALUES) else field.get_db_prep_save(
-                    value, db)
-            self.plan.append((field.attname, field, plain, default))
+                if not (plain and isinstance(value, PLAIN_VALUES)):
+                    value = field.get_db_prep_save(value, db)
+            self.template.append(value)
         quote = db.ops.quote_name
         self.head = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
@@ -131,23 +137,24 @@ class Inserter:
         moment of the page's transaction, as `Rows.stamp()` prepared it (default: the current time).
         """
         db = self.db
-        now_value = now
+        slots = self.slots
         params = []
         for row in rows:
-            for attname, field, plain, default in self.plan:
-                if attname in row:
-                    value = row[attname]
-                    if not (plain and isinstance(value, PLAIN_VALUES)):
-                        value = field.get_db_prep_save(value, db)
-                elif default is _NOW:
-                    if now_value is None:
-                        now_value = field.get_db_prep_save(timezone.now(), db)
-                    value = now_value
-                elif callable(default):
-                    value = field.get_db_prep_save(default(), db)
-                else:
-                    value = default
-                params.append(value)
+            values = self.template.copy()
+            for index, attname, field in self.now_slots:
+                if attname not in row:
+                    if now is None:
+                        now = field.get_db_prep_save(timezone.now(), db)
+                    values[index] = now
+            for index, attname, field in self.callable_slots:
+                if attname not in row:
+                    values[index] = field.get_db_prep_save(field.get_default(), db)
+            for attname, value in row.items():
+                index, field, plain = slots[attname]
+                if not (plain and isinstance(value, PLAIN_VALUES)):
+                    value = field.get_db_prep_save(value, db)
+                values[index] = value
+            params += values
         return self._insert(params, len(rows))
 
     def _insert(self, params: list, count: int) -> list[int]:
