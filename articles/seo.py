@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from articles.search import plain_text
 from media import renditions
+from media.captions import captions_track
 
 DESCRIPTION_LENGTH = 160
 # The characters that could end a <script> element or start an HTML entity inside one.
@@ -172,13 +173,15 @@ def share_meta(
 
 def page_head(article, *, canonical: str, crumbs, tags) -> dict:
     """What the article page's <head> (and its video element) needs: description, share tags,
-    JSON-LD blocks and the lead video, with the description, share image and video found once."""
+    JSON-LD blocks, the lead video and its captions track, with the description, share image
+    and video found once."""
     text = description(article)
     image = share_image(article)
     video = video_file(article)
     shared = {"canonical": canonical, "crumbs": crumbs, "tags": tags, "image": image, "description": text, "video": video}
     return {
         "description": text,
+        "captions": captions_track(video, article.language),
         "head_tags": head_tags(share_meta(article, **shared), [news_article(article, **shared), breadcrumb_list(crumbs)]),
         "video": video,
     }

@@ -37,8 +37,11 @@ def users_of(item: MediaItem) -> list[str]:
 
 
 def _stored_names(item: MediaItem) -> list:
-    """(storage, name) of the item's file and renditions that no other item shares."""
+    """(storage, name) of the item's file and renditions that no other item shares, and of its
+    captions."""
     files = [(r.file.storage, r.file.name) for r in item.renditions.all()]
+    if item.captions:
+        files.append((item.captions.storage, item.captions.name))
     if item.file and not MediaItem.objects.filter(file=item.file.name).exclude(pk=item.pk).exists():
         files.append((item.file.storage, item.file.name))
     return files

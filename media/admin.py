@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from media.actions import delete_media, users_of
+from media.captions import MAX_CAPTIONS_BYTES, attach_captions, remove_captions, validate_language, validate_webvtt
 from media.ingest import attach_file, ingest_bytes, validate_bytes
 from media.models import MediaItem, Rendition
 from media.renditions import rendition_url
@@ -51,11 +52,18 @@ class MediaItemForm(forms.ModelForm):
         "Replaces the poster made from the video.",
     )
 
+    new_captions = forms.FileField(
+        required=False,
+        label="Upload captions",
+        help_text="Videos only: a WebVTT file (.vtt, UTF-8). Replaces the current captions.",
+    )
+    remove_captions = forms.BooleanField(required=False, label="Remove the captions")
+
     class Meta:
         model = MediaItem
         fields = [
             "file", "title", "caption", "alt_text", "credit", "copyright_holder", "usage_terms",
-            "licence_expires", "poster", "focal_x", "focal_y", "legacy_path",
+            "licence_expires", "poster", "captions_language", "focal_x", "focal_y", "legacy_path",
         ]
 
     def clean_file(self):
@@ -79,6 +87,22 @@ class MediaItemForm(forms.ModelForm):
                 raise ValidationError("Only a video has a poster.")
             self.poster_bytes = check_upload(upload, expected_kind="image")
         return upload
+
+
+    def clean_new_captions(self):
+        upload = self.cleaned_data.get("new_captions")
+        if upload:
+            if self.instance.pk and not self.instance.is_video:
+                raise ValidationError("Only a video has captions.")
+            if upload.size is not None and upload.size > MAX_CAPTIONS_BYTES:
+                raise ValidationError(f"The captions file is {upload.size:,} bytes; the limit is {MAX_CAPTIONS_BYTES:,}.")
+            upload.seek(0)
+            self.captions_bytes = upload.read()
+            validate_webvtt(self.captions_bytes)
+        return upload
+
+    def clean_captions_language(self):
+        return validate_language(self.cleaned_data.get("captions_language", ""))
 
 
 class LicenceFilter(admin.SimpleListFilter):
@@ -131,12 +155,14 @@ class MediaItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ["poster"]
     readonly_fields = [
         "focal_point_picker", "used_by", "kind", "width", "height", "duration", "codec", "file_size",
-        "sha256", "uploaded_at", "file_missing",
+        "sha256", "uploaded_at", "file_missing", "captions_file",
     ]
     fieldsets = [
         (None, {"fields": ["file", "title", "caption", "alt_text"]}),
         ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
-        ("Video", {"fields": ["poster", "new_poster"], "classes": ["collapse"]}),
+        ("Video", {"fields": [
+            "poster", "new_poster", "captions_file", "new_captions", "captions_language", "remove_captions",
+        ]}),
         ("Rights", {"fields": ["credit", "copyright_holder", "usage_terms", "licence_expires"]}),
         ("Usage", {"fields": ["used_by"]}),
         ("Facts", {"fields": [
@@ -193,6 +219,12 @@ class MediaItemAdmin(admin.ModelAdmin):
             url, obj.alt_text or obj.title, obj.width, obj.height, obj.focal_x * 100, obj.focal_y * 100,
         )
 
+    @admin.display(description="Captions")
+    def captions_file(self, obj):
+        if obj is None or not obj.captions:
+            return "None yet. Videos need captions for readers who cannot hear them."
+        return format_html('<a href="{}">{}</a>', obj.captions.url, obj.captions.name.rsplit("/", 1)[-1])
+
     @admin.display(description="Used by")
     def used_by(self, obj):
         if obj is None or not obj.pk:
@@ -216,7 +248,10 @@ class MediaItemAdmin(admin.ModelAdmin):
         elif change:
             attach_file(obj, data)
         else:
-            fields = {name: form.cleaned_data.get(name) for name in form.Meta.fields if name not in {"file", "poster"}}
+            fields = {
+                name: form.cleaned_data.get(name) for name in MediaItemForm.Meta.fields
+                if name not in {"file", "poster", "captions_language"}
+            }
             fields = {k: v for k, v in fields.items() if v not in (None, "")}
             known = MediaItem.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
             stored = ingest_bytes(data, filename=form.cleaned_data["file"].name, **fields)
@@ -236,6 +271,21 @@ class MediaItemAdmin(admin.ModelAdmin):
                 title=f"Poster: {obj.title or upload.name}"[:255], credit=obj.credit,
             )
             obj.save(update_fields=["poster"])
+        self._save_captions(request, obj, form)
+
+    def _save_captions(self, request, obj, form):
+        captions_bytes = getattr(form, "captions_bytes", None)
+        language = form.cleaned_data.get("captions_language", "")
+        if captions_bytes is not None:
+            try:
+                attach_captions(obj, captions_bytes, language=language)
+            except ValidationError as exc:  # a new upload that turned out not to be a video
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        elif form.cleaned_data.get("remove_captions") and obj.captions:
+            remove_captions(obj)
+        elif obj.captions_language != language:
+            obj.captions_language = language
+            obj.save(update_fields=["captions_language"])
 
     # --- deletion -----------------------------------------------------------------------------
 

@@ -20,6 +20,10 @@ def media_upload_to(instance, filename):
     return f"library/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
 
 
+def captions_upload_to(instance, filename):
+    return f"captions/{instance.pk}/{filename}"
+
+
 def rendition_upload_to(instance, filename):
     return f"renditions/{instance.media_id}/{filename}"
 
@@ -82,6 +86,17 @@ class MediaItem(models.Model):
         related_name="poster_of",
         limit_choices_to={"kind": "image"},
         help_text="Still image shown before a video plays. Made automatically from the video.",
+    )
+    captions = models.FileField(
+        upload_to=captions_upload_to,
+        max_length=255,
+        blank=True,
+        help_text="Videos: WebVTT captions (.vtt), shown in the player for readers who cannot hear it.",
+    )
+    captions_language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="Language of the captions (en, ar, fa…) when it is not the article's language.",
     )
     focal_x = models.FloatField(
         default=0.5,

@@ -43,10 +43,16 @@ class MediaSummarySerializer(serializers.ModelSerializer):
     poster_url = serializers.SerializerMethodField(help_text="A video's still image; null for images.")
     alt = serializers.CharField(source="alt_text", max_length=500, required=False, allow_blank=True)
     renditions = serializers.SerializerMethodField()
+    captions = serializers.SerializerMethodField(
+        help_text="A video's WebVTT captions: their URL and language (null: the article's language); "
+        "null when there are none."
+    )
 
     class Meta:
         model = MediaItem
-        fields = ["id", "kind", "url", "width", "height", "duration", "poster_url", "alt", "credit", "renditions"]
+        fields = [
+            "id", "kind", "url", "width", "height", "duration", "poster_url", "alt", "credit", "renditions", "captions",
+        ]
         read_only_fields = ["id", "kind", "width", "height", "duration"]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -57,6 +63,20 @@ class MediaSummarySerializer(serializers.ModelSerializer):
     def get_poster_url(self, item) -> str | None:
         poster = item.poster if item.is_video else None
         return absolute(self.context.get("request"), poster.url if poster else None)
+
+    @extend_schema_field({
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "url": {"type": "string", "format": "uri"},
+            "language": {"type": "string", "nullable": True},
+        },
+        "required": ["url", "language"],
+    })
+    def get_captions(self, item) -> dict | None:
+        if not item.captions:
+            return None
+        return {"url": absolute(self.context.get("request"), item.captions.url), "language": item.captions_language or None}
 
     @extend_schema_field(RENDITION_SCHEMA)
     def get_renditions(self, item) -> dict:

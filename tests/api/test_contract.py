@@ -45,7 +45,7 @@ def story():
         poster = ImageFactory(title="Poster: convoy", alt_text="")
         clip = ImageFactory(
             kind="video", title="Convoy", alt_text="A convoy on a desert road", credit="Agency pool",
-            width=640, height=360, duration=42.5, poster=poster,
+            width=640, height=360, duration=42.5, poster=poster, captions="captions/convoy.vtt", captions_language="en",
         )
         article = ArticleFactory(
             title="Troops move toward the northern city", kind=Article.Kind.VIDEO, section=mosul,
@@ -105,6 +105,7 @@ def test_article_detail_is_exactly_the_documented_document(anon, story):
             "alt": "A convoy on a desert road",
             "credit": "Agency pool",
             "renditions": renditions(poster.pk, SMALL_PHOTO),
+            "captions": {"url": "http://testserver/media/captions/convoy.vtt", "language": "en"},
         },
         "related": [
             {

@@ -106,10 +106,17 @@ def test_reader_journey_with_video_and_no_accessibility_violations(chromium, dem
                     while (v.currentTime <= 0.3 && !v.error && performance.now() - start < 10000) {
                         await new Promise(r => setTimeout(r, 100));
                     }
+                            const track = v.textTracks[0];
+                    while (track && !(track.cues && track.cues.length) && performance.now() - start < 10000) {
+                        await new Promise(r => setTimeout(r, 100));
+                    }
                     return {time: v.currentTime, paused: v.paused, error: v.error && v.error.code,
-                            width: v.videoWidth};
+                            width: v.videoWidth, track: track && track.kind, mode: track && track.mode,
+                            cues: track && track.cues ? track.cues.length : 0};
                 }"""
             )
+            # The captions track loads and its cues parse in the browser, shown by default.
+            assert (state["track"], state["mode"], state["cues"]) == ("captions", "showing", 2), state
             assert state["error"] is None, f"the video failed to play (MediaError code {state['error']})"
             assert state["time"] > 0.3 and not state["paused"], f"the video did not advance: {state}"
             assert state["width"] > 0

@@ -12,6 +12,7 @@ from articles import actions
 from articles.models import Article, Section, Tag
 from media.ingest import ingest_bytes
 from media.models import MediaItem
+from media.captions import attach_captions
 from media.samples import draw_photo, encode_clip
 
 # (breadcrumb, kind, title, summary, paragraphs, sign-off, tags, hours ago, language)
@@ -130,7 +131,12 @@ class Command(BaseCommand):
             return existing
         fields = {"title": media_title, "credit": "Newsroom demo", "alt_text": f"Illustration for: {title}"}
         if kind == "video":
-            return ingest_bytes(encode_clip(seconds=3, seed=index), filename="demo.mp4", **fields)
+            video = ingest_bytes(encode_clip(seconds=3, seed=index), filename="demo.mp4", **fields)
+            captions = (
+                "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n[Demo clip] Moving shapes stand in for news footage.\n\n"
+                f"00:00:01.500 --> 00:00:03.000\n{title}\n"
+            )
+            return attach_captions(video, captions.encode(), language="en")
         return ingest_bytes(draw_photo(1280, 960, seed=index), filename="demo.jpg", **fields)
 
     def _story(self, index, crumbs, kind, title, summary, paragraphs, signoff, tag_names, hours_ago, language):
