@@ -244,9 +244,15 @@ class Rows:
         return {legacy_id: found[0] for legacy_id, found in self.targets_by_legacy_id(legacy_ids).items()}
 
     def ids_by_title_without_legacy_id(self, titles: list[str]) -> list[tuple[str, str, int, int | None]]:
-        """(title, kind, id, lead media id) of articles without a legacy id titled one of `titles`, oldest first."""
+        """(title, kind, id, lead media id) of articles without a legacy id titled one of `titles`, oldest first.
+
+        The unary `+` keeps the planner off the legacy-id index: without statistics (none during
+        a first import) SQLite took `legacy_id IS NULL` on that unique index for the better
+        filter and read every article still waiting for its legacy id, a number that grows with
+        the archive (0.3 ms a look-up at 80,000 articles, against ~0.02 ms by title).
+        """
         rows = self._in("title", f"SELECT title, kind, id, lead_media_id FROM {self.article} "
-                                 "WHERE legacy_id IS NULL AND title IN {}", titles)
+                                 "WHERE +legacy_id IS NULL AND title IN {}", titles)
         return sorted(rows, key=lambda row: row[2])
 
     def set_lead_media(self, pk: int, media_id: int) -> bool:
