@@ -93,6 +93,10 @@ def main() -> None:
         print(f"imported {report.total} pages in {elapsed:.1f}s: {report.total / elapsed:,.0f} pages/s "
               f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)")
         print(f"machine load average while running: {os.getloadavg()[0]:.1f} (2 cores, shared)")
+        wal = Path(f"{tmp}/bench.sqlite3-wal")
+        database = Path(f"{tmp}/bench.sqlite3")
+        print(f"database {database.stat().st_size / 2**20:,.0f} MB, WAL at the end "
+              f"{(wal.stat().st_size if wal.exists() else 0) / 2**20:,.0f} MB")
         worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB); "
               f"largest child process (generator, parsing worker) {worker_peak / 1024:.0f} MB")
