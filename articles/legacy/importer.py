@@ -351,7 +351,7 @@ def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
     ctx = context or ImportContext(actor=actor, media_root=media_root)
     stored: list[str] = []
     try:
-        with transaction.atomic(), connection.wrap_database_errors:
+        with transaction.atomic(), connection.wrap_database_errors, ctx.rows.sql.page():
             result = _PageWriter(ctx, page, stored).run()
     except BaseException:
         ctx.sections.discard()

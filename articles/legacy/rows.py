@@ -19,8 +19,10 @@ Look-ups by a list of values (`IN (…)`) use a few fixed list lengths (padded b
 last value), so the driver's prepared-statement cache, keyed by the SQL text, keeps hitting.
 """
 
+from contextlib import contextmanager
+
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model, NOT_PROVIDED
+from django.db.models import Model
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry, RelatedLink, Revision
@@ -37,6 +39,7 @@ PLAIN_TYPES = {
 }
 PLAIN_VALUES = (str, int, bool, float, type(None))
 _NOW = object()
+_UNCHOSEN = object()
 # Pragmas SQLite accepts only outside a transaction.
 NOT_IN_A_TRANSACTION = {"temp_store"}  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
 
@@ -51,13 +54,28 @@ class Statements:
         self.qmark = self.db.vendor == "sqlite"
         self._raw = None
         self._cursor = None
+        self._chosen = _UNCHOSEN
 
     def driver_sql(self, sql: str) -> str:
         """`sql` written with `%s` placeholders, in the driver's parameter style."""
         return sql.replace("%s", "?") if self.qmark else sql
 
+    @contextmanager
+    def page(self):
+        """Choose the cursor once for the statements of one page (inside its transaction), not
+        per statement: whether Django watches queries does not change within a page."""
+        self._chosen = self._choose()
+        try:
+            yield
+        finally:
+            self._chosen = _UNCHOSEN
+
     def cursor(self):
         """The driver's cursor for this connection, or None when Django must see the queries."""
+        chosen = self._chosen
+        return self._choose() if chosen is _UNCHOSEN else chosen
+
+    def _choose(self):
         db = self.db
         if db.queries_logged or db.execute_wrappers:
             return None
