@@ -6,11 +6,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from media.actions import delete_media
+from media.captions import MAX_CAPTIONS_BYTES, attach_captions, remove_captions, validate_language
 from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.renditions import discard
@@ -23,6 +26,27 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404:
 
 class MediaFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MediaItem.Kind.choices, required=False)
+
+
+class CanChangeMedia(BasePermission):
+    """Setting or removing captions is a change to the item, whatever the HTTP method."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("media.change_mediaitem"))
+
+
+class CaptionsUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="WebVTT captions (.vtt), UTF-8, at most 2 MB.")
+    language = serializers.CharField(
+        required=False, allow_blank=True, max_length=16,
+        help_text="Language of the captions (en, ar, pt-BR…); empty: the article's language.",
+    )
+
+    def validate_language(self, value):
+        try:
+            return validate_language(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 @extend_schema_view(
@@ -101,4 +125,34 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         delete_media(actor=self.request.user, item=instance)
+
+    @extend_schema(
+        methods=["PUT"], summary="Set a video's captions", request={"multipart/form-data": CaptionsUploadSerializer},
+        responses={200: MediaItemSerializer, **ERRORS},
+        description="A WebVTT file, checked as in the admin (errors name the line at fault). Replaces "
+        "earlier captions; the player on article pages offers them at once.",
+    )
+    @extend_schema(methods=["DELETE"], summary="Remove a video's captions", request=None,
+                   responses={200: MediaItemSerializer, **ERRORS})
+    @action(detail=True, methods=["put", "delete"], permission_classes=[CanChangeMedia],
+            parser_classes=[MultiPartParser, FormParser])
+    def captions(self, request, pk=None):
+        item = self.get_object()
+        if not item.is_video:
+            raise ValidationError({"detail": "Only a video has captions."})
+        if request.method == "DELETE":
+            if item.captions:
+                remove_captions(item)
+        else:
+            upload = CaptionsUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            file = upload.validated_data["file"]
+            if file.size is not None and file.size > MAX_CAPTIONS_BYTES:
+                raise ValidationError({"file": [f"The captions file is {file.size:,} bytes; the limit is {MAX_CAPTIONS_BYTES:,}."]})
+            try:
+                attach_captions(item, file.read(), language=upload.validated_data.get("language", ""))
+            except DjangoValidationError as exc:
+                raise ValidationError({"file": exc.message_dict["captions"]}) from exc
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(MediaItemSerializer(item, context=self.get_serializer_context()).data)
 

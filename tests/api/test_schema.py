@@ -76,6 +76,7 @@ def test_schema_names_every_route_and_method(anon):
         ("/api/v1/media/", "get"), ("/api/v1/media/", "post"),
         ("/api/v1/media/{id}/", "get"), ("/api/v1/media/{id}/", "put"),
         ("/api/v1/media/{id}/", "patch"), ("/api/v1/media/{id}/", "delete"),
+        ("/api/v1/media/{id}/captions/", "put"), ("/api/v1/media/{id}/captions/", "delete"),
         ("/api/v1/sections/", "get"), ("/api/v1/sections/{id}/", "get"),
         ("/api/v1/tags/", "get"), ("/api/v1/tags/{id}/", "get"),
     }
