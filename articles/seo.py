@@ -1,8 +1,8 @@
 """What search engines and link previews read from an article page's <head>.
 
 Builds plain dicts (JSON-LD `NewsArticle` with a `VideoObject` for video stories, a
-`BreadcrumbList`) and a list of OpenGraph / Twitter card `<meta>` pairs. Templates serialise
-the dicts with `{% json_ld %}` (json.dumps, then <, > and & escaped) and never by hand.
+`BreadcrumbList`) and a list of OpenGraph / Twitter card `<meta>` pairs, then joins them into
+the head's tags (`head_tags`: JSON through json.dumps with <, > and & escaped, never by hand).
 """
 
 import json

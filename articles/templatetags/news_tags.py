@@ -1,9 +1,8 @@
-"""Template tags of the public site: sign-off, dateline and JSON-LD.
+"""Template tags of the public site: sign-off, dateline, related entries and navigation.
 
     {% load news_tags %}
     {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
     {% dateline article %}      <time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>
-    {% json_ld data %}          <script type="application/ld+json">…</script>
     {% related_item article %}  <li class="related-item">…</li>: one entry of a related list
     {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
     {% site_nav %}              the header's section links, made once per content generation
@@ -22,7 +21,6 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from articles.page_cache import cached_for_generation
-from articles.seo import json_ld_script
 from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()
@@ -51,12 +49,6 @@ def _time_element(local, zone: str, date_format: str, language: str | None):
     translated). A pure function of these, so remembered: a list page formats the same few
     dozen datelines on every request, and Django's date formatting is slow."""
     return html_format('<time datetime="{}">{}</time>', local.isoformat(), format_date(local, date_format))
-
-
-@register.simple_tag
-def json_ld(data):
-    """A JSON-LD block; the JSON is escaped so that no value can close the <script> element."""
-    return json_ld_script(data)
 
 
 @register.simple_tag(takes_context=True)
