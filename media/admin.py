@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from media.actions import delete_media, users_of
-from media.captions import MAX_CAPTIONS_BYTES, attach_captions, remove_captions, validate_language, validate_webvtt
+from media.captions import attach_captions, remove_captions, validate_language
+from media.captions import read_upload as read_captions_upload
 from media.ingest import attach_file, ingest_bytes, validate_bytes
 from media.models import MediaItem, Rendition
 from media.renditions import rendition_url
@@ -94,11 +95,7 @@ class MediaItemForm(forms.ModelForm):
         if upload:
             if self.instance.pk and not self.instance.is_video:
                 raise ValidationError("Only a video has captions.")
-            if upload.size is not None and upload.size > MAX_CAPTIONS_BYTES:
-                raise ValidationError(f"The captions file is {upload.size:,} bytes; the limit is {MAX_CAPTIONS_BYTES:,}.")
-            upload.seek(0)
-            self.captions_bytes = upload.read()
-            validate_webvtt(self.captions_bytes)
+            self.captions_bytes = read_captions_upload(upload)
         return upload
 
     def clean_captions_language(self):
@@ -281,7 +278,7 @@ class MediaItemAdmin(admin.ModelAdmin):
                 attach_captions(obj, captions_bytes, language=language)
             except ValidationError as exc:  # a new upload that turned out not to be a video
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        elif form.cleaned_data.get("remove_captions") and obj.captions:
+        elif form.cleaned_data.get("remove_captions"):
             remove_captions(obj)
         elif obj.captions_language != language:
             obj.captions_language = language

@@ -13,7 +13,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from media.actions import delete_media
-from media.captions import MAX_CAPTIONS_BYTES, attach_captions, remove_captions, validate_language
+from media.captions import attach_captions, remove_captions, validate_language
+from media.captions import read_upload as read_captions_upload
 from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.renditions import discard
@@ -141,18 +142,15 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         if not item.is_video:
             raise ValidationError({"detail": "Only a video has captions."})
         if request.method == "DELETE":
-            if item.captions:
-                remove_captions(item)
+            remove_captions(item)
         else:
             upload = CaptionsUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            file = upload.validated_data["file"]
-            if file.size is not None and file.size > MAX_CAPTIONS_BYTES:
-                raise ValidationError({"file": [f"The captions file is {file.size:,} bytes; the limit is {MAX_CAPTIONS_BYTES:,}."]})
             try:
-                attach_captions(item, file.read(), language=upload.validated_data.get("language", ""))
+                data = read_captions_upload(upload.validated_data["file"])
             except DjangoValidationError as exc:
-                raise ValidationError({"file": exc.message_dict["captions"]}) from exc
+                raise ValidationError({"file": exc.messages}) from exc
+            attach_captions(item, data, language=upload.validated_data.get("language", ""))
         item = self.get_queryset().get(pk=item.pk)
         return Response(MediaItemSerializer(item, context=self.get_serializer_context()).data)
 

@@ -30,10 +30,24 @@ def _seconds(hours, minutes, seconds, millis) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
 
+def _check_size(size: int | None) -> None:
+    if size is not None and size > MAX_CAPTIONS_BYTES:
+        raise ValidationError(f"The captions file is {size:,} bytes; the limit is {MAX_CAPTIONS_BYTES:,}.")
+
+
+def read_upload(upload) -> bytes:
+    """An uploaded captions file's bytes, refused by its declared size before it is read, then
+    checked with validate_webvtt (admin and API alike)."""
+    _check_size(upload.size)
+    upload.seek(0)
+    data = upload.read()
+    validate_webvtt(data)
+    return data
+
+
 def validate_webvtt(data: bytes) -> str:
     """The captions text of `data`, or ValidationError saying what is wrong and where."""
-    if len(data) > MAX_CAPTIONS_BYTES:
-        raise ValidationError(f"The captions file is {len(data):,} bytes; the limit is {MAX_CAPTIONS_BYTES:,}.")
+    _check_size(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -81,30 +95,34 @@ def attach_captions(item: MediaItem, data: bytes, *, language: str = "") -> Medi
         validate_language(language)
     except ValidationError as exc:
         raise ValidationError({"captions": exc.messages}) from exc
-    old = item.captions.name if item.captions else ""
-    storage = item.captions.storage
+    old = item.captions.name
     item.captions.save(f"{uuid.uuid4().hex}.vtt", ContentFile(data), save=False)
+    item.captions_language = language
     try:
-        with transaction.atomic():
-            item.captions_language = language
-            item.save(update_fields=["captions", "captions_language"])
-            if old:
-                transaction.on_commit(lambda: storage.delete(old))
+        _save_dropping(item, old, ["captions", "captions_language"])
     except BaseException:
-        storage.delete(item.captions.name)  # the new file, which no row names
+        item.captions.storage.delete(item.captions.name)  # the new file, which no row names
         raise
     return item
 
 
 def remove_captions(item: MediaItem) -> MediaItem:
-    """Take the captions off `item`; the file leaves storage once that is committed."""
-    old, storage = item.captions.name, item.captions.storage
-    with transaction.atomic():
+    """Take the captions off `item` (nothing to do when it has none); the file leaves storage
+    once that is committed."""
+    if item.captions:
+        old = item.captions.name
         item.captions = ""
-        item.save(update_fields=["captions"])
-        if old:
-            transaction.on_commit(lambda: storage.delete(old))
+        _save_dropping(item, old, ["captions"])
     return item
+
+
+def _save_dropping(item: MediaItem, old_name: str, fields: list[str]) -> None:
+    """Save `fields` of `item`; the captions file `old_name` (if any) leaves storage on commit."""
+    storage = item.captions.storage
+    with transaction.atomic():
+        item.save(update_fields=fields)
+        if old_name:
+            transaction.on_commit(lambda: storage.delete(old_name))
 
 
 def language_name(code: str) -> str:
