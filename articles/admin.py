@@ -6,6 +6,8 @@ sees only what it may do: a Reporter's view of someone else's article, or of a p
 is read-only, and the publishing buttons and bulk actions are not offered to them.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
@@ -245,7 +247,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     @admin.action(description="Publish now", description_plural="Publish selected articles now",
                   permissions=["publish"], location=BOTH)
     def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, actions.publish, "published", now=True)
+        self._bulk(request, queryset, partial(actions.publish, at=timezone.now()), "published")
 
     @admin.action(description="Unpublish (back to draft)",
                   description_plural="Unpublish selected articles (back to draft)",
@@ -258,14 +260,11 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     def archive_selected(self, request, queryset):
         self._bulk(request, queryset, actions.archive, "archived")
 
-    def _bulk(self, request, queryset, action, verb, now=False):
+    def _bulk(self, request, queryset, action, verb):
         done, refused = 0, []
         for article in queryset:
             try:
-                if now:
-                    action(actor=request.user, article=article, at=timezone.now())
-                else:
-                    action(actor=request.user, article=article)
+                action(actor=request.user, article=article)
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
                 refused.append(f"“{article.title}”: {error_text(exc)}")
