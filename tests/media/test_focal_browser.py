@@ -42,8 +42,11 @@ def test_click_sets_the_focal_point(chromium, editor_site):
             image = page.locator(".focal-picker img")
             image.wait_for()
             page.wait_for_function("document.querySelector('.focal-picker img').naturalWidth > 0")
-            box = image.bounding_box()
-            page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.25)
+            # The picture may sit below the fold (the form's height depends on fonts): the locator
+            # scrolls it into view, and the position is relative to the picture itself.
+            image.scroll_into_view_if_needed()
+            size = image.evaluate("img => ({width: img.clientWidth, height: img.clientHeight})")
+            image.click(position={"x": size["width"] * 0.8, "y": size["height"] * 0.25})
             assert float(page.input_value("#id_focal_x")) == pytest.approx(0.8, abs=0.01)
             assert float(page.input_value("#id_focal_y")) == pytest.approx(0.25, abs=0.01)
             marker = page.locator(".focal-marker").evaluate("m => [m.style.left, m.style.top]")
