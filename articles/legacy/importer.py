@@ -109,6 +109,7 @@ class _PageWriter:
         self.page = page
         self.stored = stored
         self.warnings = list(page.warnings)
+        self.missing_files: list[str] = []  # legacy paths named here and not under the media root
         self.revisions: list[dict] = []  # Revision rows, inserted together at the end
         self.audit: list[dict] = []  # AuditEntry rows
         self.side_changes = 0
@@ -160,10 +161,12 @@ class _PageWriter:
             status = "updated"
         self._flush_records()
         if not status:
-            return PageResult(page.name, "unchanged", pk, page.title, warnings=self.warnings)
+            return PageResult(page.name, "unchanged", pk, page.title, warnings=self.warnings,
+                              missing_files=self.missing_files)
         transaction.on_commit(bump_content_generation)
         reason = FILLED_STUB if from_status == Article.Status.DRAFT and status == "created" else ""
-        return PageResult(page.name, status, pk, page.title, reason=reason, warnings=self.warnings)
+        return PageResult(page.name, status, pk, page.title, reason=reason, warnings=self.warnings,
+                          missing_files=self.missing_files)
 
     def _create(self, wanted: dict) -> dict:
         """Insert the page as a new published article; its row (attname → value, with "id")."""
@@ -212,7 +215,7 @@ class _PageWriter:
             self.titles[pk] = title
         misses = [i for i in items if i.legacy_id not in by_legacy]
         pictures, media_changes = self.ctx.media.items_for(
-            self.rows, [i.pic for i in items], self.warnings, self.stored
+            self.rows, [i.pic for i in items], self.warnings, self.stored, self.missing_files
         )
         self.side_changes += media_changes
         if misses:

@@ -86,13 +86,18 @@ class MediaResolver:
     def __init__(self, media_root: Path | None, dry_run: bool = False):
         self.media_root = media_root
         self.dry_run = dry_run
+        # Legacy paths looked for under the media root in this run and not found there: each is
+        # named once in the report (by the first page that refers to it), and not looked for again.
+        self.not_found: set[str] = set()
 
-    def items_for(self, rows, paths: list[str], warnings: list[str], stored: list[str]) -> tuple[dict[str, int], int]:
+    def items_for(self, rows, paths: list[str], warnings: list[str], stored: list[str],
+                  missing: list[str] | None = None) -> tuple[dict[str, int], int]:
         """{legacy path: item id} for the usable `paths`, and how many items were created or given files.
 
         A file found under the media root is validated like an upload; one that fails keeps its
         item `file_missing` and adds a warning. Names of stored files go into `stored`, so a
-        page that fails can remove them again.
+        page that fails can remove them again. With a media root, the paths of files not found
+        there go into `missing`, each once per run.
         """
         usable = []
         for path in dict.fromkeys(p for p in paths if p):
@@ -119,16 +124,25 @@ class MediaResolver:
                 found[row["legacy_path"]] = pk
                 missing_file.append(pk)
         changes = len(new)
-        if self.media_root is not None and missing_file:
-            for item in MediaItem.objects.filter(pk__in=missing_file):
-                if self._copy(item, warnings, stored):
+        if self.media_root is None or not missing_file:
+            return found, changes
+        # Files already looked for in this run are not looked for again (nor their rows read).
+        not_found, without_file = self.not_found, set(missing_file)
+        look_for = [path for path in usable if found[path] in without_file and path not in not_found]
+        if look_for:
+            order = {path: index for index, path in enumerate(look_for)}  # report in the page's order
+            items = MediaItem.objects.filter(pk__in=[found[path] for path in look_for])
+            for item in sorted(items, key=lambda i: order[i.legacy_path]):
+                source = source_file(self.media_root, item.legacy_path)
+                if source is None:
+                    not_found.add(item.legacy_path)
+                    if missing is not None:
+                        missing.append(item.legacy_path)
+                elif self._copy(item, source, warnings, stored):
                     changes += 1
         return found, changes
 
-    def _copy(self, item: MediaItem, warnings: list[str], stored: list[str]) -> bool:
-        source = source_file(self.media_root, item.legacy_path)
-        if source is None:
-            return False
+    def _copy(self, item: MediaItem, source: Path, warnings: list[str], stored: list[str]) -> bool:
         data = source.read_bytes()
         try:
             if self.dry_run:

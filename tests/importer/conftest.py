@@ -18,7 +18,8 @@ class CommandRun:
         self.lines = output.splitlines()
 
     def line_for(self, name: str) -> str:
-        matches = [line for line in self.lines if name in line]
+        """The page line naming `name` (the `missing` lines that name it as their page aside)."""
+        matches = [line for line in self.lines if name in line and not line.startswith("missing ")]
         assert len(matches) == 1, f"expected one line naming {name}, got {matches}"
         return matches[0]
 

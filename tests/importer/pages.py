@@ -29,3 +29,37 @@ def write(folder, name: str, text: str):
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# Two pages whose pictures are mostly not in the media folder (tests/importer/missing_media):
+# the folder holds the pictures of "Harbour pilots…" and "Fishing fleet…" only, so the run
+# cannot find the seven others, among them the lighthouse story's own lead video (named by the
+# coast guard page's related list).
+MISSING_MEDIA_PAGES = "missing_media"
+FOUND_PICTURES = ("/2017/03/01/coast_636201000000000001_25f_4x3.jpg", "/2017/03/02/coast_636202000000000002_25f_4x3.jpg")
+NOT_FOUND = {
+    "coast_guard.txt": [
+        "/2017/03/14/coast_636214000000000014_25f_4x3.mp4",
+        "/2017/03/04/coast_636204000000000004_25f_4x3.jpg",
+        "/2017/03/08/coast_636208000000000008_25f_4x3.jpg",
+    ],
+    "lighthouse.txt": [
+        "/2017/03/03/coast_636203000000000003_25f_4x3.mp4",
+        "/2017/03/05/coast_636205000000000005_25f_4x3.jpg",
+        "/2017/03/06/coast_636206000000000006_25f_4x3.jpg",
+        "/2017/03/07/coast_636207000000000007_25f_4x3.jpg",
+    ],
+}
+LIGHTHOUSE = "Lighthouse on the northern cape shines again"
+
+
+def partial_media_root(folder):
+    """A legacy media folder under `folder` holding only FOUND_PICTURES (real JPEGs)."""
+    from tests.factories import jpeg_bytes
+
+    root = folder / "legacy-media"
+    for number, path in enumerate(FOUND_PICTURES):
+        target = root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(jpeg_bytes(160, 90, color=(30 + 100 * number, 120, 90)))
+    return root

@@ -1,6 +1,7 @@
 """`manage.py import_legacy PATH [PATH ...]`: bring legacy site pages into the archive.
 
-Prints one line per page (created / updated / unchanged / failed + reason) and a summary;
+Prints one line per page (created / updated / unchanged / failed + reason), with --media-root
+one `missing` line per file a page refers to that is not in that folder, and a summary;
 exits with status 1 when any page failed. A progress bar is shown only on a terminal.
 """
 
@@ -61,15 +62,20 @@ class Command(BaseCommand):
 
         def show(result):
             line = result.line()
+            missing = result.missing_lines()
             if bar is not None:
-                bar.write(line)
+                for text in (line, *missing):
+                    bar.write(text)
                 bar.update(1)
-            elif result.status == "failed":
+                return
+            if result.status == "failed":
                 self.stdout.write(self.style.ERROR(line))
             elif result.warnings:
                 self.stdout.write(self.style.WARNING(line))
             else:
                 self.stdout.write(line)
+            for text in missing:
+                self.stdout.write(self.style.WARNING(text))
 
         try:
             report = run_import(paths, actor=actor, zone=zone, media_root=media_root, dry_run=dry_run,
@@ -79,7 +85,7 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
-        summary = report.summary(dry_run=dry_run)
+        summary = report.summary(dry_run=dry_run, media_root=media_root)
         if report.failed:
             self.stdout.write(self.style.ERROR(summary))
             raise CommandError(f"{report.failed} page(s) failed: " + ", ".join(report.failed_names[:10])
