@@ -1,10 +1,12 @@
 """RSS and Atom feeds of live articles: the whole site, and one per section.
 
 Items carry the full body (RSS `content:encoded`, Atom `content`) and, for video
-articles, the mp4 as an enclosure. Every URL is absolute, built from `settings.SITE_URL`
-so a feed fetched through a proxy still points readers at the public host.
+articles, the mp4 as an enclosure. Every URL is absolute, on SITE_URL when it is set (a feed
+fetched through a proxy still points readers at the public host), else on the scheme and host
+the feed was requested on (newsroom.absolute_urls).
 """
 
+import copy
 import re
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from articles.models import Article, Section
+from newsroom.absolute_urls import absolute_url
 
 FEED_SIZE = 50
 
@@ -24,15 +27,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """`text` without the control characters XML 1.0 forbids."""
     return _NOT_XML.sub("", text)
-
-
-def absolute_url(url: str) -> str:
-    """`url` on the public host; URLs that already name a host (S3, CDN) are kept."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url.startswith("//"):
-        return "https:" + url
-    return settings.SITE_URL + url
 
 
 class FullContentRss(Rss201rev2Feed):
@@ -61,6 +55,19 @@ class LatestArticlesFeed(Feed):
 
     feed_type = FullContentRss
     url_name = "feed-rss"
+    # The request being answered, on the per-request copy made by __call__ (None outside one).
+    request = None
+
+    def __call__(self, request, *args, **kwargs):
+        """Answer from a copy of this feed that knows `request`. The instance in the URLconf
+        serves every request, possibly in several threads at once, so the request that gives
+        the URLs their host cannot be kept on it; item methods receive only the item."""
+        bound = copy.copy(self)
+        bound.request = request
+        return super(LatestArticlesFeed, bound).__call__(request, *args, **kwargs)
+
+    def absolute(self, url: str) -> str:
+        return absolute_url(url, self.request)
 
     def title(self, obj=None):
         return settings.SITE_NAME
@@ -69,10 +76,10 @@ class LatestArticlesFeed(Feed):
         return f"Latest news from {settings.SITE_NAME}."
 
     def link(self, obj=None):
-        return absolute_url("/")
+        return self.absolute("/")
 
     def feed_url(self, obj=None):
-        return absolute_url(reverse(self.url_name))
+        return self.absolute(reverse(self.url_name))
 
     def articles(self, obj):
         return Article.objects.live()
@@ -92,7 +99,7 @@ class LatestArticlesFeed(Feed):
         return xml_text(item.summary)
 
     def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
+        return self.absolute(item.get_absolute_url())
 
     def item_pubdate(self, item):
         return item.published_at
@@ -107,7 +114,7 @@ class LatestArticlesFeed(Feed):
         media = item.lead_media
         if media is None or not media.is_video or not media.url or not media.file_size:
             return []
-        return [Enclosure(absolute_url(media.url), str(media.file_size), "video/mp4")]
+        return [Enclosure(self.absolute(media.url), str(media.file_size), "video/mp4")]
 
     def item_extra_kwargs(self, item):
         return {"content_html": xml_text(item.body)}
@@ -132,10 +139,10 @@ class SectionFeed(LatestArticlesFeed):
         return f"Latest news from {settings.SITE_NAME} in {obj.name}."
 
     def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
+        return self.absolute(obj.get_absolute_url())
 
     def feed_url(self, obj):
-        return absolute_url(reverse("feed-section", kwargs={"path": obj.path}))
+        return self.absolute(reverse("feed-section", kwargs={"path": obj.path}))
 
     def articles(self, obj):
         return Article.objects.live().in_section(obj)

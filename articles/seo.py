@@ -3,11 +3,11 @@
 Builds plain dicts (JSON-LD `NewsArticle` with a `VideoObject` for video stories, a
 `BreadcrumbList`) and a list of OpenGraph / Twitter card `<meta>` pairs, then joins them into
 the head's tags (`head_tags`: JSON through json.dumps with <, > and & escaped, never by hand).
+Every URL in them is absolute, through `newsroom.absolute_urls` (SITE_URL, else the request's host).
 """
 
 import json
 from html import escape
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,15 +17,11 @@ from django.utils.text import Truncator
 from articles.search import plain_text
 from media import renditions
 from media.captions import captions_track
+from newsroom.absolute_urls import absolute_url, site_origin
 
 DESCRIPTION_LENGTH = 160
 # The characters that could end a <script> element or start an HTML entity inside one.
 _SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
-
-
-def absolute_url(url: str) -> str:
-    """`url` made absolute against SITE_URL (already absolute URLs, e.g. S3, are kept)."""
-    return urljoin(settings.SITE_URL + "/", url) if url else ""
 
 
 def json_for_script(data) -> SafeString:
@@ -52,7 +48,7 @@ def _body_start(body: str) -> str:
     return text if len(text) > DESCRIPTION_LENGTH else plain_text(body)
 
 
-def share_image(article) -> dict | None:
+def share_image(article, request=None) -> dict | None:
     """The image shown when the article is shared: the lead photo or the video's poster."""
     image = renditions.source_of(article.lead_media)
     if image is None:
@@ -60,7 +56,7 @@ def share_image(article) -> dict | None:
     # The widest rendition (1280 pixels, or the source's own width when smaller).
     url, width, height = renditions.srcset_entries(image, "jpeg")[-1]
     alt = article.lead_media.alt_text or image.alt_text or article.title
-    return {"url": absolute_url(url), "width": width, "height": height, "alt": alt}
+    return {"url": absolute_url(url, request), "width": width, "height": height, "alt": alt}
 
 
 def video_file(article):
@@ -81,20 +77,22 @@ def iso_duration(seconds: float | None) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
 
 
-def breadcrumb_list(crumbs) -> dict:
+def breadcrumb_list(crumbs, request=None) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
             {"@type": "ListItem", "position": index, "name": section.name,
-             "item": absolute_url(section.get_absolute_url())}
+             "item": absolute_url(section.get_absolute_url(), request)}
             for index, section in enumerate(crumbs, start=1)
         ],
     }
 
 
-def news_article(article, *, canonical: str, crumbs, tags, image: dict | None, description: str, video) -> dict:
-    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"}
+def news_article(
+    article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video
+) -> dict:
+    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": site_origin(request) + "/"}
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -118,7 +116,7 @@ def news_article(article, *, canonical: str, crumbs, tags, image: dict | None, d
             "@type": "VideoObject",
             "name": article.title,
             "description": description or article.title,
-            "contentUrl": absolute_url(video.url),
+            "contentUrl": absolute_url(video.url, request),
             "encodingFormat": "video/mp4",
             "uploadDate": (article.published_at or video.uploaded_at).isoformat(),
             **({"thumbnailUrl": [image["url"]]} if image else {}),
@@ -128,7 +126,7 @@ def news_article(article, *, canonical: str, crumbs, tags, image: dict | None, d
 
 
 def share_meta(
-    article, *, canonical: str, crumbs, tags, image: dict | None, description: str, video
+    article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video
 ) -> list[tuple[str, str, str]]:
     """(attribute, name, content) triples for OpenGraph (`property`) and Twitter (`name`) tags."""
     meta = [
@@ -153,7 +151,7 @@ def share_meta(
         ]
     if video is not None:
         meta += [
-            ("property", "og:video", absolute_url(video.url)),
+            ("property", "og:video", absolute_url(video.url, request)),
             ("property", "og:video:type", "video/mp4"),
         ]
         if video.width and video.height:
@@ -171,18 +169,22 @@ def share_meta(
     return meta
 
 
-def page_head(article, *, canonical: str, crumbs, tags) -> dict:
+def page_head(article, *, request=None, canonical: str, crumbs, tags) -> dict:
     """What the article page's <head> (and its video element) needs: description, share tags,
     JSON-LD blocks, the lead video and its captions track, with the description, share image
-    and video found once."""
+    and video found once. `request` gives absolute URLs their host (see newsroom.absolute_urls)."""
     text = description(article)
-    image = share_image(article)
+    image = share_image(article, request)
     video = video_file(article)
-    shared = {"canonical": canonical, "crumbs": crumbs, "tags": tags, "image": image, "description": text, "video": video}
+    shared = {
+        "request": request, "canonical": canonical, "crumbs": crumbs, "tags": tags,
+        "image": image, "description": text, "video": video,
+    }
+    blocks = [news_article(article, **shared), breadcrumb_list(crumbs, request)]
     return {
         "description": text,
         "captions": captions_track(video, article.language),
-        "head_tags": head_tags(share_meta(article, **shared), [news_article(article, **shared), breadcrumb_list(crumbs)]),
+        "head_tags": head_tags(share_meta(article, **shared), blocks),
         "video": video,
     }
 

@@ -1,11 +1,13 @@
 """Sitemaps (live articles; section and tag pages holding live articles), the Google News
 sitemap, and the robots.txt that names them.
 
-Every URL is on the public host named by `settings.SITE_URL`. Each sitemap page and the index
-run a fixed number of queries, whatever the number of articles.
+Every URL is absolute on SITE_URL when it is set, else on the scheme and host the request came
+in on (newsroom.absolute_urls). Each sitemap page and the index run a fixed number of queries,
+whatever the number of articles.
 """
 
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,21 +19,30 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.feeds import absolute_url, xml_text
+from articles.feeds import xml_text
 from articles.models import Article, Section, Tag
+from newsroom.absolute_urls import absolute_url, site_origin
 
 
 class PublicHostSitemap(Sitemap):
-    """URLs on `settings.SITE_URL`'s scheme and host, whatever host the request came in on."""
+    """URLs on the origin of `newsroom.absolute_urls.site_origin(request)`.
+
+    Django's sitemap views instantiate the sitemap classes they are given with no arguments, so
+    the views below hand them `bound_sitemaps(request)`: the same classes with the origin
+    filled in.
+    """
 
     limit = 50000
     lastmod_field = "lastmod"
 
+    def __init__(self, origin: str | None = None):
+        self.origin = origin or site_origin()
+
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
+        return urlsplit(self.origin).scheme
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(self.origin).netloc
 
     def lastmod(self, item):
         return getattr(item, self.lastmod_field)
@@ -112,17 +123,29 @@ class TagSitemap(LiveListingSitemap):
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap}
 
 
+def bound_sitemaps(request) -> dict:
+    """SITEMAPS as factories Django's views can call, each making URLs on the request's origin."""
+    origin = site_origin(request)
+    return {name: partial(sitemap, origin) for name, sitemap in SITEMAPS.items()}
+
+
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 
 
 def sitemap_index(request):
-    """The sitemap index, with every sitemap page's URL on the public host."""
-    response = sitemap_views.index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap-section")
+    """The sitemap index. Django names each sitemap page on the request's own host, which is
+    right only while SITE_URL is unset, so every location is made absolute here again."""
+    response = sitemap_views.index(request, sitemaps=bound_sitemaps(request), sitemap_url_name="sitemap-section")
     for entry in response.context_data["sitemaps"]:
         parts = urlsplit(entry.location)
-        entry.location = settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+        entry.location = absolute_url(parts.path + (f"?{parts.query}" if parts.query else ""), request)
     return response
+
+
+def sitemap_page(request, section):
+    """One sitemap (articles, sections or tags), or one page of it (`?p=2`)."""
+    return sitemap_views.sitemap(request, sitemaps=bound_sitemaps(request), section=section)
 
 
 def news_sitemap(request):
@@ -135,7 +158,7 @@ def news_sitemap(request):
     )
     entries = [
         {
-            "loc": absolute_url(article.get_absolute_url()),
+            "loc": absolute_url(article.get_absolute_url(), request),
             "language": article.language,
             "published_at": article.published_at.isoformat(timespec="seconds"),
             "title": xml_text(article.title),
@@ -157,7 +180,7 @@ def robots_txt(request):
         "Disallow: /api/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}",
-        f"Sitemap: {settings.SITE_URL}{reverse('sitemap-news')}",
+        f"Sitemap: {absolute_url(reverse('sitemap-index'), request)}",
+        f"Sitemap: {absolute_url(reverse('sitemap-news'), request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,7 +4,6 @@ Feeds and sitemaps go through the public page cache: aggregators poll feeds all 
 sitemap page can list 50,000 URLs, and both change only when the content generation does.
 """
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from articles import feeds, sitemaps
@@ -16,11 +15,6 @@ urlpatterns = [
     path("feeds/section/<path:path>/rss/", cache_public_page(feeds.SectionFeed()), name="feed-section"),
     path("sitemap.xml", cache_public_page(sitemaps.sitemap_index), name="sitemap-index"),
     path("sitemap-news.xml", cache_public_page(sitemaps.news_sitemap), name="sitemap-news"),
-    path(
-        "sitemap-<slug:section>.xml",
-        cache_public_page(sitemap_views.sitemap),
-        {"sitemaps": sitemaps.SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<slug:section>.xml", cache_public_page(sitemaps.sitemap_page), name="sitemap-section"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
 ]

@@ -296,7 +296,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
     prefetch_related_objects([article, *related], "lead_media__poster")
     load_renditions([item.lead_media for item in (article, *related)], crops=ARTICLE_PAGE_CROPS)
     crumbs = section_crumbs(article)
-    canonical = seo.absolute_url(article.get_absolute_url()) if article.pk else ""
+    canonical = seo.absolute_url(article.get_absolute_url(), request) if article.pk else ""
     context = {
         "article": article,
         "crumbs": crumbs,
@@ -304,7 +304,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
         "related": related,
         "preview": preview,
         "canonical": canonical,
-        **seo.page_head(article, canonical=canonical, crumbs=crumbs, tags=tags),
+        **seo.page_head(article, request=request, canonical=canonical, crumbs=crumbs, tags=tags),
         "nav_sections": nav_sections(),
     }
     response = render(request, "articles/article.html", context)

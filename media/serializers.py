@@ -9,14 +9,14 @@ from rest_framework import serializers
 
 from media.models import MediaItem
 from media.renditions import rendition_set
+from newsroom.absolute_urls import absolute_url
 from newsroom.api_common import StrictFieldsMixin
 
 
 def absolute(request, url: str | None) -> str | None:
-    """`url` made absolute against the request's host (storage URLs that already are stay as is)."""
-    if not url:
-        return None
-    return request.build_absolute_uri(url) if request is not None else url
+    """`url` made absolute (SITE_URL, else the request's host: newsroom.absolute_urls); storage
+    URLs that already are stay as they are. None for no URL."""
+    return absolute_url(url, request) if url else None
 
 
 RENDITION_SCHEMA = {

@@ -1,6 +1,13 @@
 from django.conf import settings
+from django.utils.functional import lazy
+
+from newsroom.absolute_urls import site_origin
+
+_lazy_origin = lazy(site_origin, str)
 
 
 def site(request):
-    """Site name and absolute base URL for templates (canonical links, OpenGraph)."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    """Site name, and `SITE_URL`: the origin absolute URLs in templates start with (canonical
+    links), SITE_URL when set, else the request's scheme and host. Worked out only when a
+    template shows it, so pages without one never touch the host."""
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": _lazy_origin(request)}

@@ -30,7 +30,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public origin (scheme://host[:port]) of every absolute URL; empty: the host the request came
+# in on (newsroom/absolute_urls.py).
+SITE_URL = env("SITE_URL", default="").rstrip("/")
+_site_host = SITE_URL.partition("://")[2]
+if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or not _site_host or set("/?#") & set(_site_host)):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be scheme://host[:port] with no path, e.g. https://news.example.org (got {SITE_URL!r})."
+    )
 SITE_NAME = env("SITE_NAME", default="Newsroom")
 
 INSTALLED_APPS = [

@@ -6,7 +6,6 @@ per page, made by the view); without it a section's ancestors are read one query
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -18,14 +17,15 @@ from articles.validators import validate_body_html
 from media.models import MediaItem
 from media.renditions import rendition_url
 from media.serializers import MediaSummarySerializer, absolute
+from newsroom.absolute_urls import absolute_url
 from newsroom.api_common import StrictFieldsMixin
 
 THUMBNAIL_SPEC = "4x3-w320"
 
 
-def web_url(path: str) -> str:
-    """Absolute public-site URL of `path`."""
-    return settings.SITE_URL + path
+def web_url(context, path: str) -> str:
+    """Absolute public-site URL of `path` (SITE_URL, else the request's host)."""
+    return absolute_url(path, context.get("request"))
 
 
 def api_url(context, name: str, pk: int) -> str:
@@ -47,7 +47,7 @@ class TagListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, tag) -> str:
-        return web_url(tag.get_absolute_url())
+        return web_url(self.context, tag.get_absolute_url())
 
 
 class CrumbSerializer(serializers.Serializer):
@@ -57,7 +57,7 @@ class CrumbSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, section) -> str:
-        return web_url(section.get_absolute_url())
+        return web_url(self.context, section.get_absolute_url())
 
 
 class SectionNodeSerializer(serializers.ModelSerializer):
@@ -72,7 +72,7 @@ class SectionNodeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, section) -> str:
-        return web_url(section.get_absolute_url())
+        return web_url(self.context, section.get_absolute_url())
 
     @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/SectionNode"}})
     def get_children(self, section) -> list:
@@ -92,7 +92,7 @@ class RelatedSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, link) -> str:
-        return web_url(link.target.get_absolute_url())
+        return web_url(self.context, link.target.get_absolute_url())
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, link) -> str:
@@ -160,7 +160,7 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, article) -> str:
-        return web_url(article.get_absolute_url())
+        return web_url(self.context, article.get_absolute_url())
 
     @extend_schema_field(CrumbSerializer(many=True))
     def get_breadcrumb(self, article) -> list:
@@ -169,7 +169,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             chain = article.section.ancestors_and_self()
         else:
             chain = [sections[p] for p in article.section.path_prefixes() if p in sections]
-        return CrumbSerializer(chain, many=True).data
+        return CrumbSerializer(chain, many=True, context=self.context).data
 
 
 class ArticleDetailSerializer(ArticleSerializer):

@@ -11,7 +11,7 @@ from tests.factories import ArticleFactory, ImageFactory, RelatedLinkFactory, Se
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2016, 3, 24, 14, 18, 9, tzinfo=UTC)
-SITE = "http://127.0.0.1:8000"
+SITE = "http://testserver"  # SITE_URL unset: web_url names the host the request came in on
 API = "http://testserver/api/v1"
 
 
