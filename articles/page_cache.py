@@ -2,10 +2,12 @@
 
 A page is stored under a key made of the content generation (`newsroom.cache`, bumped on
 commit by every article action and media ingest, and here by section, tag and media edits)
-and the page's full URL with its query string. So an editor's change is never served stale:
-the next request asks for a key that does not exist yet. Pages also stop at the next moment
-the live set changes by itself (a scheduled article going live, an embargo ending, an expiry),
-read from `Article.objects.next_boundary()`, which is itself cached once per generation.
+and the page's full URL with scheme, host and port (absolute URLs in a page name the host it
+was requested on unless SITE_URL is set: newsroom.absolute_urls). So an editor's change is never
+served stale: the next request asks for a key that does not exist yet. Pages also stop at the
+next moment the live set changes by itself (a scheduled article going live, an embargo ending,
+an expiry), read from `Article.objects.next_boundary()`, which is itself cached once per
+generation.
 
 Never cached: logged-in users (they may see other things and must see their edits at once),
 responses marked private/no-store (previews), anything but a 200 GET/HEAD, responses setting
@@ -70,6 +72,8 @@ def page_timeout(generation: int) -> int:
 
 
 def page_key(request, generation: int) -> str:
+    """Key of this page in `generation`. The URL is absolute (scheme, host, port, path, query):
+    a page cached for one host must never be replayed, with its absolute URLs, to another."""
     url = request.build_absolute_uri(request.get_full_path())
     return f"{KEY_PREFIX}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
 

@@ -23,8 +23,9 @@ HIDDEN_MARKERS = {
 
 @pytest.fixture(autouse=True)
 def _public_host(settings):
-    """Absolute URLs must come from SITE_URL, not the request's host; pages are built afresh
-    on every request (test_caching.py turns the page cache back on)."""
+    """Run as production behind a proxy: SITE_URL names the public host, so absolute URLs must
+    name it, not the request's host (tests/site/test_absolute_urls.py covers SITE_URL unset).
+    Pages are built afresh on every request (test_caching.py turns the page cache back on)."""
     settings.SITE_URL = PUBLIC_HOST
     settings.PAGE_CACHE_SECONDS = 0
 
