@@ -1,6 +1,7 @@
 """Debian's Chromium for the browser tests: where it is, how it starts, and what to do without it."""
 
 import os
+import threading
 
 import pytest
 
@@ -23,3 +24,18 @@ def chromium_or_skip() -> str:
 
 def launch(playwright, executable_path: str):
     return playwright.chromium.launch(executable_path=executable_path, args=CHROMIUM_ARGS)
+
+
+def wait_for_live_server_requests(timeout: float = 120) -> None:
+    """Wait until the live server has finished every request the browser started.
+
+    pytest-django's live server lives for the whole session and, on SQLite's in-memory test
+    database, shares the test's connection. A request still running after a browser test (a
+    rendition made on first view, a video range read) would otherwise run its transaction
+    inside whatever test comes next; on a busy machine it did.
+    """
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and "process_request_thread" in thread.name:
+            thread.join(timeout)
+            if thread.is_alive():
+                raise RuntimeError(f"a live-server request was still running after {timeout:.0f} s")

@@ -27,8 +27,13 @@ def editor(db):
 
 
 @pytest.fixture
-def chromium():
-    """Path of Debian's Chromium for Playwright; see tests/browser_support.py."""
-    from tests.browser_support import chromium_or_skip
+def chromium(transactional_db):
+    """Path of Debian's Chromium for Playwright; see tests/browser_support.py.
 
-    return chromium_or_skip()
+    When the test is over, and before its database is emptied, waits for the live server to
+    finish every request the browser started, so that none runs on into the next test.
+    """
+    from tests.browser_support import chromium_or_skip, wait_for_live_server_requests
+
+    yield chromium_or_skip()
+    wait_for_live_server_requests()
