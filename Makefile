@@ -1,5 +1,6 @@
-# Newsroom: `make run` serves the site, `make test` runs the whole suite.
-# Both create .venv and install requirements.txt first. PYTHON=... picks the interpreter.
+# Newsroom: `make run` serves the site for development, `make test` runs the whole suite,
+# `make serve` is the production server. All create .venv and install requirements.txt first.
+# PYTHON=... picks the interpreter; HOST= and PORT= move the server.
 
 PYTHON ?= $(shell ./scripts/find-python)
 VENV := .venv
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup migrate demo bench-import clean
+.PHONY: run serve test setup migrate demo bench-import clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { ./scripts/find-python; exit 1; }
@@ -19,22 +20,29 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# A local, git-ignored .env with DEBUG=1 and a random SECRET_KEY, written once and never
+# overwritten: the settings read it, so the manage.py commands printed below work as typed.
+.env: | $(BIN)/python
+	@$(BIN)/python scripts/write-env $@
+
+setup: $(VENV)/.installed .env
 
 migrate: setup
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo
 
 run: demo
-	@echo ""
-	@echo "Newsroom is at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Create an editor account with:  $(BIN)/python manage.py createsuperuser"
-	@echo ""
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python scripts/run-banner "$(HOST)" "$(PORT)"
+	$(BIN)/python manage.py runserver "$(HOST):$(PORT)"
 
-test: setup
+# Production: migrations, static files, gunicorn with DEBUG=0 (scripts/serve says more).
+serve: $(VENV)/.installed
+	HOST="$(HOST)" PORT="$(PORT)" ./scripts/serve
+
+# The suite ignores .env (newsroom/test_settings.py), so it does not write one.
+test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

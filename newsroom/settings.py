@@ -5,6 +5,7 @@ an in-process cache. Production sets DATABASE_URL, CACHE_URL/REDIS_URL, SECRET_K
 DEBUG=0; a missing SECRET_KEY outside DEBUG stops start-up instead of running insecurely.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -13,10 +14,29 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
-env_file = BASE_DIR / ".env"
-if env_file.exists():
-    env.read_env(str(env_file))
+
+class _Env(environ.Env):
+    """django-environ, except that a variable set to an empty string counts as not set.
+
+    `.env.example` copied as `.env` has lines like `DATABASE_URL=`: they mean "the default"
+    (django-environ alone fails on the empty URL and reads `SESSION_COOKIE_SECURE=` as off).
+    """
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if default is not self.NOTSET and self.ENVIRON.get(f"{self.prefix}{var}", "x").strip() == "":
+            if parse_default and default is not None:
+                return self.parse_value(default, cast)
+            return default
+        return super().get_value(var, cast, default, parse_default)
+
+
+env = _Env()
+# A local, git-ignored .env (`make run` writes one with DEBUG=1 and a random SECRET_KEY on its
+# first run). The environment wins over it. NEWSROOM_ENV_FILE names another file; empty: none
+# (the test settings use that, so a developer's .env never changes what the tests see).
+env_file = os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if env_file and Path(env_file).is_file():
+    env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -24,7 +44,11 @@ SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (or DEBUG=1 for development)."
+            "SECRET_KEY is not set and DEBUG is off. For development, run `make run` once: it "
+            "writes a git-ignored .env with DEBUG=1 and a random SECRET_KEY, which manage.py "
+            "reads too (or put DEBUG=1 in .env yourself). For production, set SECRET_KEY to a "
+            "long random value in the environment or in .env (see .env.example) and start the "
+            "site with `make serve`."
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
@@ -166,6 +190,9 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Files browsers ask for at fixed addresses (/favicon.ico, /apple-touch-icon.png), answered by
+# whitenoise before any view or the page cache runs.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Media library limits (checked before any decoding).
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=50_000_000)
@@ -211,10 +238,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS-only sites (what `manage.py check --deploy` asks for): off by default, because
+# `make serve` on a plain-HTTP port must keep working; production behind TLS turns them on.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
+LOG_LEVEL = env("LOG_LEVEL", default="WARNING").upper()
+# One handler, on the root logger, to stderr. Django's default configuration also gives the
+# "django" logger a console handler of its own (active in DEBUG), and its records propagate to
+# the root as well, so under `make run` every warning ("Not Found: /x") printed twice. Here the
+# "django" logger keeps no handler and passes its records to the root's (Django's e-mail handler
+# goes too: ADMINS is not set). Configuring "django" resets its children, so runserver's request
+# lines ("django.server") get their handler back here, and print once: they do not propagate.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -1,13 +1,19 @@
-"""Test overlay: the real settings plus a fixed key and fast password hashing."""
+"""Test overlay: the real settings (without .env) plus a fixed key and fast password hashing."""
 
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
+# A developer's .env (`make run` writes one) must not change what the tests see; CI has none.
+# Set in os.environ, so that settings loaded by subprocesses of the tests ignore it as well.
+os.environ["NEWSROOM_ENV_FILE"] = ""
 
 from newsroom.settings import *  # noqa: E402,F401,F403
 
 # Absolute URLs name the host each test requests ("testserver"), even with SITE_URL exported.
 SITE_URL = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Loading newsroom.wsgi (the schemathesis tests do) must not check the real database and
+# STATIC_ROOT: tests make their own database. tests/core/test_serve.py runs the checks.
+STARTUP_CHECKS = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute"}  # noqa: F405
