@@ -1,26 +1,27 @@
-"""Import pages written by ../shared/tools/gen_legacy_pages.py and check them against its index.json."""
+"""The project's generator of synthetic legacy pages (articles/legacy/synthetic.py): what it
+writes, and importing it checked against its index.json."""
 
 import json
 import random
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from articles.legacy import synthetic
 from articles.legacy.parser import split_title
 from articles.models import Article, RelatedLink
-
-GENERATOR = Path(settings.BASE_DIR).parent / "shared" / "tools" / "gen_legacy_pages.py"
 
 
 @pytest.fixture
 def generated(tmp_path):
-    if not GENERATOR.exists():
-        pytest.skip(f"the page generator is not here: {GENERATOR} (../shared is missing)")
     out = tmp_path / "pages"
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--count", "50", "--seed", "11"], check=True)
+    synthetic.generate(out, 50, seed=11, zone=settings.TIME_ZONE)
     return out, json.loads((out / "index.json").read_text(encoding="utf-8"))
 
 
@@ -50,7 +51,7 @@ def _as_utc(naive_iso: str):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    local = datetime.fromisoformat(naive_iso).replace(tzinfo=ZoneInfo(settings.LEGACY_TIME_ZONE))
+    local = datetime.fromisoformat(naive_iso).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
@@ -98,10 +99,98 @@ def test_parsing_in_a_worker_process_gives_the_same_archive(generated, db, monke
     monkeypatch.setattr(reading, "BATCH", 7)  # several batches in flight
 
     folder, index = generated
-    zone = ZoneInfo(settings.LEGACY_TIME_ZONE)
+    zone = ZoneInfo(settings.TIME_ZONE)
     here = list(read_pages([folder], zone))
     there = list(read_pages([folder], zone, worker=True))
     assert [p.name for p in there] == [p.name for p in here] and there == here
     report = run_import([folder], zone=zone, parse_in_worker=True)
     assert report.counts["created"] == 50 and report.failed == 0
     check_against_index(index, referenced_ids(folder))
+
+
+# -- the generator itself --------------------------------------------------------------------
+
+
+def test_generated_pages_with_default_times_are_all_live_now(tmp_path, import_legacy):
+    """Default datelines end at today's midnight in the legacy zone: every page is on the site."""
+    out = tmp_path / "pages"
+    synthetic.generate(out, 30, seed=3, zone=settings.TIME_ZONE)
+    run = import_legacy(out)
+    assert "30 created, 0 updated, 0 unchanged, 0 failed" in run.output, run.output
+    assert Article.objects.live().count() == 30
+    assert Article.objects.filter(published_at__gt=timezone.now()).count() == 0
+    # Every page named by a related list got that list's picture as its lead media.
+    referenced = {int(i) for e in json.loads((out / "index.json").read_text()) for i in e["related"]}
+    assert referenced
+    for article in Article.objects.filter(legacy_id__in=referenced):
+        assert article.lead_media is not None and article.lead_media.legacy_path.startswith("/")
+
+
+def test_the_same_seed_writes_the_same_bytes_and_another_seed_other_pages(tmp_path):
+    start = datetime(2021, 5, 3, 7, 30)
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        synthetic.generate(tmp_path / name, 25, seed=seed, start=start)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert len(files) == 26 and "index.json" in files
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    assert (tmp_path / "a" / "index.json").read_bytes() != (tmp_path / "c" / "index.json").read_bytes()
+
+
+def test_start_and_step_set_the_datelines(tmp_path):
+    start = datetime(2019, 2, 1, 6, 0)
+    synthetic.generate(tmp_path, 40, seed=2, start=start, step=600)
+    times = [datetime.fromisoformat(e["published"]) for e in json.loads((tmp_path / "index.json").read_text())]
+    assert times[0] == start
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+    assert all(300 <= gap <= 900 for gap in gaps)
+    first = (tmp_path / "page_000000.txt").read_text(encoding="utf-8").split("\n\n")
+    assert first[2] == "Fri Feb 01, 2019 06:00:00"
+
+
+def test_an_end_time_is_the_last_dateline(tmp_path):
+    end = datetime(2024, 8, 30, 18, 45, 10)
+    synthetic.generate(tmp_path, 12, seed=4, end=end, step=3600)
+    entries = json.loads((tmp_path / "index.json").read_text())
+    assert entries[-1]["published"] == "2024-08-30T18:45:10"
+    assert entries[0]["published"] < entries[-1]["published"]
+
+
+def test_a_million_pages_with_default_spacing_lie_in_the_past_within_ten_years():
+    """The spacing a 1,000,000-page run gets by default keeps every dateline before now."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    now = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+    end = synthetic.default_end(zone, now)
+    assert end.replace(tzinfo=zone) <= now
+    count, first, last = 0, None, None
+    for moment in synthetic.timeline(1_000_000, seed=7, step=synthetic.default_step(1_000_000), end=end):
+        count += 1
+        first = first or moment
+        last = moment
+    assert count == 1_000_000 and last == end
+    assert (end - first).days < 11 * 365
+
+
+def test_titles_never_repeat(tmp_path):
+    titles = {synthetic.title_for(n, 1_234_567, 89)[0] for n in range(100_000)}
+    assert len(titles) == 100_000
+    with pytest.raises(ValueError, match="distinct titles"):
+        synthetic.generate(tmp_path, synthetic.TITLE_SPACE + 1)
+
+
+def test_the_command_line_writes_pages_and_refuses_bad_options(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "articles.legacy.synthetic", *map(str, args)],
+                              cwd=settings.BASE_DIR, capture_output=True, text=True)
+
+    done = run(tmp_path / "out", "--count", 3, "--start", "2020-01-01T10:00:00", "--step", 60)
+    assert done.returncode == 0, done.stderr
+    assert "3 pages in" in done.stdout
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 3
+    both = run(tmp_path / "x", "--start", "2020-01-01T10:00", "--end", "2020-02-01T10:00")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    zone = run(tmp_path / "x", "--zone", "Mars/Olympus")
+    assert zone.returncode == 2 and "unknown time zone" in zone.stderr
+    when = run(tmp_path / "x", "--start", "yesterday")
+    assert when.returncode == 2 and "is not a date and time" in when.stderr
+    step = run(tmp_path / "x", "--step", 0)
+    assert step.returncode == 2 and "step must be at least one second" in step.stderr
