@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -22,7 +22,9 @@ from django.views.decorators.http import require_safe
 from articles import seo
 from articles.models import Article, RelatedLink, Section, Tag
 from articles.page_cache import cache_public_page, cached_for_generation
+from articles.legacy import links as legacy_links
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, highlight, search_articles
+from media import renditions
 from media.renditions import load_renditions
 from newsroom.prepared import PreparedQuery
 
@@ -254,30 +256,64 @@ def search(request):
 # --- the article page (also used by the editors' preview) ---------------------------------
 
 
-# What a related entry reads (link, label, title, language; thumbnail and its alt text).
+# What a related entry reads (link, label, title, language; thumbnail and its alt text; whether
+# it is a stub, and for a stub its legacy id and picture path, which make its link to the old site).
 RELATED_CARD_FIELDS = (
-    *(f"target__{name}" for name in ("slug", "title", "kind", "language", "lead_media")),
-    *(f"target__lead_media__{name}" for name in (*_CARD_MEDIA, "poster")),
+    *(f"target__{name}" for name in ("slug", "title", "kind", "language", "lead_media", "is_stub", "legacy_id")),
+    *(f"target__lead_media__{name}" for name in (*_CARD_MEDIA, "poster", "legacy_path")),
     *(f"target__lead_media__poster__{name}" for name in _CARD_MEDIA),
 )
 
 
+def _related_links(source_id, now, *, with_stubs: bool):
+    links = RelatedLink.objects.filter(source_id=source_id)
+    if with_stubs:
+        # Live targets, and the stubs of items not imported yet (shown as links to the old site,
+        # never as pages here): still one query, each link checked against live() by key.
+        live = Exists(Article.objects.live(now).filter(pk=OuterRef("target_id")))
+        links = links.filter(live | Q(target__is_stub=True))
+    else:
+        links = links.to_live_targets(now)
+    return (links.select_related("target__lead_media__poster").only("target_id", *RELATED_CARD_FIELDS)
+            .order_by("position", "id"))
+
+
 LIVE_RELATED_LINKS = PreparedQuery(
-    lambda source_id, now: RelatedLink.objects.filter(source_id=source_id)
-    .to_live_targets(now)
-    .select_related("target__lead_media__poster")
-    .only("target_id", *RELATED_CARD_FIELDS)
-    .order_by("position", "id"),
-    source_id=1, now=_SAMPLE_NOW,
+    lambda source_id, now: _related_links(source_id, now, with_stubs=False), source_id=1, now=_SAMPLE_NOW,
+)
+# With LEGACY_SITE_URL set, while the archive is being imported.
+LIVE_AND_STUB_RELATED_LINKS = PreparedQuery(
+    lambda source_id, now: _related_links(source_id, now, with_stubs=True), source_id=1, now=_SAMPLE_NOW,
 )
 ARTICLE_TAGS = PreparedQuery(lambda article_id: Tag.objects.filter(articles__id=article_id), article_id=1)
 
 
 def live_related_targets(article: Article) -> list[Article]:
-    """The live targets of `article`'s related list in editorial order, ready for cards (one query)."""
+    """The live targets of `article`'s related list in editorial order, ready for cards (one query).
+
+    With LEGACY_SITE_URL set the stubs among them come too, in their places: the template shows
+    them as links to the old site (`{% legacy_related_item %}`)."""
     if article.pk is None:
         return []
-    return [link.target for link in LIVE_RELATED_LINKS(source_id=article.pk, now=timezone.now())]
+    query = LIVE_AND_STUB_RELATED_LINKS if legacy_links.enabled() else LIVE_RELATED_LINKS
+    return [link.target for link in query(source_id=article.pk, now=timezone.now())]
+
+
+def video_unavailable(article: Article, video) -> dict | None:
+    """For a video story with nothing to play (its lead video has no file yet, or it has no lead
+    video at all): what readers get instead of a player, else None.
+
+    `picture`: the item whose image stands in (the video's poster or the lead picture), if one
+    has an image; `old_site_url`: the story's page on the old site, with LEGACY_SITE_URL and a
+    legacy id."""
+    media = article.lead_media
+    if video is not None or not (article.kind == Article.Kind.VIDEO or (media is not None and media.is_video)):
+        return None
+    return {
+        "picture": media if renditions.source_of(media) is not None else None,
+        "old_site_url": legacy_links.page_url(article.legacy_id),
+        "old_site": legacy_links.host(),
+    }
 
 
 def render_article_page(request, article: Article, *, related=None, tags=None, preview: bool = False) -> HttpResponse:
@@ -307,6 +343,7 @@ def render_article_page(request, article: Article, *, related=None, tags=None, p
         **seo.page_head(article, request=request, canonical=canonical, crumbs=crumbs, tags=tags),
         "nav_sections": nav_sections(),
     }
+    context["video_unavailable"] = video_unavailable(article, context["video"])
     response = render(request, "articles/article.html", context)
     if preview:
         response["Cache-Control"] = "private, no-store"

@@ -140,6 +140,12 @@ else:
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # How long a share-preview link works before it answers 404 (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=24)
+# The legacy site while its archive is being imported (empty: not linked). Items of a related
+# list that are not imported yet link there; a value that is not an http(s) site stops start-up.
+LEGACY_SITE_URL = env("LEGACY_SITE_URL", default="").strip()
+from articles.legacy.links import parse_legacy_site_url  # noqa: E402 - needs only the standard library and Django
+
+parse_legacy_site_url(LEGACY_SITE_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
