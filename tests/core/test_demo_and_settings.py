@@ -58,3 +58,37 @@ def test_settings_come_from_the_environment():
     code = "from django.conf import settings as s; print(s.ALLOWED_HOSTS, s.TIME_ZONE, s.USE_TZ, s.DEBUG)"
     result = _run_with_settings({**env, **SCRATCH_DB}, code)
     assert result.stdout.strip() == "['news.example.org'] Asia/Baghdad True False", result.stderr
+
+
+def test_missing_secret_key_names_what_to_do():
+    result = _run_with_settings({"DEBUG": "0", **SCRATCH_DB})
+    assert "`make run`" in result.stderr and ".env" in result.stderr and "`make serve`" in result.stderr
+
+
+def test_empty_variables_mean_their_defaults():
+    """`.env.example` copied as `.env` leaves many variables empty: each means its default."""
+    empty = dict.fromkeys(["DATABASE_URL", "PAGE_CACHE_SECONDS", "SESSION_COOKIE_SECURE", "ALLOWED_HOSTS",
+                           "CONN_MAX_AGE", "SECURE_HSTS_SECONDS", "LOG_LEVEL"], "")
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'].endswith('var/newsroom.sqlite3'), s.PAGE_CACHE_SECONDS,"
+        " s.SESSION_COOKIE_SECURE, '127.0.0.1' in s.ALLOWED_HOSTS, d['CONN_MAX_AGE'], s.SECURE_HSTS_SECONDS)"
+    )
+    result = _run_with_settings({"DEBUG": "0", "SECRET_KEY": "x" * 50, **empty}, code)
+    assert result.stdout.strip() == "django.db.backends.sqlite3 True 300 True True 60 0", result.stderr
+
+
+def test_the_test_settings_ignore_a_local_env(tmp_path):
+    """A developer's .env (make run writes one) changes the real settings but not the tests'."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nSITE_NAME=From the local .env\nPAGE_CACHE_SECONDS=7\n")
+    code = "from django.conf import settings as s; print(s.SITE_NAME, s.PAGE_CACHE_SECONDS, s.DEBUG)"
+    local = _run_with_settings({"NEWSROOM_ENV_FILE": str(env_file), **SCRATCH_DB}, code)
+    assert local.stdout.strip() == "From the local .env 7 True", local.stderr
+    tests = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code], cwd=settings.BASE_DIR,
+        env={**{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SITE_NAME", "PAGE_CACHE_SECONDS"}},
+             "DJANGO_SETTINGS_MODULE": "newsroom.test_settings", "NEWSROOM_ENV_FILE": str(env_file)},
+        capture_output=True, text=True,
+    )
+    assert tests.stdout.strip() == "Newsroom 300 False", tests.stderr
