@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -73,9 +74,12 @@ def page_timeout(generation: int) -> int:
 
 def page_key(request, generation: int) -> str:
     """Key of this page in `generation`. The URL is absolute (scheme, host, port, path, query):
-    a page cached for one host must never be replayed, with its absolute URLs, to another."""
+    a page cached for one host must never be replayed, with its absolute URLs, to another. The
+    time zone its times are shown in is part of it too: after a change of TIME_ZONE, pages
+    stored before it (in a shared cache) are not replayed with the old clock."""
     url = request.build_absolute_uri(request.get_full_path())
-    return f"{KEY_PREFIX}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+    place = f"{timezone.get_current_timezone_name()} {url}"
+    return f"{KEY_PREFIX}:{generation}:{hashlib.sha256(place.encode()).hexdigest()}"
 
 
 def _is_storable(request, response) -> bool:

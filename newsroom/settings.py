@@ -7,6 +7,7 @@ DEBUG=0; a missing SECRET_KEY outside DEBUG stops start-up instead of running in
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The JSON API speaks UTC whatever TIME_ZONE is (pages and the admin use TIME_ZONE).
+    "newsroom.time_zones.ApiInUtcMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -155,14 +158,31 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = env("TIME_ZONE", default="UTC")
+# The newsroom's time zone, one setting for all of it: pages show times in it (naming the zone),
+# editors schedule in it, and the importer reads the legacy archive's datelines in it, so an
+# imported story shows the clock its legacy page showed. Default: the legacy site's zone.
+# LEGACY_TIME_ZONE, the importer's former setting, still counts when TIME_ZONE is not set.
+_legacy_zone = env("LEGACY_TIME_ZONE", default="")
+TIME_ZONE = env("TIME_ZONE", default="") or _legacy_zone or "Asia/Tehran"
+if _legacy_zone and _legacy_zone != TIME_ZONE:
+    raise ImproperlyConfigured(
+        f"TIME_ZONE is {TIME_ZONE} but LEGACY_TIME_ZONE is {_legacy_zone}: TIME_ZONE alone now names the "
+        "newsroom's zone, and the importer reads datelines in it. Remove LEGACY_TIME_ZONE (for an archive "
+        "written in another zone, run import_legacy --timezone ZONE)."
+    )
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE “{TIME_ZONE}” is not a time zone name (use one like Asia/Tehran or UTC)."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 LANGUAGES = [("en", "English"), ("ar", "Arabic"), ("fa", "Persian")]
 
-# How datelines read on the site: "Thu Mar 24, 2016 14:18:09" (Django date format).
+# How datelines read on the site: "Thu Mar 24, 2016 14:18:09" (Django date format); the zone
+# follows it (its abbreviation, "BST", or the offset from UTC, "UTC+4:30").
 DATELINE_FORMAT = env("DATELINE_FORMAT", default="D M d, Y H:i:s")
-LEGACY_TIME_ZONE = env("LEGACY_TIME_ZONE", default="Asia/Tehran")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))

@@ -2,7 +2,7 @@
 
     {% load news_tags %}
     {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
-    {% dateline article %}      <time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>
+    {% dateline article %}      <time datetime="2016-03-24T14:18:09+04:30">Thu Mar 24, 2016 14:18:09 UTC+4:30</time>
     {% related_item article %}  <li class="related-item">…</li>: one entry of a related list
     {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
     {% site_nav %}              the header's section links, made once per content generation
@@ -35,7 +35,9 @@ def signoff(article):
 
 @register.simple_tag
 def dateline(article):
-    """The dateline in the site's format (settings.DATELINE_FORMAT), machine-readable too."""
+    """The dateline in the newsroom's time zone (the active one: settings.TIME_ZONE) and the
+    site's format (settings.DATELINE_FORMAT), naming the zone so that readers elsewhere know
+    whose clock it is; the `datetime` attribute carries the offset, so it is an absolute time."""
     if article.published_at is None:
         return ""
     local = timezone.localtime(article.published_at).replace(microsecond=0)
@@ -48,7 +50,45 @@ def _time_element(local, zone: str, date_format: str, language: str | None):
     instant compare equal whatever their zone), format and language (day and month names are
     translated). A pure function of these, so remembered: a list page formats the same few
     dozen datelines on every request, and Django's date formatting is slow."""
-    return html_format('<time datetime="{}">{}</time>', local.isoformat(), format_date(local, date_format))
+    text = format_date(local, date_format)
+    if _shows_time_of_day(date_format):
+        text = f"{text} {zone_label(local)}"
+    return html_format('<time datetime="{}">{}</time>', local.isoformat(), text)
+
+
+# Django date format characters that print a time of day (hours, minutes, seconds, a.m./p.m.).
+_TIME_OF_DAY_CHARACTERS = frozenset("aABfgGhHisuP")
+
+
+@lru_cache(maxsize=16)
+def _shows_time_of_day(date_format: str) -> bool:
+    """Whether `date_format` prints a time of day (a backslash escapes the next character):
+    a clock needs its zone, a bare date does not."""
+    escaped = False
+    for character in date_format:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character in _TIME_OF_DAY_CHARACTERS:
+            return True
+    return False
+
+
+def zone_label(local) -> str:
+    """The zone of the aware datetime `local` as readers know it: its abbreviation when the time
+    zone database has one made of letters ("UTC", "GMT", "BST", "EST"), else the offset from UTC
+    ("UTC+4:30" for Tehran in summer, "UTC+3" for Baghdad), which is all the database knows
+    for many zones (it prints "+0430")."""
+    name = local.tzname() or ""
+    if name.isalpha():
+        return name
+    minutes = round(local.utcoffset().total_seconds() / 60)
+    if not minutes:
+        return "UTC"
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{minutes:02d}" if minutes else f"UTC{sign}{hours}"
 
 
 @register.simple_tag(takes_context=True)

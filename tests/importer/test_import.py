@@ -281,7 +281,7 @@ def test_timezone_option_and_unknown_zone(import_legacy, tmp_path, settings):
     import_legacy(tmp_path, timezone="UTC")
     assert Article.objects.get().published_at.isoformat() == "2017-02-06T10:00:00+00:00"
     Article.objects.all().delete()
-    settings.LEGACY_TIME_ZONE = "Europe/London"
+    settings.TIME_ZONE = "Europe/London"
     import_legacy(tmp_path)
     assert Article.objects.get().published_at.isoformat() == "2017-02-06T10:00:00+00:00"
 

@@ -63,7 +63,7 @@ def test_elements_appear_in_the_required_order(client, tree, video):
         crumbs,
         html.index('<p class="kind">VIDEO</p>'),
         html.index("<h1 class=\"story-title\">Pontoon bridge opens</h1>"),
-        html.index('<time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>'),
+        html.index('<time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09 UTC</time>'),
         html.index("<video controls preload=\"metadata\""),
         html.index("BODYTEXT"),
         html.index('<p class="signoff">S/SH 11</p>'),

@@ -17,8 +17,8 @@ def test_dateline_follows_the_time_zone_for_the_same_instant(settings):
         tehran = dateline(story)
     with timezone.override("UTC"):
         again = dateline(story)
-    assert utc == '<time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09</time>'
-    assert tehran == '<time datetime="2016-03-24T18:48:09+04:30">Thu Mar 24, 2016 18:48:09</time>'
+    assert utc == '<time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09 UTC</time>'
+    assert tehran == '<time datetime="2016-03-24T18:48:09+04:30">Thu Mar 24, 2016 18:48:09 UTC+4:30</time>'
     assert again == utc
 
 
@@ -29,7 +29,7 @@ def test_dateline_follows_the_format_setting(settings):
         short = dateline(story)
         settings.DATELINE_FORMAT = "D M d, Y H:i:s"
         long = dateline(story)
-    assert ">2016-03-24</time>" in short and ">Thu Mar 24, 2016 14:18:09</time>" in long
+    assert ">2016-03-24</time>" in short and ">Thu Mar 24, 2016 14:18:09 UTC</time>" in long
 
 
 def test_no_dateline_without_a_publication_time():

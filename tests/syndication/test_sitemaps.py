@@ -82,7 +82,7 @@ def test_article_sitemap_lists_live_articles_with_lastmod(client, schemas, hidde
     root = fetch_valid(client, "/sitemap-articles.xml", schemas["urlset"])
     urls = list(root.iter(f"{SM}url"))
     assert [u.findtext(f"{SM}loc") for u in urls] == [PUBLIC_HOST + live.get_absolute_url()]
-    assert urls[0].findtext(f"{SM}lastmod") == live.updated_at.date().isoformat()
+    assert urls[0].findtext(f"{SM}lastmod") == timezone.localdate(live.updated_at).isoformat()
     hidden_urls = {PUBLIC_HOST + a.get_absolute_url() for a in hidden_world["hidden"].values()}
     assert not hidden_urls & set(locs(root))
 
@@ -108,10 +108,10 @@ def test_a_section_lastmod_is_the_newest_change_in_its_subtree(client, schemas):
     newer.refresh_from_db()
     root = fetch_valid(client, "/sitemap-sections.xml", schemas["urlset"])
     lastmods = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.iter(f"{SM}url")}
-    # Django's sitemap template writes the date part (W3C Datetime allows it).
+    # Django's sitemap template writes the date part (W3C Datetime allows it), in the newsroom's zone.
     assert lastmods == {
-        f"{PUBLIC_HOST}/section/iraq/": newer.updated_at.date().isoformat(),
-        f"{PUBLIC_HOST}/section/iraq/mosul/": newer.updated_at.date().isoformat(),
+        f"{PUBLIC_HOST}/section/iraq/": timezone.localdate(newer.updated_at).isoformat(),
+        f"{PUBLIC_HOST}/section/iraq/mosul/": timezone.localdate(newer.updated_at).isoformat(),
     }
 
 

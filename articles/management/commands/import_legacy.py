@@ -27,11 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path, help="Page files or folders of *.txt pages.")
         parser.add_argument("--dry-run", action="store_true", help="Do everything, then roll it all back.")
         parser.add_argument("--media-root", type=Path, help="Folder holding legacy media under their legacy paths.")
-        parser.add_argument("--timezone", help="Time zone of the datelines (default: the LEGACY_TIME_ZONE setting).")
+        parser.add_argument("--timezone", help="Time zone of the datelines (default: the newsroom's, the TIME_ZONE setting).")
         parser.add_argument("--user", help="Import as this user (needs the publish permission); default: the system.")
 
     def handle(self, *args, paths, dry_run, media_root, timezone, user, **options):
-        zone_name = timezone or settings.LEGACY_TIME_ZONE
+        zone_name = timezone or settings.TIME_ZONE
         try:
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
