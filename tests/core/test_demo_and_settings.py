@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -6,31 +7,38 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.models import Article, RelatedLink, Section, Tag
+from articles.models import Article, AuditEntry, RelatedLink, Revision, Section, Tag
 from media.models import MediaItem
 
-COUNTED = [Section, Tag, Article, RelatedLink, MediaItem]
+COUNTED = [Section, Tag, Article, RelatedLink, MediaItem, Revision, AuditEntry]
 
 
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_makes_a_real_newsroom():
     call_command("load_demo", stdout=open(os.devnull, "w"))
     first = {model.__name__: model.objects.count() for model in COUNTED}
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
     assert {model.__name__: model.objects.count() for model in COUNTED} == first
+    assert "0 stories created" in out.getvalue()
 
-    assert first["Article"] >= 12
-    assert Article.objects.live().count() == first["Article"]
-    videos = Article.objects.filter(kind=Article.Kind.VIDEO).select_related("lead_media__poster")
-    assert videos.count() >= 2
+    live = Article.objects.live()
+    assert live.count() >= 40 and live.count() == first["Article"]
+    tops = Section.objects.filter(parent__isnull=True)
+    assert {"World", "Business", "Science", "Health", "Sport", "Culture"} <= set(tops.values_list("name", flat=True))
+    assert all(live.in_section(section).exists() for section in tops)
+    assert live.filter(lead_media__isnull=False).count() >= 0.8 * live.count()  # photos on most
+    videos = live.filter(kind=Article.Kind.VIDEO).select_related("lead_media__poster")
+    assert videos.count() >= 3
     for article in videos:
         clip = article.lead_media
         assert clip.kind == "video" and clip.duration > 0 and clip.width and clip.poster.kind == "image"
-        assert clip.file.storage.exists(clip.file.name)
-    assert Article.objects.filter(language="ar").exists()
+        assert clip.file.storage.exists(clip.file.name) and clip.captions
+        assert clip.captions.storage.exists(clip.captions.name)
+    assert live.filter(language="ar").count() == 1
     assert Article.objects.filter(pinned=True).count() == 1  # a lead story for the home page
-    assert RelatedLink.objects.count() >= 10
-    assert Section.objects.filter(path="iraq/conflict/mosul").exists()
+    assert RelatedLink.objects.count() >= 40
+    assert first["Tag"] >= 20
     assert not Article.objects.exclude(signoff="").filter(signoff__contains="<").exists()
 
 
