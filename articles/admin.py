@@ -11,8 +11,11 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -41,8 +44,58 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# Marking stubs wherever editors choose or list articles -----------------------------------------
+
+
+def choice_label(article: Article) -> str:
+    """How an article is named where editors choose one: stubs (made by the importer from a
+    related list, not imported yet, never public) say so, "[stub] Title"."""
+    return f"[stub] {article.title}" if article.is_stub else article.title
+
+
+def video_problem(article: Article) -> str:
+    """Why readers get no video player on this story, or "" (nothing wrong).
+
+    Readers see the poster or lead picture instead (articles.views.video_unavailable); editors
+    are told here, in the change form and the list."""
+    media = article.lead_media if article.lead_media_id else None
+    if media is not None and media.is_video and (media.file_missing or not media.file):
+        where = f" (legacy file {media.legacy_path})" if media.legacy_path else ""
+        return (f"The lead video has no file yet{where}: readers see its poster or a picture instead of a "
+                "player. Upload the file to the media item, or choose another lead video.")
+    if article.kind == Article.Kind.VIDEO and (media is None or not media.is_video):
+        return ("This video story has no lead video: readers see no player. Choose a lead video, "
+                "or change the kind.")
+    return ""
+
+
+class StubMarkedChoiceField(forms.ModelChoiceField):
+    """An article chooser whose options name stubs as such (the selected one included)."""
+
+    def label_from_instance(self, obj):
+        return choice_label(obj)
+
+
+class StubMarkingAutocompleteJsonView(AutocompleteJsonView):
+    """The select2 results for article choosers, with stubs named "[stub] Title"."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Article):
+            result["text"] = choice_label(obj)
+        return result
+
+
+class StubMarkingAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete widget, asking the article admin's own results view (stubs marked)."""
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:articles_article_autocomplete")
+
+
 class RelatedLinkInline(admin.TabularInline):
-    """Edited with the article; saved by `save_article` as one ordered list, not row by row."""
+    """Edited with the article; saved by `save_article` as one ordered list, not row by row.
+    The target chooser marks stubs, in its results and in the rows already chosen."""
 
     model = RelatedLink
     fk_name = "source"
@@ -52,6 +105,12 @@ class RelatedLinkInline(admin.TabularInline):
     ordering = ["position", "id"]
     verbose_name = "related item"
     verbose_name_plural = "related items (in the order readers see them)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["widget"] = StubMarkingAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = StubMarkedChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StubFilter(admin.SimpleListFilter):
@@ -111,7 +170,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
-    list_display = ["thumbnail", "title", "status_display", "kind", "section_path", "published_at", "signoff"]
+    list_display = ["thumbnail", "title", "status_display", "kind_display", "section_path", "published_at", "signoff"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["status", "kind", StubFilter, "section", "published_at", "language"]
     search_fields = ["title", "body", "signoff", "=legacy_id"]
@@ -143,6 +202,15 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj):
         return "Stub" if obj.is_stub else obj.get_status_display()
+
+    @admin.display(description="Kind", ordering="kind")
+    def kind_display(self, obj):
+        """The kind, and a marker on a story whose video readers cannot play."""
+        problem = video_problem(obj)
+        if not problem:
+            return obj.get_kind_display()
+        return format_html('{} <strong class="nr-no-video" title="{}">⚠ no video file</strong>',
+                           obj.get_kind_display(), problem)
 
     @admin.display(description="Section", ordering="section__path")
     def section_path(self, obj):
@@ -219,6 +287,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self.desk_context(request, obj))
+            context["video_problem"] = video_problem(obj)
         form = context["adminform"].form
         context["conflict_diff"] = form.conflict.diff_html() if getattr(form, "conflict", None) else ""
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -274,7 +343,9 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
             self.message_user(request, line, messages.ERROR)
 
     def get_urls(self):
-        return self.desk_urls() + super().get_urls()
+        autocomplete = StubMarkingAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        own = [path("autocomplete/", self.admin_site.admin_view(autocomplete), name="articles_article_autocomplete")]
+        return own + self.desk_urls() + super().get_urls()
 
 
 @admin.register(StaffProfile)
@@ -285,6 +356,10 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """The editorial record: viewable with the view permission, never added, changed or deleted here."""
+
+    @admin.display(description="article", ordering="article__title")
+    def article_label(self, obj):
+        return choice_label(obj.article)
 
     def has_add_permission(self, request):
         return False
@@ -298,7 +373,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
-    list_display = ["article", "number", "created_by", "created_at", "note"]
+    list_display = ["article_label", "number", "created_by", "created_at", "note"]
     list_select_related = ["article", "created_by"]
     search_fields = ["article__title", "note"]
     readonly_fields = ["article", "number", "created_by", "created_at", "data", "note"]
@@ -318,7 +393,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class PreviewLinkAdmin(ReadOnlyAdmin):
     """Share links are made and revoked from the article's page; this list shows them all."""
 
-    list_display = ["article", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_display = ["article_label", "created_by", "created_at", "expires_at", "revoked_at"]
     list_select_related = ["article", "created_by"]
     list_filter = ["created_at", "expires_at"]
     fields = ["article", "revision", "created_by", "created_at", "expires_at", "revoked_at"]
