@@ -45,6 +45,9 @@ ALT_TEXT = {
     "market": "Drawing: market stalls with striped awnings and crates of fruit",
     "books": "Drawing: shelves of brightly coloured books",
     "chart": "Drawing: a line chart rising and falling over a grid",
+    "bridge": "Drawing: traffic on a floating bridge across a river",
+    "turbines": "Drawing: wind turbines standing in the sea",
+    "road": "Drawing: a white van with solar panels on a desert road",
 }
 LEGACY_ID_BASE, LEGACY_SORT_BASE = 1_960_000, 3_960_000
 

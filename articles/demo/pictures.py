@@ -1,12 +1,13 @@
 """Pictures and video clips for the demo, drawn with Pillow and encoded with PyAV.
 
 Each picture is a small scene of one of several motifs (a landscape, a town, a pitch, the night
-sky, the sea, a market, shelves of books, a chart), in a palette picked by its seed, so the demo's
+sky, the sea, a market, shelves of books, a chart, a floating bridge, wind turbines, a road), in a palette picked by its seed, so the demo's
 cards look like different photographs rather than flat colour. The same motif and seed give the
 same bytes, which keeps the demo idempotent: ingest finds the item already stored.
 """
 
 import io
+import math
 import random
 
 import av
@@ -175,9 +176,82 @@ def _chart(image, draw, rng, palette):
     draw.line(points, fill=palette[2], width=7, joint="curve")
 
 
+def _bridge(image, draw, rng, palette):
+    top, bottom, accent = palette
+    far = _shade(_mix(top, (70, 80, 60), 0.6), 0.9)
+    draw.polygon(_ridge(rng, 330, 25), fill=far)
+    river_top, river_bottom = 420, 640
+    image.paste(_gradient(_mix(top, (40, 90, 120), 0.5), (30, 70, 100), (WIDTH, river_bottom - river_top)),
+                (0, river_top))
+    for _ in range(40):
+        x, y = rng.randrange(WIDTH), rng.randrange(river_top + 10, river_bottom)
+        draw.line([(x, y), (x + rng.randint(30, 90), y)], fill=_mix(accent, (255, 255, 255), 0.6), width=2)
+    deck = rng.randint(500, 560)
+    for x in range(-20, WIDTH, 54):  # pontoons under the deck
+        draw.rounded_rectangle([x, deck + 8, x + 46, deck + 34], radius=8, fill=(70, 76, 84))
+    draw.rectangle([0, deck - 4, WIDTH, deck + 10], fill=(150, 150, 140))
+    for x in range(0, WIDTH, 40):
+        draw.line([(x, deck - 4), (x, deck - 22)], fill=(90, 90, 90), width=3)
+    draw.line([(0, deck - 22), (WIDTH, deck - 22)], fill=(90, 90, 90), width=3)
+    for _ in range(rng.randint(4, 8)):  # traffic
+        x = rng.randrange(0, WIDTH - 90)
+        w = rng.randint(50, 90)
+        draw.rounded_rectangle([x, deck - 30, x + w, deck - 4], radius=6,
+                               fill=rng.choice(((230, 230, 225), (200, 40, 40), (240, 200, 60), (60, 120, 200))))
+    draw.rectangle([0, river_bottom, WIDTH, HEIGHT], fill=_shade(_mix(bottom, (120, 110, 80), 0.6), 0.8))
+
+
+def _turbines(image, draw, rng, palette):
+    top, _, accent = palette
+    horizon = rng.randint(440, 520)
+    image.paste(_gradient((30, 80, 120), (15, 45, 80), (WIDTH, HEIGHT - horizon)), (0, horizon))
+    for _ in range(50):
+        x, y = rng.randrange(WIDTH), rng.randrange(horizon + 5, HEIGHT)
+        draw.arc([x, y, x + rng.randint(40, 160), y + 18], 200, 340, fill=(170, 200, 220), width=2)
+    for n in range(rng.randint(3, 5)):
+        scale = rng.uniform(0.5, 1.0)
+        x = 120 + n * (WIDTH - 240) // 4 + rng.randint(-40, 40)
+        base, hub_y = horizon + int(20 * scale), horizon - int(330 * scale)
+        draw.polygon([(x - 7 * scale, base), (x + 7 * scale, base), (x + 3, hub_y), (x - 3, hub_y)], fill=(240, 242, 245))
+        turn = rng.uniform(0, 120)
+        for blade in range(3):
+            angle = math.radians(turn + blade * 120)
+            length = 170 * scale
+            tip = (x + length * math.cos(angle), hub_y + length * math.sin(angle))
+            draw.line([(x, hub_y), tip], fill=(235, 238, 242), width=max(3, int(9 * scale)))
+        draw.ellipse([x - 9, hub_y - 9, x + 9, hub_y + 9], fill=(220, 224, 230))
+
+
+def _road(image, draw, rng, palette):
+    top, bottom, accent = palette
+    horizon = rng.randint(330, 400)
+    sand = _mix(bottom, (200, 170, 120), 0.6)
+    draw.rectangle([0, horizon, WIDTH, HEIGHT], fill=sand)
+    draw.polygon(_ridge(rng, horizon - 20, 20), fill=_shade(sand, 0.8))
+    draw.rectangle([0, horizon, WIDTH, HEIGHT], fill=sand)
+    vanish = WIDTH // 2 + rng.randint(-150, 150)
+    draw.polygon([(vanish - 6, horizon), (vanish + 6, horizon), (WIDTH // 2 + 420, HEIGHT), (WIDTH // 2 - 420, HEIGHT)],
+                 fill=(80, 80, 84))
+    for step in range(12):
+        t0, t1 = step / 12, (step + 0.5) / 12
+        y0, y1 = horizon + (HEIGHT - horizon) * t0 ** 1.6, horizon + (HEIGHT - horizon) * t1 ** 1.6
+        x0 = vanish + (WIDTH // 2 - vanish) * t0 ** 1.6
+        x1 = vanish + (WIDTH // 2 - vanish) * t1 ** 1.6
+        draw.line([(x0, y0), (x1, y1)], fill=(240, 230, 190), width=max(2, int(14 * t1)))
+    vx, vy = vanish + rng.randint(-220, -80), horizon + rng.randint(140, 220)
+    draw.rounded_rectangle([vx, vy, vx + 230, vy + 110], radius=14, fill=(245, 245, 240))
+    draw.rectangle([vx + 160, vy + 14, vx + 220, vy + 50], fill=(120, 170, 210))
+    draw.rectangle([vx + 60, vy + 30, vx + 74, vy + 80], fill=(200, 30, 40))
+    draw.rectangle([vx + 42, vy + 48, vx + 92, vy + 62], fill=(200, 30, 40))
+    draw.rectangle([vx + 10, vy - 16, vx + 150, vy], fill=(40, 60, 110))  # solar panels on the roof
+    for wheel in (vx + 40, vx + 180):
+        draw.ellipse([wheel - 22, vy + 92, wheel + 22, vy + 136], fill=(30, 30, 30))
+
+
 MOTIFS = {
     "landscape": _landscape, "town": _town, "pitch": _pitch, "sky": _night_sky, "sea": _sea,
-    "market": _market, "books": _books, "chart": _chart,
+    "market": _market, "books": _books, "chart": _chart, "bridge": _bridge, "turbines": _turbines,
+    "road": _road,
 }
 
 

@@ -69,7 +69,7 @@ LEGACY_PAGES = (
          "signalling on the northern section has been replaced.",
          "Hauliers welcomed the news, saying the road north was crowded with lorries carrying building "
          "materials for reconstruction projects."),
-        "A/JB 14", 500, "landscape",
+        "A/JB 14", 500, "road",
     ),
     LegacyStory(
         "kirkuk-wheat-harvest", "Kirkuk Farmers Expect Best Wheat Harvest in a Decade",
@@ -125,7 +125,7 @@ LEGACY_PAGES = (
          "damaged, and residents have relied on ferries to cross.",
          "The survey is expected to take six weeks, after which the council will choose between repair and "
          "replacement."),
-        "A/JB 14", 110, "landscape",
+        "A/JB 14", 110, "bridge",
     ),
     LegacyStory(
         "tigris-ferry-operators", "Ferry Operators on the Tigris Prepare for Bridge Opening",
@@ -134,7 +134,7 @@ LEGACY_PAGES = (
          "Some operators have repainted their boats and plan short trips along the river for visitors on "
          "holidays.",
          "The council said it would keep two landing stages open for ferries after the bridge is in use."),
-        "N/TR 9", 60, "sea",
+        "N/TR 9", 60, "bridge",
     ),
     LegacyStory(
         "mosul-floating-bridge", "VIDEO: Floating Bridge Reconnects the Two Banks of Mosul",
@@ -150,7 +150,7 @@ LEGACY_PAGES = (
          "if the river rises after heavy rain upstream.",
          "The council said work on two fixed bridges would begin next year, once surveys of their damaged "
          "piers are complete."),
-        "S/SH 11", 5, "sea",
+        "S/SH 11", 5, "bridge",
         related=("mosul-crossings-plan", "mosul-left-bank-water", "baiji-freight-train", "kirkuk-wheat-harvest",
                  "basra-port-backlog", "najaf-runway", "erbil-schools-meeting", "mosul-library",
                  "old-iron-bridge-survey", "tigris-ferry-operators"),
@@ -183,7 +183,7 @@ STORIES = (
          "where fuel for generators is scarce.",
          "Nurses also checked pregnant women and referred a small number of patients to hospitals in the city.",
          "The group plans to add three more vans in the spring and visit each village once a month."),
-        "A/JB 14", ("Health", "Vaccination"), 9, "landscape", related=("vaccination-drive", "heatwave-clinics"),
+        "A/JB 14", ("Health", "Vaccination"), 9, "road", related=("vaccination-drive", "heatwave-clinics"),
         caption="Vans with solar panels keep the vaccines cold on the road.",
     ),
     Story(
@@ -242,7 +242,7 @@ STORIES = (
          "Each kit holds blankets, plastic sheeting, rope and a small stove, enough to weatherproof a tent or "
          "a room in a shared building.",
          "Organisers said more kits were on their way by sea and would be sent to camps further inland."),
-        "A/JB 14", ("Aid", "Displacement"), 190, "town",
+        "A/JB 14", ("Aid", "Displacement"), 190, "road",
     ),
     Story(
         "baghdad-book-street", IRAQ, "photo",
@@ -281,7 +281,7 @@ STORIES = (
          "If the pilot meets its targets over the next twelve months, the developers plan a farm of up to "
          "sixty turbines in the same waters.",
          "Engineers said the main challenge had been protecting the equipment from salt and sand."),
-        "B/NS 6", ("Energy", "Renewables"), 14, "sea", related=("jordan-valley-solar", "refinery-upgrade"),
+        "B/NS 6", ("Energy", "Renewables"), 14, "turbines", related=("jordan-valley-solar", "refinery-upgrade"),
         caption="The four turbines stand in shallow water a few kilometres offshore.",
     ),
     Story(
