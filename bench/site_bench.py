@@ -6,7 +6,7 @@ with wrk in the same run as the Wagtail and bare-Django anchors (/work/shared/an
                                          [--rebuild] [--configs "2:16"] [--repeat 3] [--duration 15s]
 
 1. Build (once; --rebuild to redo): a SQLite database of N articles made by the legacy importer
-   (`manage.py import_legacy`) from pages written by /work/shared/tools/gen_legacy_pages.py. The
+   (`manage.py import_legacy`) from pages written by `python -m articles.legacy.synthetic`. The
    benchmarked article (the newest live video story with 10 related links, like the Wagtail anchor's) and its related
    targets get real media files (videos with posters, photos). Each run applies new migrations;
    without --analyze it removes SQLite statistics so the planner sees a fresh import.
@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 ANCHORS = Path(os.environ.get("ANCHORS_DIR", "/work/shared/anchors"))
-GENERATOR = Path(os.environ.get("LEGACY_GENERATOR", "/work/shared/tools/gen_legacy_pages.py"))
+# The page generator: the project's own (articles/legacy/synthetic.py) unless LEGACY_GENERATOR names a script.
+GENERATOR = ["-m", "articles.legacy.synthetic"] if not os.environ.get("LEGACY_GENERATOR") else [
+    os.environ["LEGACY_GENERATOR"]]
 CACHED_PORT, UNCACHED_PORT = 8200, 8201
 RUN_LABEL = "newsroom"  # results.json key: runs.n<N>-newsroom (-analyzed with --analyze)
 
@@ -188,7 +190,7 @@ def build(workdir: Path, articles: int) -> dict:
     manage(env, "migrate", "-v0")
     pages = workdir / "pages"
     if not (pages / "index.json").exists():
-        run([PYTHON, GENERATOR, pages, "--count", articles], env)
+        run([PYTHON, *GENERATOR, pages, "--count", articles], env)
     timings["generate_and_migrate_s"] = round(time.monotonic() - t0, 1)
     t0 = time.monotonic()
     manage(env, "import_legacy", pages, stdout=subprocess.DEVNULL)
