@@ -7,6 +7,10 @@ ranks with bm25 using the same weights. On both, user input is parsed here into 
 quoted phrases and `-excluded` words, so nothing the reader types can raise a syntax error.
 
 Callers pass the queryset they may show, always `Article.objects.live()`-based.
+
+Result snippets are made here in Python from the stored body, the same way on both databases
+(neither FTS5's snippet() nor ts_headline()): block tags (paragraphs, headings, list items, line
+breaks) keep their texts apart, and the searched words are highlighted.
 """
 
 import html
@@ -94,6 +98,28 @@ def fts_match_expression(parsed: ParsedQuery) -> str:
     return expression
 
 
+def _matches(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """`queryset` narrowed to the articles matching `parsed` (not empty), in no order, nothing
+    computed for the rows: what search_articles() ranks and count_matches() counts."""
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        query = SearchQuery(_postgres_query(parsed), search_type="websearch", config=SEARCH_CONFIG)
+        # alias(), not annotate(): the vector is matched (by the GIN index on this expression),
+        # never read back.
+        return queryset.alias(search=search_vector()).filter(search=query)
+    if vendor == "sqlite":
+        table = queryset.model._meta.db_table
+        # Joined to the FTS table so that SQLite walks the matches once (and ranks them as it goes).
+        # The unary "+" keeps the planner from looking the FTS table up once per article row
+        # (a full-text query per row: seconds on a large archive); the matches drive the join.
+        return queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f'+{FTS_TABLE}.rowid = "{table}"."id"', f"{FTS_TABLE} MATCH %s"],
+            params=[fts_match_expression(parsed)],
+        )
+    raise NotSupportedError(f"Article search supports PostgreSQL and SQLite, not {vendor}.")
+
+
 def search_articles(queryset: QuerySet, q: str) -> QuerySet:
     """`queryset` narrowed to articles matching `q`, annotated with `rank`, best match first.
 
@@ -102,31 +128,24 @@ def search_articles(queryset: QuerySet, q: str) -> QuerySet:
     parsed = parse_query(q)
     if not parsed:
         return queryset.none()
-    vendor = connections[queryset.db].vendor
-    if vendor == "postgresql":
+    found = _matches(queryset, parsed)
+    if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(_postgres_query(parsed), search_type="websearch", config=SEARCH_CONFIG)
-        vector = search_vector()
-        return (
-            queryset.annotate(search=vector)
-            .filter(search=query)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-published_at", "-id")
-        )
-    if vendor == "sqlite":
-        match = fts_match_expression(parsed)
-        table = queryset.model._meta.db_table
+        ranked = found.annotate(rank=SearchRank(search_vector(), query))
+    else:
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        # Joined to the FTS table so that SQLite walks the matches once and ranks them as it goes.
-        # The unary "+" keeps the planner from looking the FTS table up once per article row
-        # (a full-text query per row: seconds on a large archive); the matches drive the join.
         # bm25() is smaller for better matches; negated so that, as on PostgreSQL, higher is better.
-        return queryset.extra(
-            tables=[FTS_TABLE],
-            where=[f'+{FTS_TABLE}.rowid = "{table}"."id"', f"{FTS_TABLE} MATCH %s"],
-            params=[match],
-            select={"rank": f"-bm25({FTS_TABLE}, {weights})"},
-        ).order_by("-rank", "-published_at", "-id")
-    raise NotSupportedError(f"Article search supports PostgreSQL and SQLite, not {vendor}.")
+        ranked = found.extra(select={"rank": f"-bm25({FTS_TABLE}, {weights})"})
+    return ranked.order_by("-rank", "-published_at", "-id")
+
+
+def count_matches(queryset: QuerySet, q: str) -> int:
+    """How many articles of `queryset` match `q`: one COUNT over the full-text match, which
+    reads no article columns and ranks nothing."""
+    parsed = parse_query(q)
+    if not parsed:
+        return 0
+    return _matches(queryset, parsed).order_by().count()
 
 
 def _term_pattern(words: list[str]) -> re.Pattern | None:
@@ -157,9 +176,36 @@ def highlight(text: str, q: str) -> SafeString:
     return mark_safe("".join(pieces))
 
 
+# Tags of elements that stand on lines of their own (paragraphs, line breaks, headings, list
+# items, quotes, table cells…): removing such a tag must leave a break between the texts on its
+# two sides, or "said.</p><p>Officials" reads "said.Officials". Inline tags (<em>, <a>…) are
+# removed without one: "<b>un</b>likely" is one word.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|hr|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|pre|figure|figcaption|img|table|caption"
+    r"|thead|tbody|tfoot|tr|th|td|div|section|article|aside|header|footer|nav|address|details|summary)"
+    r"(?=[\s/>])[^>]*>",
+    re.IGNORECASE,
+)
+_BREAK = "\x1e"  # stands for a removed block tag until the text is joined up again
+# What may end a block so that a plain space is enough before the next one: the end of a
+# sentence or clause, possibly inside closing quotes or brackets.
+_CLAUSE_END = re.compile(r"[.!?…:;,؟،؛۔][\"'”’»)\]]*$")
+BLOCK_SEPARATOR = " · "  # between blocks that do not end a sentence (a heading, a list item)
+
+
 def plain_text(body_html: str) -> str:
-    """Readable text of an HTML body: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(strip_tags(body_html or "")).split())
+    """Readable text of an HTML body: tags removed, entities decoded, spaces collapsed, and
+    the blocks (paragraphs, headings, list items…) kept apart: by a space after the end of a
+    sentence, else by a middle dot, so that "Background" and "The army…" do not run together."""
+    marked = _BLOCK_TAG.sub(_BREAK, (body_html or "").replace(_BREAK, " "))
+    pieces = []
+    for block in html.unescape(strip_tags(marked)).split(_BREAK):
+        block = " ".join(block.split())
+        if block:
+            if pieces:
+                pieces.append(" " if _CLAUSE_END.search(pieces[-1][-8:]) else BLOCK_SEPARATOR)
+            pieces.append(block)
+    return "".join(pieces)
 
 
 def best_excerpt(summary: str, body_html: str, q: str) -> SafeString:
@@ -183,7 +229,7 @@ def snippet(body_html: str, q: str, length: int = 220) -> SafeString:
     excerpt = text[start : start + length]
     if start + length < len(text):
         cut = excerpt.rfind(" ")
-        excerpt = (excerpt[:cut] if cut > length // 2 else excerpt) + " …"
+        excerpt = (excerpt[:cut] if cut > length // 2 else excerpt).rstrip(" ·") + " …"
     if start:
-        excerpt = "… " + excerpt
+        excerpt = "… " + excerpt.lstrip(" ·")
     return highlight(excerpt, q)

@@ -23,7 +23,7 @@ from articles import seo
 from articles.models import Article, RelatedLink, Section, Tag
 from articles.page_cache import cache_public_page, cached_for_generation
 from articles.legacy import links as legacy_links
-from articles.search import MAX_QUERY_LENGTH, best_excerpt, highlight, search_articles
+from articles.search import MAX_QUERY_LENGTH, best_excerpt, count_matches, highlight, search_articles
 from media import renditions
 from media.renditions import load_renditions
 from newsroom.prepared import PreparedQuery
@@ -237,19 +237,25 @@ def search(request):
         page = 0
     if not 1 <= page <= MAX_SEARCH_PAGES:
         return bad_request(request, f"Search pages run from 1 to {MAX_SEARCH_PAGES}.")
-    results, has_next = [], False
+    results, has_next, total = [], False, 0
     if q:
         start = (page - 1) * PAGE_SIZE
         found = card_rows(search_articles(Article.objects.live(), q), "body")  # body: for the excerpt
         rows = cards(found[start : start + PAGE_SIZE + 1])
         has_next = len(rows) > PAGE_SIZE and page < MAX_SEARCH_PAGES
+        # The number of results costs a query only when this page does not show the last one.
+        if len(rows) > PAGE_SIZE or (page > 1 and not rows):
+            total = count_matches(Article.objects.live(), q)
+        else:
+            total = start + len(rows)
         results = [
             {"article": a, "title": highlight(a.title, q), "excerpt": best_excerpt(a.summary, a.body, q)}
             for a in rows[:PAGE_SIZE]
         ]
     return render(
         request, "articles/search.html",
-        {"q": q, "results": results, "page": page, "has_next": has_next, "nav_sections": nav_sections()},
+        {"q": q, "results": results, "total": total, "page": page, "has_next": has_next,
+         "nav_sections": nav_sections()},
     )
 
 

@@ -1,12 +1,17 @@
 """Full-text search: matching, ranking, highlighting and hostile input, on SQLite and PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import actions
+from articles import actions, views
 from articles.models import Article
-from articles.search import fts_match_expression, highlight, parse_query, search_articles, snippet
+from articles.search import (
+    count_matches, fts_match_expression, highlight, parse_query, plain_text, search_articles, snippet,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,4 +145,114 @@ def test_sqlite_fts_triggers_exist():
         assert {row[0] for row in cursor.fetchall()} == {
             "articles_article_fts_ai", "articles_article_fts_ad", "articles_article_fts_au",
         }
+
+
+# --- snippets keep words and paragraphs apart -----------------------------------------------------
+
+
+def excerpts(client, q) -> list[str]:
+    html = client.get("/search/", {"q": q}).content.decode()
+    return re.findall(r'<p class="summary"[^>]*>(.*?)</p>', html, re.S)
+
+
+def test_snippets_do_not_run_paragraphs_together(client):
+    ArticleFactory(
+        title="Ministry statement", summary="",
+        body="<p>The minister said.</p><p>Officials denied that <em>reservoir</em> levels had fallen.</p>",
+    )
+    [excerpt] = excerpts(client, "reservoir")
+    assert "said. Officials denied that <mark>reservoir</mark> levels had fallen." in excerpt
+    assert "said.Officials" not in excerpt
+
+
+def test_headings_list_items_and_line_breaks_separate_their_texts(client):
+    ArticleFactory(
+        title="Ministry statement", summary="",
+        body="<h2>Background</h2><p>Reservoir levels fell</p><ul><li>pumps</li><li>pipes</li></ul>"
+             "<p>Dam road<br>Closed</p>",
+    )
+    [excerpt] = excerpts(client, "reservoir")
+    assert excerpt == "Background · <mark>Reservoir</mark> levels fell · pumps · pipes · Dam road · Closed"
+
+
+def test_plain_text_keeps_words_within_inline_markup_and_decodes_entities():
+    assert plain_text("<p><b>un</b>likely &amp; <a href='/x'>odd</a></p>\n<p>Next.</p>") == "unlikely & odd · Next."
+    assert plain_text('<p>He said “yes.”</p><p>قال الوزير؟</p><p>ثم غادر.</p>') == "He said “yes.” قال الوزير؟ ثم غادر."
+    assert plain_text("<table><tr><th>Town</th><td>Mosul</td></tr></table>") == "Town · Mosul"
+    assert plain_text("") == ""
+
+
+def test_a_cut_snippet_does_not_start_or_end_on_a_separator():
+    body = "".join(f"<h3>Heading {n}</h3>" for n in range(60)) + "<p>The harbour reopened.</p>"
+    text = snippet(body, "harbour")
+    assert text.startswith("… ") and not text.startswith("… ·")
+    assert "<mark>harbour</mark> reopened." in text
+    text = snippet("<p>The harbour reopened.</p>" + "".join(f"<h3>Heading {n}</h3>" for n in range(60)), "harbour")
+    assert text.endswith(" …") and not text.endswith("· …")
+
+
+# --- how many results -------------------------------------------------------------------------
+
+
+def heading(client, q, **params) -> str:
+    response = client.get("/search/", {"q": q, **params})
+    assert response.status_code == 200
+    return re.search(r'<h1 class="page-title">(.*?)</h1>', response.content.decode()).group(1)
+
+
+def test_the_page_says_how_many_results_there_are(client, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    for n in range(23):
+        ArticleFactory(title=f"Reservoir report {n}")
+    ArticleFactory(title="Reservoir draft", draft=True)
+    ArticleFactory(title="Reservoir pipes", body="<p>Pipes.</p>")
+    ArticleFactory(title="Aqueduct", body="<p>A single reservoir-free story about canals.</p>")
+    assert heading(client, "reservoir -pipes") == "24 results for “reservoir -pipes”"  # "reservoir-free" counts
+    assert heading(client, "reservoir -pipes", page="2") == "24 results for “reservoir -pipes”"
+    assert heading(client, "reservoir -pipes", page="3") == "24 results for “reservoir -pipes”"  # the last page
+    assert heading(client, "canals") == "1 result for “canals”"
+    assert heading(client, "zeppelin") == "No results for “zeppelin”"
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "Nothing matches “zeppelin”. Try fewer or different words" in html
+
+
+def test_a_page_past_the_last_still_gives_the_count(client, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(3):
+        ArticleFactory(title=f"Reservoir report {n}")
+    html = client.get("/search/", {"q": "reservoir", "page": "4"}).content.decode()
+    assert re.search(r'<h1 class="page-title">3 results for “reservoir”</h1>', html)
+    assert "No more results: all 3 are on the earlier pages." in html
+    assert 'href="?q=reservoir">Back to the first results</a>' in html
+
+
+def test_large_counts_are_grouped(client, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "count_matches", lambda queryset, q: 1234)
+    ArticleFactory.create_batch(2, title="Reservoir report")
+    assert heading(client, "reservoir") == "1,234 results for “reservoir”"
+
+
+def test_count_matches_counts_what_search_finds():
+    for n in range(5):
+        ArticleFactory(title=f"Reservoir report {n}", body="<p>Dam.</p>" if n % 2 else "<p>Canal.</p>")
+    ArticleFactory(title="Reservoir draft", draft=True)
+    live = Article.objects.live()
+    assert count_matches(live, "reservoir") == len(search_articles(live, "reservoir")) == 5
+    assert count_matches(live, "reservoir -dam") == 3
+    assert count_matches(live, '"report 3"') == 1
+    assert count_matches(live, "") == count_matches(live, "!!!") == 0
+
+
+def test_the_count_is_one_cheap_query(client, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(30):
+        ArticleFactory(title=f"Reservoir report {n}")
+    client.get("/search/")  # navigation and the boundary, cached
+    with CaptureQueriesContext(connection) as captured:
+        assert heading(client, "reservoir") == "30 results for “reservoir”"
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "bm25" not in counts[0] and "ts_rank" not in counts[0]  # nothing ranked just to count
+    assert "body" not in counts[0].split("WHERE")[0]  # and no column read
 
