@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry, RelatedLink, Revision, Section, Tag
+from articles.sanitize import clean_html
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
 from media.models import MediaItem
 from newsroom.cache import bump_content_generation
@@ -165,6 +166,28 @@ def save_article(
     )
 
 
+# Fields a save keeps up to date itself; they don't make a save an edit.
+_BOOKKEEPING_FIELDS = ["version", "created_at", "updated_at"]
+
+
+def _unchanged(stored: Article, article: Article, *, tags, related_ids) -> bool:
+    """Whether saving `article` would store exactly what `stored` holds (body as it will be cleaned)."""
+    article.body = clean_html(article.body)
+    for field in Article._meta.concrete_fields:
+        if field.attname not in _BOOKKEEPING_FIELDS and getattr(article, field.attname) != getattr(stored, field.attname):
+            return False
+    if tags is not None:
+        wanted = {getattr(tag, "pk", tag) for tag in tags}
+        if wanted != set(stored.tags.values_list("pk", flat=True)):
+            return False
+    if related_ids is not None:
+        wanted = list(dict.fromkeys(target for target in related_ids if target != stored.pk))
+        current = list(stored.related_links.order_by("position", "id").values_list("target_id", flat=True))
+        if wanted != current:
+            return False
+    return True
+
+
 def _save_content(*, actor, article, base_version=None, related_ids=None, tags=None, note="", action="", details=None):
     creating = article.pk is None
     if creating:
@@ -191,6 +214,12 @@ def _save_content(*, actor, article, base_version=None, related_ids=None, tags=N
     if article.status == Status.PUBLISHED and article.published_at is None:
         raise ValidationError("A published article needs a dateline; unpublish it first to clear the dateline.")
     timeline = _check_timeline(actor, stored, article)
+    if stored is not None and _unchanged(stored, article, tags=tags, related_ids=related_ids):
+        # Saving what was read back (a form opened and saved, an API client's GET then PUT)
+        # is not an edit: no new version, revision or audit entry, and no cache purge.
+        for field in _BOOKKEEPING_FIELDS:
+            setattr(article, field, getattr(stored, field))
+        return article
     article.save()
     if tags is not None:
         article.tags.set(tags)
@@ -251,7 +280,7 @@ def publish(*, actor: AbstractBaseUser | None, article: Article, at: datetime | 
     """
     _require(actor, "publish_article", "You may not publish articles.")
     stored = Article.objects.filter(pk=article.pk).values_list("published_at", flat=True).first()
-    when = at or stored or timezone.now()
+    when = at or stored or timezone.now().replace(microsecond=0)  # datelines are shown to the second
     profile = getattr(actor, "staff_profile", None) if _user(actor) else None
     scheduled = when > timezone.now()
     return _transition(

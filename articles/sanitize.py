@@ -18,12 +18,28 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def clean_html(value: str) -> str:
-    """Return `value` with everything outside the allowlist removed."""
+def _clean_once(value: str) -> str:
     return nh3.clean(
-        value or "",
+        value,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+def clean_html(value: str) -> str:
+    """Return `value` with everything outside the allowlist removed.
+
+    Idempotent: cleaning the result again gives the same string, so saving a body read back
+    from the site changes nothing. One pass is not always enough: markup HTML parsing would
+    rearrange (a heading inside a heading) comes out of the first pass unchanged in shape and
+    only settles when parsed again.
+    """
+    cleaned = _clean_once(value or "")
+    for _ in range(3):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned

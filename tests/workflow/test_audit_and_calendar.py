@@ -22,8 +22,13 @@ def test_every_action_leaves_one_audit_entry_with_its_states(people):
     article = draft_by(people["author"])
     first = article.revisions.get(number=1)
     later = datetime.now(UTC) + timedelta(days=1)
+    def retitled(pk):
+        stored = Article.objects.get(pk=pk)
+        stored.summary = "A sentence added by the editor."
+        return stored
+
     steps = [
-        ("edit", lambda: actions.save_article(actor=editor, article=Article.objects.get(pk=article.pk))),
+        ("edit", lambda: actions.save_article(actor=editor, article=retitled(article.pk))),
         ("submit", lambda: actions.submit_for_review(actor=editor, article=article)),
         ("schedule", lambda: actions.schedule(actor=editor, article=article, at=later)),
         ("publish", lambda: actions.publish(actor=editor, article=article, at=datetime.now(UTC))),
