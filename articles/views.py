@@ -277,7 +277,7 @@ def _related_links(source_id, now, *, with_stubs: bool):
         # Live targets, and the stubs of items not imported yet (shown as links to the old site,
         # never as pages here): still one query, each link checked against live() by key.
         live = Exists(Article.objects.live(now).filter(pk=OuterRef("target_id")))
-        links = links.filter(live | Q(target__is_stub=True))
+        links = links.filter(live | Q(target__is_stub=True, target__legacy_id__isnull=False))
     else:
         links = links.to_live_targets(now)
     return (links.select_related("target__lead_media__poster").only("target_id", *RELATED_CARD_FIELDS)

@@ -91,7 +91,8 @@ def test_live_items_and_stubs_keep_their_editorial_order(client, tree, settings)
     first, last = ArticleFactory(title="Bridge reopens"), ArticleFactory(title="Bridge closes")
     stub = ArticleFactory(title="Ferry sinks", draft=True, is_stub=True, legacy_id=5150)
     draft = ArticleFactory(title="Unfinished story", draft=True)
-    for position, target in enumerate([first, stub, draft, last]):
+    no_address = ArticleFactory(title="Stub without a legacy id", draft=True, is_stub=True)
+    for position, target in enumerate([first, stub, draft, no_address, last]):
         RelatedLinkFactory(source=article, target=target, position=position)
     block = related_block(client.get(article.get_absolute_url()).content.decode())
     titles = re.findall(r'<span class="related-title">([^<]*)</span>', block)
