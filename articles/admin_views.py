@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from articles import actions, preview
 from articles.models import Article, PreviewLink, Revision
 from articles.revisions import diff_table
+from newsroom.converters import is_storable_id
 
 CALENDAR_MAX_DAYS = 90
 
@@ -163,6 +164,8 @@ class EditorialViews:
         article = self._history_article(request, object_id)
         try:
             numbers = sorted({int(request.GET["a"]), int(request.GET["b"])})
+            if not all(is_storable_id(number) for number in numbers):
+                raise ValueError("no revision has so large a number")
         except (KeyError, ValueError):
             self.message_user(request, "Choose two revisions to compare.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))

@@ -3,12 +3,13 @@
 from django.urls import path
 
 from articles import views
+from newsroom import converters  # noqa: F401  (registers <id:…>, ints that fit an id column)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("section/<path:path>/", views.section, name="section"),
     path("tag/<str:slug>/", views.tag, name="tag"),
-    path("news/<int:pk>/<str:slug>/", views.article, name="article"),
-    path("legacy/<int:legacy_id>/", views.legacy, name="legacy"),
+    path("news/<id:pk>/<str:slug>/", views.article, name="article"),
+    path("legacy/<id:legacy_id>/", views.legacy, name="legacy"),
     path("search/", views.search, name="search"),
 ]
