@@ -19,7 +19,7 @@ from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.renditions import discard
 from media.serializers import DESCRIPTIVE_FIELDS, MediaItemSerializer, MediaUploadSerializer
-from newsroom.api_common import ErrorSerializer, ETagMixin, KeysetCursorPagination
+from newsroom.api_common import ErrorSerializer, ETagMixin, KeysetCursorPagination, NewsroomAutoSchema
 from newsroom.cache import bump_content_generation
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -74,6 +74,7 @@ class CaptionsUploadSerializer(serializers.Serializer):
 class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
     """Images and videos. Writes need the media model permissions (add/change/delete)."""
 
+    schema = NewsroomAutoSchema()
     serializer_class = MediaItemSerializer
     pagination_class = KeysetCursorPagination
     cursor_ordering = [("uploaded_at", True), ("id", True)]

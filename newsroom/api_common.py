@@ -1,4 +1,5 @@
-"""What every JSON API endpoint shares: keyset cursor pages, ETags, JSON errors, strict writes.
+"""What every JSON API endpoint shares: keyset cursor pages, ETags, JSON errors, strict writes,
+and the adjustments that keep the OpenAPI document true to what the API does.
 
 It lives in the project package so that `articles.api` and `media.api` both use it while
 `media` still never imports `articles`.
@@ -11,21 +12,28 @@ from types import SimpleNamespace
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from django.http import HttpResponseNotModified
+from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.module_loading import import_string
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import BasePagination
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from newsroom.converters import MAX_ID
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 CURSOR_SALT = "newsroom.api.cursor"
+API_PATH_PREFIX = "/api/"
 
 
 # --- Errors -----------------------------------------------------------------------------------
@@ -67,6 +75,32 @@ def exception_handler(exc, context):
         body.update(data)
     response.data = body
     return response
+
+
+ERROR_DETAILS = {
+    400: "Bad request.",
+    403: "You do not have permission to perform this action.",
+    404: "No API endpoint or object at this URL.",
+    500: "Server error. The request was not completed; try again later.",
+}
+
+
+def api_or_site_handler(status: int, site_handler: str):
+    """A Django error handler (handler400/403/404/500) answering JSON `{"detail"}` under /api/
+    and the site's own page (`site_handler`, a dotted path) everywhere else.
+
+    DRF already answers its own errors in JSON; these are the errors Django raises around it
+    (an unreadable request, a crash), so that a program calling the API never has to parse HTML.
+    """
+
+    def handler(request, exception=None):
+        if request.path_info.startswith(API_PATH_PREFIX):
+            return JsonResponse({"detail": ERROR_DETAILS[status]}, status=status)
+        site = import_string(site_handler)
+        return site(request) if status == 500 else site(request, exception)
+
+    handler.__doc__ = f"{status} answer: JSON under {API_PATH_PREFIX}, else {site_handler}."
+    return handler
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -186,8 +220,8 @@ class KeysetCursorPagination(BasePagination):
 
     def decode_cursor(self, request, fields):
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is None:
-            return None
+        if not raw:
+            return None  # absent or empty (`?cursor=`): the first page, as for every parameter
         invalid = ValidationError(
             {self.cursor_query_param: ["This cursor is invalid or was altered; start again from the first page."]}
         )
@@ -262,7 +296,8 @@ class KeysetCursorPagination(BasePagination):
         return [
             {
                 "name": self.cursor_query_param, "in": "query", "required": False,
-                "description": "Opaque position from a `next` or `previous` link.", "schema": {"type": "string"},
+                "description": "Opaque position from a `next` or `previous` link (empty: the first page).",
+                "schema": {"type": "string"},
             },
             {
                 "name": self.page_size_query_param, "in": "query", "required": False,
@@ -270,3 +305,68 @@ class KeysetCursorPagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+# --- OpenAPI document ---------------------------------------------------------------------------
+
+# JSON Schema patterns are ECMA-262 regular expressions, where `\w` means ASCII letters, digits
+# and "_" only. The `^[-\w]+$` that drf-spectacular copies from a Unicode SlugField therefore
+# refuses the Arabic slugs the API itself makes. This class says the same in terms every regex
+# engine reads alike: no whitespace, and of ASCII only letters, digits, "-" and "_". (It lets
+# through a few non-ASCII symbols Django's slug check refuses: those are 400s naming the field.)
+UNICODE_SLUG_PATTERN = r"^[^\s\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+$"
+ASCII_SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+class SlugFieldSchema(OpenApiSerializerFieldExtension):
+    """Schema of a SlugField: a string with a pattern that means the same to every validator."""
+
+    target_class = "rest_framework.fields.SlugField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        unicode = getattr(self.target, "allow_unicode", False)
+        return {"type": "string", "pattern": UNICODE_SLUG_PATTERN if unicode else ASCII_SLUG_PATTERN}
+
+
+class FileFieldSchema(OpenApiSerializerFieldExtension):
+    """An uploaded file is a multipart part of bytes (`format: binary`), not a URL string.
+
+    drf-spectacular describes a FileField as a URI unless request and response components are
+    split; our file fields are write-only uploads, so requests are what matters.
+    """
+
+    target_class = "rest_framework.fields.FileField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "format": "binary" if direction == "request" else "uri"}
+
+
+class NewsroomAutoSchema(AutoSchema):
+    """drf-spectacular's schema, corrected where it would describe the API wrongly.
+
+    - Anonymous reads: DjangoModelPermissionsOrAnonReadOnly lets anyone GET, which
+      drf-spectacular does not know, so safe methods also list the empty requirement `{}`
+      ("no authentication").
+    - Path ids: ids fit a signed 64-bit column; larger ones are refused with 404 before any query.
+    - Query parameters: an empty value (`?cursor=`, `?tag=`) means the parameter's default,
+      which `allowEmptyValue` says.
+    """
+
+    def get_auth(self):
+        auths = super().get_auth()
+        anonymous_reads = any(isinstance(p, DjangoModelPermissionsOrAnonReadOnly) for p in self.view.get_permissions())
+        if self.method in SAFE_METHODS and anonymous_reads and {} not in auths:
+            auths.append({})
+        return auths
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "path" and parameter["name"] == "id" and schema.get("type") == "integer":
+                schema.update(minimum=1, maximum=MAX_ID)
+            elif parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return operation

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from newsroom.api_common import api_or_site_handler
+
 
 def serve_media(request, path):
     """Local media files; MEDIA_ROOT is read per request (tests give each test its own)."""
@@ -13,9 +15,12 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
 
-# Error pages in the site's design; the 500 page renders without touching the database.
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+# Error pages in the site's design (the 500 page renders without touching the database);
+# under /api/ the same errors are JSON `{"detail": …}` like every other API answer.
+handler400 = api_or_site_handler(400, "django.views.defaults.bad_request")
+handler403 = api_or_site_handler(403, "django.views.defaults.permission_denied")
+handler404 = api_or_site_handler(404, "articles.views.page_not_found")
+handler500 = api_or_site_handler(500, "articles.views.server_error")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from articles.api.editorial.reads import STATUS_CHOICES
 from articles.models import Article, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, search_articles
+from newsroom.converters import MAX_ID
 
 
 class MomentField(serializers.Field):
@@ -40,7 +41,7 @@ class ArticleFilters(serializers.Serializer):
     section = serializers.CharField(required=False, max_length=255)
     tag = serializers.CharField(required=False, max_length=100)
     kind = serializers.ChoiceField(choices=Article.Kind.values, required=False)
-    legacy_id = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+    legacy_id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
     published_after = MomentField(required=False)
     published_before = MomentField(required=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=MAX_QUERY_LENGTH)
@@ -88,7 +89,9 @@ FILTER_PARAMETERS = [
     OpenApiParameter("section", str, description="Section path, e.g. iraq/conflict; includes its subsections."),
     OpenApiParameter("tag", str, description="Tag slug."),
     OpenApiParameter("kind", str, enum=Article.Kind.values),
-    OpenApiParameter("legacy_id", int, description="Article id on the legacy site."),
+    OpenApiParameter(
+        "legacy_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID}, description="Article id on the legacy site.",
+    ),
     OpenApiParameter(
         "published_after", str,
         description="ISO 8601 date or date-time; articles dated at or after it.",

@@ -19,6 +19,7 @@ from media.renditions import rendition_url
 from media.serializers import MediaSummarySerializer, absolute
 from newsroom.absolute_urls import absolute_url
 from newsroom.api_common import StrictFieldsMixin
+from newsroom.converters import MAX_ID
 
 THUMBNAIL_SPEC = "4x3-w320"
 
@@ -201,7 +202,7 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     lead_media = serializers.PrimaryKeyRelatedField(queryset=MediaItem.objects.all(), allow_null=True, required=False)
     status = serializers.ChoiceField(choices=[s for s in STATUS_CHOICES if s != "all"], required=False)
     related_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=200,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=200,
         help_text="Ids of related articles, in order; replaces the whole list.",
     )
 

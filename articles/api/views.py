@@ -38,7 +38,13 @@ from articles.api.serializers import (
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
 from media.renditions import prefetch_for
-from newsroom.api_common import ErrorSerializer, ETagMixin, KeysetCursorPagination, QueryFormatFreeNegotiation
+from newsroom.api_common import (
+    ErrorSerializer,
+    ETagMixin,
+    KeysetCursorPagination,
+    NewsroomAutoSchema,
+    QueryFormatFreeNegotiation,
+)
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 WRITE_ERRORS = {**ERRORS, 412: ErrorSerializer, 428: ErrorSerializer}
@@ -47,7 +53,8 @@ NEWEST_FIRST = [("published_at", True), ("id", True)]
 NEWEST_FIRST_ANY_STATUS = [("listed_at", True), ("id", True)]
 IF_MATCH_PARAMETER = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True,
-    description="The ETag of the article as you last read it; a stale one is refused with 412.",
+    description="The ETag of the article as you last read it; a stale one is refused with 412. "
+    "`*` matches whatever version is current (RFC 9110), i.e. a write that overrides other editors' changes.",
 )
 
 
@@ -107,6 +114,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Article.objects.live()
     pagination_class = KeysetCursorPagination
     content_negotiation_class = QueryFormatFreeNegotiation
+    schema = NewsroomAutoSchema()
     cursor_ordering = NEWEST_FIRST
 
     def get_serializer_class(self):
@@ -159,11 +167,17 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         article = getattr(self, "etag_article", None)
         return f"a{article.pk}v{article.version}-" if article is not None else ""
 
-    def base_version(self, request, article) -> int:
-        """The version the caller's If-Match names (428 without one, 412 for another article)."""
+    def base_version(self, request, article) -> int | None:
+        """The version the caller's If-Match names (428 without one or for another article).
+
+        `If-Match: *` matches any current version (RFC 9110, 13.1.1): the write goes ahead
+        whatever the version, so None (no version check) is returned.
+        """
         header = request.headers.get("If-Match", "").strip()
-        if not header or header == "*":
+        if not header:
             raise PreconditionRequired()
+        if header == "*":
+            return None
         for tag in parse_etags(header):
             match = ARTICLE_ETAG.match(tag)
             if match and int(match[1]) == article.pk:
@@ -246,7 +260,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def related(self, request, pk=None):
-        shape = request.query_params.get("format")
+        shape = request.query_params.get("format") or None  # empty: the default shape
         if shape not in (None, "legacy"):
             raise ValidationError({"format": [f"Unknown format “{shape[:40]}”; the only one is “legacy”."]})
         article = self.get_object()
@@ -264,6 +278,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     retrieve=extend_schema(summary="One section with its subsections", responses={200: SectionNodeSerializer, **ERRORS}),
 )
 class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    schema = NewsroomAutoSchema()
     serializer_class = SectionNodeSerializer
     pagination_class = KeysetCursorPagination
     cursor_ordering = [("position", False), ("id", False)]
@@ -292,6 +307,7 @@ class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One tag", responses={200: TagListSerializer, **ERRORS}),
 )
 class TagViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    schema = NewsroomAutoSchema()
     serializer_class = TagListSerializer
     pagination_class = KeysetCursorPagination
     cursor_ordering = [("name", False)]

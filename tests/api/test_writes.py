@@ -67,8 +67,6 @@ def test_edit_needs_if_match_and_refuses_stale_versions(editor_client, desk):
     missing = editor_client.patch(url(article), {"title": "Rates cut"}, format="json")
     assert missing.status_code == 428
     assert "If-Match" in missing.json()["detail"]
-    wildcard = editor_client.patch(url(article), {"title": "Rates cut"}, format="json", HTTP_IF_MATCH="*")
-    assert wildcard.status_code == 428
     assert state(article) == before
 
     ok = editor_client.patch(url(article), {"title": "Rates cut"}, format="json", HTTP_IF_MATCH=etag)
