@@ -125,9 +125,16 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers and the one writer work side by side (importer + site).
+    # WAL lets readers and the one writer work side by side (importer + site). Transactions
+    # take the write lock when they begin (IMMEDIATE), so one that read first never has to
+    # upgrade its lock: SQLite refuses such an upgrade at once ("database is locked") instead
+    # of waiting its turn. Writers queue behind one another for up to `timeout` seconds.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 # Connections are kept between requests (opening one costs more than a whole cached page):
 # on SQLite that saves the open and its PRAGMAs, on PostgreSQL the connection set-up.
