@@ -4,9 +4,21 @@ Items carry the full body (RSS `content:encoded`, Atom `content`) and, for video
 articles, the mp4 as an enclosure. Every URL is absolute, on SITE_URL when it is set (a feed
 fetched through a proxy still points readers at the public host), else on the scheme and host
 the feed was requested on (newsroom.absolute_urls).
+
+What goes into each element depends on how readers show it, so that no text stored in an article,
+section or tag can become markup in a reader:
+- fields typed HTML (RSS `description` and `content:encoded`, Atom `summary` and `content`, both
+  `type="html"`) hold HTML: the body cleaned with the site's allowlist again (rows written past
+  `Article.save()` are not trusted), plain text such as the summary escaped (`&`, `<`, `>`);
+- RSS does not say whether its other elements (titles, categories) are text or HTML and readers
+  differ, so there `<` and `>` are escaped and `&` is kept: a reader showing text shows the
+  title as typed (unless it holds `<` or `>`), and one showing HTML can build no element;
+- Atom's titles, subtitle and category terms are text by the specification and carry the text.
+Characters XML 1.0 forbids are dropped everywhere, so stored data never breaks a feed.
 """
 
 import copy
+import html
 import re
 
 from django.conf import settings
@@ -16,6 +28,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from articles.models import Article, Section
+from articles.sanitize import clean_html
 from newsroom.absolute_urls import absolute_url
 
 FEED_SIZE = 50
@@ -27,6 +40,18 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """`text` without the control characters XML 1.0 forbids."""
     return _NOT_XML.sub("", text)
+
+
+def text_as_html(text: str) -> str:
+    """Plain text as the HTML that shows it, for a field readers render as HTML."""
+    return html.escape(xml_text(text), quote=False)
+
+
+def rss_text(text: str) -> str:
+    """Plain text for an RSS element readers may show as text or as HTML (titles, categories):
+    `<` and `>` escaped, so no reader can find an element in it; `&` kept, so a reader showing
+    text shows "M&A" as typed."""
+    return xml_text(text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 class FullContentRss(Rss201rev2Feed):
@@ -55,6 +80,8 @@ class LatestArticlesFeed(Feed):
 
     feed_type = FullContentRss
     url_name = "feed-rss"
+    # How plain text (titles, categories) goes into this feed type's text elements.
+    plain = staticmethod(rss_text)
     # The request being answered, on the per-request copy made by __call__ (None outside one).
     request = None
 
@@ -70,10 +97,11 @@ class LatestArticlesFeed(Feed):
         return absolute_url(url, self.request)
 
     def title(self, obj=None):
-        return settings.SITE_NAME
+        return self.plain(settings.SITE_NAME)
 
     def description(self, obj=None):
-        return f"Latest news from {settings.SITE_NAME}."
+        """The RSS channel's description, which readers show as HTML."""
+        return text_as_html(f"Latest news from {settings.SITE_NAME}.")
 
     def link(self, obj=None):
         return self.absolute("/")
@@ -93,10 +121,11 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item):
-        return xml_text(item.legacy_title)
+        return self.plain(item.legacy_title)
 
     def item_description(self, item):
-        return xml_text(item.summary)
+        """The summary (plain text) in an HTML-typed field: escaped."""
+        return text_as_html(item.summary)
 
     def item_link(self, item):
         return self.absolute(item.get_absolute_url())
@@ -108,7 +137,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [xml_text(name) for name in (item.section.name, *(tag.name for tag in item.tags.all()))]
+        return [self.plain(name) for name in (item.section.name, *(tag.name for tag in item.tags.all()))]
 
     def item_enclosures(self, item):
         media = item.lead_media
@@ -117,13 +146,18 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(self.absolute(media.url), str(media.file_size), "video/mp4")]
 
     def item_extra_kwargs(self, item):
-        return {"content_html": xml_text(item.body)}
+        """The body, cleaned again: saving cleans it, but a row written another way must not
+        reach readers as it is."""
+        return {"content_html": clean_html(xml_text(item.body))}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = FullContentAtom
     url_name = "feed-atom"
-    subtitle = LatestArticlesFeed.description
+    plain = staticmethod(xml_text)  # Atom titles and category terms are text
+
+    def subtitle(self, obj=None):
+        return xml_text(f"Latest news from {settings.SITE_NAME}.")
 
 
 class SectionFeed(LatestArticlesFeed):
@@ -133,10 +167,10 @@ class SectionFeed(LatestArticlesFeed):
         return get_object_or_404(Section, path=path.strip("/"))
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: {' – '.join(obj.path_names())}"
+        return self.plain(f"{settings.SITE_NAME}: {' – '.join(obj.path_names())}")
 
     def description(self, obj):
-        return f"Latest news from {settings.SITE_NAME} in {obj.name}."
+        return text_as_html(f"Latest news from {settings.SITE_NAME} in {obj.name}.")
 
     def link(self, obj):
         return self.absolute(obj.get_absolute_url())

@@ -1,5 +1,7 @@
 """RSS and Atom feeds: valid, full content, video enclosures, public host, live articles only."""
 
+import html
+
 import feedparser
 import pytest
 from django.db import connection
@@ -115,12 +117,20 @@ def test_control_characters_in_legacy_text_do_not_break_the_feed(client):
         assert feed.entries[0].title == "Tide tables published"
 
 
+def shown(detail) -> str:
+    """What a reader shows for a feedparser text construct: HTML rendered, text as it is."""
+    return html.unescape(detail.value) if detail.type == "text/html" else detail.value
+
+
 def test_markup_in_titles_is_escaped_not_interpreted(client):
-    ArticleFactory(title='Crews say "done" <script>alert(1)</script> & leave')
+    title = 'Crews say "done" <script>alert(1)</script> & leave'
+    ArticleFactory(title=title, summary="Tugs <b>stay</b> & wait")
     for url in ("/feeds/rss/", "/feeds/atom/"):
         response, feed = fetch(client, url)
         assert b"<script>" not in response.content
-        assert feed.entries[0].title == 'Crews say "done" <script>alert(1)</script> & leave'
+        assert shown(feed.entries[0].title_detail) == title, url
+        # The summary is text in an HTML field: a reader shows the tags as typed, bold nowhere.
+        assert shown(feed.entries[0].summary_detail) == "Tugs <b>stay</b> & wait", url
 
 
 @pytest.mark.parametrize("url", FEED_URLS)
