@@ -4,6 +4,7 @@
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -11,7 +12,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.sanitize import clean_html
-from articles.validators import validate_body_html, validate_signoff
+from articles.validators import (
+    strip_control_characters,
+    validate_body_html,
+    validate_no_control_characters,
+    validate_signoff,
+)
 from newsroom.reversing import QuickReverse
 
 # Pages link dozens of articles and sections: their URLs are made without a full reverse().
@@ -52,6 +58,11 @@ class Section(models.Model):
     def __str__(self):
         return " – ".join(self.path_names()) if self.parent_id else self.name
 
+    def clean(self):
+        """Refuse a name with control characters (forms, the admin): see name_errors()."""
+        super().clean()
+        name_errors(self.name)
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = make_slug(self.name, 100)
@@ -85,9 +96,12 @@ class Section(models.Model):
 
     @classmethod
     def ensure_path(cls, names: list[str]) -> "Section":
-        """Find or create the chain of sections named `names`, top first."""
+        """Find or create the chain of sections named `names`, top first.
+
+        The importer and the demo loader come this way: control characters in a legacy
+        breadcrumb are dropped here rather than refusing the page (forms refuse them)."""
         parent = None
-        for name in names:
+        for name in (strip_control_characters(name).strip() for name in names):
             slug = make_slug(name, 100)
             section = cls.objects.filter(parent=parent, slug=slug).first()
             if section is None:
@@ -106,6 +120,11 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """Refuse a name with control characters (forms, the admin): see name_errors()."""
+        super().clean()
+        name_errors(self.name)
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = make_slug(self.name, 100)
@@ -113,6 +132,17 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return _TAG_URL(slug=self.slug)
+
+
+def name_errors(name: str) -> None:
+    """Section and tag names: a ValidationError on `name` naming any control character in it.
+
+    Checked in clean(), not as a field validator, so that the fields (and migrations) stay as
+    they are; every form and `full_clean()` runs it."""
+    try:
+        validate_no_control_characters(name)
+    except ValidationError as error:
+        raise ValidationError({"name": error.error_list}) from None
 
 
 class ArticleQuerySet(models.QuerySet):

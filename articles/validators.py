@@ -1,6 +1,7 @@
 """Validators shared by the admin, the API and the importer."""
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
@@ -54,3 +55,46 @@ def validate_body_html(value: str) -> None:
     if inspector.problems:
         unique = list(dict.fromkeys(inspector.problems))
         raise ValidationError("Unsafe HTML: " + "; ".join(unique[:5]) + ".", code="unsafe_html")
+
+
+# Characters no name may hold: C0 and C1 controls (tab and line breaks included: a name is one
+# line), lone surrogates and the two noncharacters XML cannot carry. Format characters such as
+# the zero-width non-joiner stay allowed: Persian and Arabic names need them.
+_CONTROL_NAMES = {0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x00: "null", 0x7F: "delete"}
+
+
+def control_characters(value: str) -> list[tuple[int, str]]:
+    """[(position from 1, character)] for every control character in `value`."""
+    return [
+        (position, char)
+        for position, char in enumerate(value or "", start=1)
+        if unicodedata.category(char) in {"Cc", "Cs"} or char in "\ufffe\uffff"
+    ]
+
+
+def describe_character(char: str) -> str:
+    """"U+0007", or "U+0009 (tab)" for the few with a common name."""
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code)
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse a name holding control characters, naming the first few and where they are.
+
+    Such characters are invisible on a page, cannot be written in XML (feeds, sitemaps) and
+    only ever come from a paste or a broken import, so a name with one is a mistake to fix."""
+    found = control_characters(value)
+    if found:
+        listed = ", ".join(f"{describe_character(char)} at position {position}" for position, char in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        raise ValidationError(
+            f"Remove the control character{'s' if len(found) > 1 else ''} from this name: {listed}{more}.",
+            code="control_character",
+        )
+
+
+def strip_control_characters(value: str) -> str:
+    """`value` without the characters `validate_no_control_characters` refuses (the importer's
+    choice: a legacy page is taken as it is, not refused for an invisible character)."""
+    return "".join(char for char in value or "" if not control_characters(char))
