@@ -237,6 +237,15 @@ class Article(models.Model):
     )
     legacy_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, help_text="Article id on the legacy site.")
     legacy_sort = models.BigIntegerField(null=True, blank=True, help_text="Global sort key on the legacy site.")
+    # The identity of the legacy page an article was imported from (a hash of its title, label
+    # included, and dateline as first imported), so re-imports find it whatever editors change.
+    legacy_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False,
+        help_text="Identity of the legacy page this article was imported from.",
+    )
+    # A hash of what the importer last wrote (page fields and related order): tells a page that
+    # changed on the old site from an article that editors changed here.
+    legacy_digest = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save; guards against lost updates.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles_created"

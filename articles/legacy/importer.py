@@ -5,20 +5,31 @@ the actions layer): it checks the actor's publish permission, writes the page, i
 list, stubs and media references inside one transaction, records a revision and an audit entry
 for every article it creates or changes, and bumps the cache generation on commit.
 
-Identity: a page is the article with the same title and dateline, else the stub with the same
-legacy title (title and kind label, made earlier from a related list), else new. A re-imported page is compared field by
-field, related order included, before anything is written: equal means "unchanged", no writes.
+Identity: a page's legacy identity (`page_identity`: its title, label included, and dateline
+as the old site gives them) is kept in `Article.legacy_key`, unique in the database. A page is
+the article holding that identity, whatever editors have changed since; else (articles
+imported before the identity was kept) the article with the same title and dateline and no
+identity; else the stub with the same legacy title (made earlier from a related list); else
+new. `Article.legacy_digest` holds a hash of the page as last imported: a re-imported page with
+the same digest is "unchanged" and nothing is written, so editors' changes stay. A page that
+changed on the old site updates the article only when editors have not changed it since its
+last import (else their version is kept, with a warning). Two imports running at once may both
+insert one page: the database refuses the second (unique identity, legacy ids, paths), and that
+page is imported again, finding the first one's rows.
 
 The common paths (a new page, an unchanged page) run a fixed handful of plain SQL statements
 (`rows.Rows`); updating an existing article or filling a stub goes through the ORM.
 """
 
+import hashlib
+import json
 from collections import defaultdict
+from datetime import UTC
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -35,6 +46,31 @@ from newsroom.cache import bump_content_generation
 # Page fields compared on re-import (published_at is part of the identity lookup itself).
 COMPARED_FIELDS = ("title", "kind", "body", "section_id", "signoff", "language")
 FILLED_STUB = "filled the stub made from a related list"
+EDITED_HERE = ("the page changed on the old site since its last import, but editors have changed the article "
+               "here since then: their version was kept")
+# A page whose insert collides with another import's (same identity, legacy id or path) is
+# imported again this many times in all before it is reported as failed.
+ATTEMPTS = 5
+# PostgreSQL's deadlock and serialization failures: two imports waited on each other's rows.
+RETRY_SQLSTATES = {"40P01", "40001"}
+LABELS = {"video": "VIDEO: ", "photo": "PHOTOS: "}
+
+
+def page_identity(page: LegacyPage) -> str:
+    """The page's legacy identity: a hash of its title (label included) and dateline (UTC).
+
+    The old site gives pages no id of their own; these two are what named a story there. The
+    hash is taken from the page, never from the article, so editors' changes do not move it.
+    """
+    text = f"{LABELS.get(page.kind, '')}{page.title}\n{page.published_at.astimezone(UTC).isoformat()}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def page_digest(page: LegacyPage) -> str:
+    """A hash of everything the page says (breadcrumb, fields, related items as listed)."""
+    content = [page.sections, page.title, page.kind, page.body, page.signoff, page.language,
+               [[i.legacy_id, i.sort, i.title, i.pic] for i in page.related]]
+    return hashlib.blake2b(json.dumps(content, ensure_ascii=False).encode(), digest_size=16).hexdigest()
 
 
 class SectionCache:
@@ -129,31 +165,37 @@ class _PageWriter:
             "title": page.title, "kind": page.kind, "body": page.body, "section_id": self.section_id,
             "signoff": page.signoff, "language": page.language,
         }
-        candidates = self.rows.identity_candidates(page.title, page.published_at)
-        same = [c for c in candidates if not c["is_stub"]]
-        stubs = [c for c in candidates if c["is_stub"] and c["kind"] == page.kind]
+        self.key, self.digest = key, digest = page_identity(page), page_digest(page)
+        candidates = self.rows.identity_candidates(key, page.title, page.published_at)
+        own = [c for c in candidates if c["legacy_key"] == key]
+        same = own or [c for c in candidates if not c["is_stub"] and c["legacy_key"] is None]
+        stubs = [c for c in candidates if c["is_stub"] and c["kind"] == page.kind and c["legacy_key"] is None]
+        before = None
         if same:
             found = same[0]
-            changed = any(found[name] != value for name, value in wanted.items())
-            article = self._update(found["id"], wanted) if changed else None
-            status, pk, from_status = ("updated" if changed else ""), found["id"], found["status"]
-            legacy_id = found["legacy_id"]
+            pk, from_status, legacy_id = found["id"], found["status"], found["legacy_id"]
+            status, article, before = self._existing(found, wanted)
         elif stubs:
             article = self._fill(stubs[0]["id"], wanted)
             status, pk, from_status, legacy_id = "created", article.pk, Article.Status.DRAFT, article.legacy_id
         else:
             article = self._create(wanted)
             status, pk, from_status, legacy_id = "created", article["id"], "", None
-        before = [] if article is not None and from_status == "" else self.rows.related_target_ids(pk)
+            before = []
+        if before is None:  # a filled stub, whose links are its own page's to set
+            before = self.rows.related_target_ids(pk)
+        follow = before is not False  # False: the article keeps its related list as it is
         targets = self._resolve_related(pk)
-        if targets != before:
+        links_changed = follow and targets != before
+        if links_changed:
             self.rows.replace_links(pk, targets, had_links=bool(before))
         if self.learnt_own_id is not None:
             legacy_id = self.learnt_own_id
-        if not status and (targets != before or self.learnt_own_id is not None):
+        if not status and (links_changed or self.learnt_own_id is not None):
             status = "updated"
             # Like an editor's save of the related list: bump the optimistic-lock version.
-            Article.objects.filter(pk=pk).update(version=F("version") + 1)
+            identity = {"legacy_key": key, "legacy_digest": digest} if links_changed else {}
+            Article.objects.filter(pk=pk).update(version=F("version") + 1, **identity)
         if status:
             self._record_page(article if status == "created" and from_status == "" else None, pk, targets,
                               from_status, status, legacy_id)
@@ -168,12 +210,38 @@ class _PageWriter:
         return PageResult(page.name, status, pk, page.title, reason=reason, warnings=self.warnings,
                           missing_files=self.missing_files)
 
+    def _existing(self, found: dict, wanted: dict) -> tuple[str, Article | None, list[int] | bool]:
+        """A page imported before: (status so far, the article if saved, its related targets
+        before this page, or False when this page must leave its related list alone)."""
+        pk = found["id"]
+        if found["legacy_digest"] == self.digest:
+            return "", None, False  # the old site's page is as imported: nothing of it to apply
+        before = self.rows.related_target_ids(pk)
+        if self._edited_since_import(found, before):
+            self.warnings.append(EDITED_HERE)
+            if found["legacy_key"] is None:
+                self.rows.set_identity(pk, self.key, found["legacy_digest"])
+            return "", None, False
+        if any(found[name] != value for name, value in wanted.items()):
+            return "updated", self._update(pk, wanted), before
+        self.rows.set_identity(pk, self.key, self.digest)
+        return "", None, before
+
+    def _edited_since_import(self, found: dict, before: list[int]) -> bool:
+        """Whether the article's fields or related order differ from what its last import wrote
+        (its newest import revision); False when there is none to compare with."""
+        data = (Revision.objects.filter(article_id=found["id"], note__startswith="import")
+                .order_by("-number").values_list("data", flat=True).first())
+        if data is None:
+            return False
+        return data.get("related_ids") != before or any(data.get(name) != found[name] for name in COMPARED_FIELDS)
+
     def _create(self, wanted: dict) -> dict:
         """Insert the page as a new published article; its row (attname → value, with "id")."""
         row = {
             **wanted, "slug": make_slug(self.page.title), "published_at": self.page.published_at,
             "status": Article.Status.PUBLISHED, "created_by_id": self.ctx.actor_id,
-            "published_by_id": self.ctx.actor_id, "version": 1,
+            "published_by_id": self.ctx.actor_id, "version": 1, "legacy_key": self.key, "legacy_digest": self.digest,
         }
         (row["id"],) = self.rows.insert_article.rows([row], now=self.now)
         return row
@@ -184,6 +252,7 @@ class _PageWriter:
         for name, value in wanted.items():
             setattr(article, name, value)
         article.published_at = self.page.published_at
+        article.legacy_key, article.legacy_digest = self.key, self.digest
         article.is_stub = False
         article.status = Article.Status.PUBLISHED
         article.published_by = self.ctx.actor
@@ -196,6 +265,7 @@ class _PageWriter:
         article = Article.objects.select_for_update().get(pk=pk)
         for name, value in wanted.items():
             setattr(article, name, value)
+        article.legacy_key, article.legacy_digest = self.key, self.digest
         article.version += 1
         article.save()
         return article
@@ -352,16 +422,33 @@ def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
     published history. Pass a `context` to share caches across the pages of a run.
     """
     ctx = context or ImportContext(actor=actor, media_root=media_root)
-    stored: list[str] = []
-    try:
-        with transaction.atomic(), connection.wrap_database_errors, ctx.rows.sql.page():
-            result = _PageWriter(ctx, page, stored).run()
-    except BaseException:
-        ctx.sections.discard()
-        _remove_orphans(stored)
-        raise
-    ctx.sections.commit()
-    return result
+    for attempt in range(1, ATTEMPTS + 1):
+        stored: list[str] = []
+        try:
+            with transaction.atomic(), connection.wrap_database_errors, ctx.rows.sql.page():
+                result = _PageWriter(ctx, page, stored).run()
+        except (IntegrityError, OperationalError) as exc:
+            ctx.sections.discard()
+            _remove_orphans(stored)
+            if attempt == ATTEMPTS or not _another_import_won(exc):
+                raise
+            continue  # the rows another import committed meanwhile are seen this time
+        except BaseException:
+            ctx.sections.discard()
+            _remove_orphans(stored)
+            raise
+        ctx.sections.commit()
+        return result
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def _another_import_won(exc: Exception) -> bool:
+    """Whether the page's writes may have collided with another import's: a uniqueness
+    violation (the other one inserted the same identity, legacy id, section or media path
+    first), or on PostgreSQL a deadlock or serialization failure between the two."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
 
 def _remove_orphans(names: list[str]) -> None:

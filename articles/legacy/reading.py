@@ -35,27 +35,51 @@ def iter_page_files(paths: Iterable[Path]) -> Iterator[Path]:
                     yield Path(folder) / name
 
 
-def read_page(path: Path, zone: ZoneInfo) -> LegacyPage | PageResult:
-    """The parsed page, or a `failed` result naming the file when it cannot be one."""
+def too_big(name: str, size: int, max_bytes: int) -> PageResult:
+    """The `failed` result of a page file over the size limit (it is not read)."""
+    return PageResult(name, "failed", reason=(
+        f"the file is {size:,} bytes, more than the page size limit of {max_bytes:,} bytes "
+        "(LEGACY_MAX_PAGE_BYTES); skipped"
+    ))
+
+
+def read_page(path: Path, zone: ZoneInfo, max_bytes: int | None = None) -> LegacyPage | PageResult:
+    """The parsed page, or a `failed` result naming the file when it cannot be one.
+
+    A file over `max_bytes` is refused from its size, and never read past the limit (a file
+    that grows while read is caught too), so one huge file cannot fill the memory.
+    """
     name = str(path)
     try:
-        return parse_page(path.read_bytes(), name, zone)
+        if max_bytes is None:
+            data = path.read_bytes()
+        else:
+            size = path.stat().st_size
+            if size > max_bytes:
+                return too_big(name, size, max_bytes)
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                return too_big(name, max(len(data), path.stat().st_size), max_bytes)
+        return parse_page(data, name, zone)
     except NotALegacyPage as exc:
         return PageResult(name, "failed", reason=f"not a legacy page: {exc}")
     except OSError as exc:
         return PageResult(name, "failed", reason=f"cannot read the file: {exc.strerror or exc}")
 
 
-def read_batch(paths: list[Path], zone: ZoneInfo) -> list[LegacyPage | PageResult]:
-    return [read_page(path, zone) for path in paths]
+def read_batch(paths: list[Path], zone: ZoneInfo, max_bytes: int | None = None) -> list[LegacyPage | PageResult]:
+    return [read_page(path, zone, max_bytes) for path in paths]
 
 
-def read_pages(paths: Iterable[Path], zone: ZoneInfo, *, worker: bool = False) -> Iterator[LegacyPage | PageResult]:
-    """Every page under `paths` in order, parsed here or (with `worker`) in one worker process."""
+def read_pages(paths: Iterable[Path], zone: ZoneInfo, *, worker: bool = False,
+               max_bytes: int | None = None) -> Iterator[LegacyPage | PageResult]:
+    """Every page under `paths` in order, parsed here or (with `worker`) in one worker process;
+    files over `max_bytes` become `failed` results."""
     files = iter_page_files(paths)
     if not worker:
         for path in files:
-            yield read_page(path, zone)
+            yield read_page(path, zone, max_bytes)
         return
     # `spawn`: the worker starts clean, with no copy of this process's database connections.
     with multiprocessing.get_context("spawn").Pool(1) as pool:
@@ -64,7 +88,7 @@ def read_pages(paths: Iterable[Path], zone: ZoneInfo, *, worker: bool = False) -
         def submit() -> bool:
             batch = list(islice(files, BATCH))
             if batch:
-                in_flight.append(pool.apply_async(read_batch, (batch, zone)))
+                in_flight.append(pool.apply_async(read_batch, (batch, zone, max_bytes)))
             return bool(batch)
 
         while len(in_flight) < IN_FLIGHT and submit():

@@ -191,7 +191,7 @@ class Rows:
     """The importer's reads and writes, bound to the current default connection's dialect."""
 
     IDENTITY_COLUMNS = ("id", "is_stub", "status", "version", "legacy_id", "title", "kind", "body",
-                        "section_id", "signoff", "language")
+                        "section_id", "signoff", "language", "legacy_key", "legacy_digest")
 
     def __init__(self):
         self.sql = sql = Statements()
@@ -207,9 +207,10 @@ class Rows:
         self._published_at = Article._meta.get_field("published_at")
         columns = ", ".join(self.IDENTITY_COLUMNS)
         self._identity = sql.pair(
-            f"SELECT {columns} FROM {self.article} WHERE title = %s AND (published_at = %s OR is_stub = %s) "
-            "ORDER BY id"
+            f"SELECT {columns} FROM {self.article} WHERE legacy_key = %s "
+            "OR (title = %s AND (published_at = %s OR is_stub = %s)) ORDER BY id"
         )
+        self._set_identity = sql.pair(f"UPDATE {self.article} SET legacy_key = %s, legacy_digest = %s WHERE id = %s")
         self._set_lead_media = sql.pair(
             f"UPDATE {self.article} SET lead_media_id = %s, version = version + 1 "
             "WHERE id = %s AND lead_media_id IS NULL"
@@ -246,11 +247,18 @@ class Rows:
         """`moment` (aware) as the database takes a time stamp column, for `Inserter.rows(now=…)`."""
         return self._published_at.get_db_prep_value(moment, self.db)
 
-    def identity_candidates(self, title: str, published_at) -> list[dict]:
-        """Articles titled `title` that are stubs or carry this dateline, oldest first."""
+    def identity_candidates(self, key: str, title: str, published_at) -> list[dict]:
+        """The article holding the legacy identity `key`, and those titled `title` that are stubs
+        or carry this dateline (the caller keeps those without an identity: imported before
+        identities were kept), oldest first. ("legacy_key IS NULL" in the SQL would lead SQLite
+        to read that branch from the identity index: every article without one.)"""
         value = self._published_at.get_db_prep_value(published_at, self.db)
-        rows = self.sql.fetch(self._identity, [title, value, True])
+        rows = self.sql.fetch(self._identity, [key, title, value, True])
         return [dict(zip(self.IDENTITY_COLUMNS, row, strict=True)) for row in rows]
+
+    def set_identity(self, pk: int, key: str, digest: str) -> None:
+        """Record the legacy identity and page digest of an article imported before they were kept."""
+        self.sql.run(self._set_identity, [key, digest, pk])
 
     def targets_by_legacy_id(self, legacy_ids: list[int]) -> dict[int, tuple[int, int | None, str]]:
         """{legacy id: (article id, lead media id, title)} of the articles holding these legacy ids."""

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
@@ -127,7 +128,7 @@ def run_import(
     context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run)
 
     def each_page():
-        for page in read_pages(paths, zone, worker=parse_in_worker):
+        for page in read_pages(paths, zone, worker=parse_in_worker, max_bytes=settings.LEGACY_MAX_PAGE_BYTES):
             result = import_parsed(page, context=context)
             report.add(result)
             if on_result:
