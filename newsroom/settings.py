@@ -153,6 +153,8 @@ PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=24)
 # The legacy site while its archive is being imported (empty: not linked). Items of a related
 # list that are not imported yet link there; a value that is not an http(s) site stops start-up.
 LEGACY_SITE_URL = env("LEGACY_SITE_URL", default="").strip()
+# The largest legacy page file the importer reads (bytes); a bigger one is reported and skipped.
+LEGACY_MAX_PAGE_BYTES = env.int("LEGACY_MAX_PAGE_BYTES", default=5_000_000)
 from articles.legacy.links import parse_legacy_site_url  # noqa: E402 - needs only the standard library and Django
 
 parse_legacy_site_url(LEGACY_SITE_URL)
