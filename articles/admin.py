@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import actions
-from articles.admin_views import EditorialViews, error_text
+from articles.admin_views import EditorialViews, conflict_context, error_text
 from articles.models import Article, AuditEntry, PreviewLink, RelatedLink, Revision, Section, StaffProfile, Tag
 from articles.revisions import TIMELINE_FIELDS
 
@@ -153,8 +153,8 @@ class ArticleForm(forms.ModelForm):
             if current != base:
                 self.conflict = actions.StaleEdit(Article.objects.get(pk=self.instance.pk), base)
                 raise ValidationError(
-                    f"{self.conflict} The changes the other editor made are shown below. Your text is still "
-                    "in this form: copy what you need, then open the article again to edit the current version."
+                    f"{self.conflict} Your text is below, beside the current version, and still in this "
+                    "form, now based on the current version: check the difference, then save to apply it."
                 )
         if self.instance.status == Article.Status.PUBLISHED and "published_at" in self.fields \
                 and not cleaned.get("published_at"):
@@ -278,6 +278,13 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except actions.StaleEdit as exc:
+            if request.method == "POST":
+                # Another save landed after this form's version check. Validating the same post
+                # again now finds the new version and shows the conflict screen, their text kept.
+                try:
+                    return super().changeform_view(request, object_id, form_url, extra_context)
+                except actions.StaleEdit:
+                    pass
             self.message_user(request, f"{exc} Open the article again to see the current version.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         except ValidationError as exc:
@@ -290,6 +297,12 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
             context["video_problem"] = video_problem(obj)
         form = context["adminform"].form
         context["conflict_diff"] = form.conflict.diff_html() if getattr(form, "conflict", None) else ""
+        if getattr(form, "conflict", None):
+            related_ids = None
+            for inline in context.get("inline_admin_formsets", []):
+                if inline.formset.model is RelatedLink and inline.formset.is_valid():
+                    related_ids = self._related_order(inline.formset)
+            context.update(conflict_context(form, related_ids))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_deleted_objects(self, objs, request):

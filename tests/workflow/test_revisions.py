@@ -114,7 +114,9 @@ def test_a_stale_admin_save_is_refused_with_the_other_editors_changes(people, lo
     assert "What the other editor changed" in conflict and "Summary" in conflict
     text = strip_tags(conflict).replace("&nbsp;", " ")
     assert "Roads closed in the north." in text and "Roads reopened in the north." in text
-    assert "Title" not in text  # only what the other editor changed
+    theirs_changed = text[text.index("What the other editor changed"):]
+    assert "Title" not in theirs_changed  # only what the other editor changed
+    assert "My better headline" in text[:text.index("What the other editor changed")]  # beside it, this editor's
     assert 'value="My better headline"' in page  # the editor's text is still in the form
     assert state_of(article.pk) == before
 
