@@ -5,8 +5,10 @@ Every path that adds media (admin, API, importer, demo loader) comes through `in
 
 import hashlib
 import io
+import os
 import re
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +17,13 @@ from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps
 
 from media.models import MediaItem
-from media.probe import VideoInfo, probe_video
+from media.probe import VideoInfo, probe_video, strip_metadata
 from newsroom.cache import bump_content_generation
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# A file being written is named `.<final name>.partial` beside its final place until it is whole;
+# `manage.py cleanup_media` removes ones a killed process left behind.
+PARTIAL_SUFFIX = ".partial"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -136,6 +141,7 @@ def _prepare(data: bytes, filename: str, expected_kind: str | None, fields: dict
         item = MediaItem(kind=MediaItem.Kind.IMAGE, width=width, height=height, file_size=len(cleaned), **fields)
         return item, cleaned, ext
     info: VideoInfo = probe_video(data)
+    data = strip_metadata(data)  # the place it was shot, the camera, the owner: never stored
     item = MediaItem(
         kind=MediaItem.Kind.VIDEO, width=info.width, height=info.height, duration=info.duration,
         codec=info.codec, file_size=len(data), **fields,
@@ -190,8 +196,45 @@ def attach_file(item: MediaItem, data: bytes) -> MediaItem:
     return _store(item, payload, ext)
 
 
+def write_whole(field_file, filename: str, data: bytes) -> None:
+    """Store `data` as the file of `field_file` (named by its field's `upload_to`), never as a
+    half-written file under that name.
+
+    On a local disk the bytes go to `.<name>.partial` beside the final place, are synced, and
+    the file is then renamed into place (atomic on one file system): a process killed while
+    writing leaves at most that partial file, which no row names and `cleanup_media` removes.
+    A failure in-process removes it at once. Other storages (S3) store an object whole or not
+    at all, so they are used as they are.
+    """
+    field, storage, instance = field_file.field, field_file.storage, field_file.instance
+    name = field.generate_filename(instance, filename)
+    try:
+        storage.path(name)
+    except NotImplementedError:
+        field_file.save(filename, ContentFile(data), save=False)
+        return
+    name = storage.get_available_name(name, max_length=field.max_length)
+    final = Path(storage.path(name))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(f".{final.name}{PARTIAL_SUFFIX}")
+    # Created like the storage creates files (0o666 less the umask), so the rename changes nothing else.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if storage.file_permissions_mode is not None:
+            os.chmod(partial, storage.file_permissions_mode)
+        os.replace(partial, final)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    setattr(instance, field.attname, name)
+
+
 def _store(item: MediaItem, data: bytes, ext: str) -> MediaItem:
-    item.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+    write_whole(item.file, f"{uuid.uuid4().hex}.{ext}", data)
     item.file_missing = False
     try:
         with transaction.atomic():
@@ -200,6 +243,9 @@ def _store(item: MediaItem, data: bytes, ext: str) -> MediaItem:
         # The same bytes were stored concurrently: that item wins.
         item.file.delete(save=False)
         return MediaItem.objects.get(sha256=item.sha256)
+    except BaseException:
+        item.file.delete(save=False)  # no row will name it
+        raise
     transaction.on_commit(bump_content_generation)
     return item
 

@@ -1,4 +1,5 @@
-"""Read a video's facts and a poster frame with PyAV, after checking the MP4 box structure."""
+"""Read a video's facts and a poster frame with PyAV, after checking the MP4 box structure;
+blank a video's descriptive metadata (location, camera, owner) before it is stored."""
 
 import io
 from dataclasses import dataclass
@@ -51,6 +52,60 @@ def check_boxes(data: bytes) -> None:
         offset += size
     if "moov" not in seen:
         raise _refuse("The video has no index (“moov” box): it is incomplete or not an MP4/MOV file.")
+
+
+# Boxes walked into when looking for metadata: the index and, inside it, each track down to
+# its media information. Sample data (`mdat`) and sample descriptions are never touched.
+CONTAINER_BOXES = {b"moov", b"trak", b"mdia", b"minf", b"dinf", b"stbl", b"edts"}
+# Boxes that hold descriptive metadata, not anything a player needs: user data (`udta`: the
+# QuickTime `©xyz` location, `©day`, `©mak`/`©mod` camera, comments, the encoder), metadata
+# (`meta`: iTunes-style and Apple `mdta` keys such as com.apple.quicktime.location.ISO6709) and
+# vendor boxes (`uuid`: XMP packets, which can carry GPS too).
+METADATA_BOXES = {b"udta", b"meta", b"uuid"}
+
+
+def _child_boxes(data: bytearray, start: int, end: int):
+    """(offset, size, header length, type) of each box between `start` and `end`; stops at the
+    first box that does not fit (check_boxes has refused damaged top-level structure already)."""
+    offset = start
+    while offset + 8 <= end:
+        size = int.from_bytes(data[offset:offset + 4], "big")
+        kind = bytes(data[offset + 4:offset + 8])
+        header = 8
+        if size == 1:
+            if offset + 16 > end:
+                return
+            size, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
+        elif size == 0:
+            size = end - offset
+        if size < header or offset + size > end:
+            return
+        yield offset, size, header, kind
+        offset += size
+
+
+def strip_metadata(data: bytes) -> bytes:
+    """The video with its descriptive metadata blanked: every `udta`, `meta` and `uuid` box at
+    the top level or inside the index and its tracks becomes a `free` box of the same size
+    filled with zeros.
+
+    Nothing is re-encoded or moved: sizes and therefore every chunk offset stay as they were,
+    so the file plays exactly as before (rotation, codec settings and edit lists are in other
+    boxes), while the place it was shot, the camera and the owner's name are gone. Like the
+    EXIF of photos, this is done for every upload.
+    """
+    out = bytearray(data)
+
+    def blank(start: int, end: int, top: bool) -> None:
+        for offset, size, header, kind in _child_boxes(out, start, end):
+            if kind in METADATA_BOXES:
+                out[offset + 4:offset + 8] = b"free"
+                out[offset + header:offset + size] = bytes(size - header)
+            elif kind in CONTAINER_BOXES and (top or kind != b"moov"):
+                blank(offset + header, offset + size, False)
+
+    blank(0, len(out), True)
+    return bytes(out)
 
 
 def _ffmpeg_reason(exc: Exception) -> str:

@@ -233,3 +233,89 @@ def test_attach_file_checks_like_an_upload():
     attach_file(ref, draw_photo(300, 200, seed=8))
     ref.refresh_from_db()
     assert not ref.file_missing and (ref.width, ref.height) == (300, 200)
+
+
+# -- video metadata and crash-safe writes (issue #13) ------------------------------------------
+
+PLACE = b"+35.6892+051.3890"
+
+
+def clip_with_location(container_format: str, options: dict | None = None) -> bytes:
+    """A short H.264 clip carrying a shooting place the way phones do: `©xyz` in a MOV's user
+    data, or Apple's `com.apple.quicktime.location.ISO6709` key in an MP4's metadata box."""
+    import av
+
+    out = io.BytesIO()
+    with av.open(out, mode="w", format=container_format, options=options or {}) as container:
+        container.metadata.update({
+            "location": "+35.6892+051.3890/", "com.apple.quicktime.location.ISO6709": "+35.6892+051.3890+1200.000/",
+            "comment": "Shot by Jane Roe on her phone",
+        })
+        stream = container.add_stream("libx264", rate=12)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        for index in range(18):
+            image = Image.new("RGB", (160, 120), (index * 12, 40, 90))
+            for packet in stream.encode(av.VideoFrame.from_image(image)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("container_format, options, marker", [
+    ("mov", None, b"\xa9xyz"),
+    ("mp4", {"movflags": "use_metadata_tags"}, b"ISO6709"),
+])
+def test_a_videos_location_and_other_metadata_are_not_stored(container_format, options, marker):
+    import av
+
+    from media.probe import probe_video
+
+    upload = clip_with_location(container_format, options)
+    assert PLACE in upload and marker in upload and b"Jane Roe" in upload  # the sample carries them
+
+    video = ingest_bytes(upload, filename="clip.mp4")
+
+    stored = video.file.read()
+    video.file.close()
+    for secret in (PLACE, marker, b"Jane Roe", b"ISO6709", b"\xa9xyz"):
+        assert secret not in stored, secret
+    assert len(stored) == len(upload) == video.file_size  # boxes blanked in place: every offset holds
+    info = probe_video(stored)  # still a playable video, as before
+    assert (info.width, info.height, info.duration) == (160, 120, video.duration)
+    with av.open(io.BytesIO(stored)) as container:
+        assert not {"location", "comment", "com.apple.quicktime.location.ISO6709"} & set(container.metadata)
+        assert sum(1 for _ in container.decode(video=0)) == 18
+
+
+def test_a_videos_metadata_is_stripped_when_a_legacy_file_is_attached():
+    item = MediaItem.objects.create(kind="video", legacy_path="/2017/02/03/clip_1_25f_4x3.mp4", file_missing=True)
+    attach_file(item, clip_with_location("mov"))
+    stored = item.file.read()
+    item.file.close()
+    assert PLACE not in stored and b"\xa9xyz" not in stored
+
+
+def test_a_write_that_dies_midway_leaves_no_file(settings, monkeypatch):
+    """The bytes go to a temporary name and are moved into place once whole: a write cut off
+    midway leaves nothing under a stored name, and nothing at all when it fails in-process."""
+    import os
+
+    def disk_gone(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_gone)
+    with pytest.raises(OSError):
+        ingest_bytes(png_bytes(), filename="a.png")
+    assert stored_files(settings) == []
+    assert not MediaItem.objects.exists()
+
+
+def test_a_row_that_fails_after_its_file_was_written_takes_the_file_with_it(settings, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(MediaItem, "save", refuse)
+    with pytest.raises(RuntimeError):
+        ingest_bytes(png_bytes(), filename="a.png")
+    assert stored_files(settings) == []
