@@ -29,6 +29,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from articles.models import Article, Section
 from articles.sanitize import clean_html
+from articles.views import sections_with_live_stories
 from newsroom.absolute_urls import absolute_url
 
 FEED_SIZE = 50
@@ -161,10 +162,12 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class SectionFeed(LatestArticlesFeed):
-    """Live articles of one section and its subsections; an unknown section answers 404."""
+    """Live articles of one section and its subsections; an unknown section, or one without a
+    live story, answers 404."""
 
     def get_object(self, request, path):
-        return get_object_or_404(Section, path=path.strip("/"))
+        """The section, if a live story is in it or in a subsection (else 404, like its page)."""
+        return get_object_or_404(sections_with_live_stories(Section.objects.all()), path=path.strip("/"))
 
     def title(self, obj):
         return self.plain(f"{settings.SITE_NAME}: {' – '.join(obj.path_names())}")

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, Value, prefetch_related_objects
+from django.db.models.functions import Concat
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -21,11 +22,12 @@ from django.views.decorators.http import require_safe
 
 from articles import seo
 from articles.models import Article, RelatedLink, Section, Tag
-from articles.page_cache import cache_public_page, cached_for_generation
+from articles.page_cache import cache_public_page, cached_for_generation, next_boundary_timestamp
 from articles.legacy import links as legacy_links
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, count_matches, highlight, search_articles
 from media import renditions
 from media.renditions import load_renditions
+from newsroom.cache import content_generation
 from newsroom.prepared import PreparedQuery
 
 logger = logging.getLogger(__name__)
@@ -45,10 +47,29 @@ class BadCursor(Exception):
 # --- shared pieces -------------------------------------------------------------------------
 
 
+def sections_with_live_stories(sections):
+    """`sections` (a Section queryset) limited to those with a live story in them or in a
+    subsection: a section's name is public only once a live story is filed under it."""
+    in_tree = Q(section__path=OuterRef("path")) | Q(section__path__startswith=Concat(OuterRef("path"), Value("/")))
+    return sections.filter(Exists(Article.objects.live().filter(in_tree)))
+
+
+def tags_with_live_stories(tags):
+    """`tags` (a Tag queryset) limited to those a live story carries."""
+    return tags.filter(Exists(Article.objects.live().filter(tags=OuterRef("pk"))))
+
+
 def nav_sections() -> list[Section]:
-    """Top-level sections for the site header, read once per content generation."""
+    """Top-level sections holding a live story, for the site header.
+
+    Read once per content generation and live-set period: the key names the next scheduled
+    change of the live set (newsroom's page cache keeps it per generation), so a section whose
+    only story goes live, or expires, joins or leaves the header at that second."""
+    generation = content_generation()
+    period = next_boundary_timestamp(generation)
     return cached_for_generation(
-        "nav-sections", lambda: list(Section.objects.filter(parent__isnull=True).order_by("position", "name"))
+        f"nav-sections:{period}",
+        lambda: list(sections_with_live_stories(Section.objects.filter(parent__isnull=True)).order_by("position", "name")),
     )
 
 
@@ -107,7 +128,12 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
 
 
 def keyset_page(request, queryset) -> dict:
-    """One page of `queryset` (newest first) after the `?after=` cursor, and the next cursor."""
+    """One page of `queryset` (newest first) after the `?after=` cursor, and the next cursor.
+
+    Http404 when `queryset` holds no article at all: a section or tag page shows only once a
+    live story is in it. That costs no query while the page shows a story; an empty page past
+    the end (the `?after=` of a story since withdrawn) asks once whether any other is left."""
+    live = queryset
     queryset = queryset.newest_first()
     after = request.GET.get("after")
     if after:
@@ -115,6 +141,8 @@ def keyset_page(request, queryset) -> dict:
         queryset = queryset.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
     rows = cards(card_rows(queryset)[: PAGE_SIZE + 1])
     articles = rows[:PAGE_SIZE]
+    if not articles and (not after or not live.exists()):
+        raise Http404("No live story is listed here.")
     return {
         "articles": articles,
         "next_cursor": encode_cursor(articles[-1]) if len(rows) > PAGE_SIZE else "",
@@ -179,7 +207,7 @@ def section(request, path):
         {
             "section": section,
             "crumbs": section.ancestors_and_self(),
-            "subsections": list(section.children.order_by("position", "name")),
+            "subsections": list(sections_with_live_stories(section.children.all()).order_by("position", "name")),
             "nav_sections": nav_sections(),
             "current_top_path": section.path.split("/")[0],
             "current_is_top": section.parent_id is None,

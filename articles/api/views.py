@@ -37,6 +37,7 @@ from articles.api.serializers import (
 )
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
+from articles.views import sections_with_live_stories, tags_with_live_stories
 from media.renditions import prefetch_for
 from newsroom.api_common import (
     ErrorSerializer,
@@ -284,6 +285,12 @@ class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     cursor_ordering = [("position", False), ("id", False)]
     queryset = Section.objects.all()
 
+    def get_queryset(self):
+        """Every section for editors; for anybody else those with a live story (issue #13)."""
+        if may_read_unpublished(self.request.user):
+            return super().get_queryset()
+        return sections_with_live_stories(super().get_queryset())
+
     def filter_queryset(self, queryset):
         return queryset.filter(parent__isnull=True) if self.action == "list" else queryset
 
@@ -296,7 +303,7 @@ class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
                 below |= Q(path__startswith=section.path + "/")
             children: dict = {}
             if shown:
-                for section in Section.objects.filter(below).order_by("depth", "position", "name"):
+                for section in self.get_queryset().filter(below).order_by("depth", "position", "name"):
                     children.setdefault(section.parent_id, []).append(section)
             kwargs.setdefault("context", {**self.get_serializer_context(), "children": children})
         return super().get_serializer(*args, **kwargs)
@@ -312,3 +319,9 @@ class TagViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetCursorPagination
     cursor_ordering = [("name", False)]
     queryset = Tag.objects.all()
+
+    def get_queryset(self):
+        """Every tag for editors; for anybody else those a live story carries (issue #13)."""
+        if may_read_unpublished(self.request.user):
+            return super().get_queryset()
+        return tags_with_live_stories(super().get_queryset())

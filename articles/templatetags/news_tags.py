@@ -8,6 +8,7 @@
     {% site_nav %}              the header's section links, made once per content generation
 """
 
+import hashlib
 from functools import lru_cache
 from urllib.parse import quote, urljoin
 
@@ -95,15 +96,18 @@ def zone_label(local) -> str:
 def site_nav(context):
     """The header's links to the top-level sections (`nav_sections`), the current one marked
     (`current_top_path`; `current_is_top` when the page is that section itself). Rendered once
-    per content generation and current section: every page shows it, and only section edits
-    change it (they start a new generation)."""
+    per content generation, current section and list of sections: every page shows it, and
+    only section edits and the live set's changes change it."""
     sections = context.get("nav_sections")
     if not sections:
         return ""
     current = context.get("current_top_path") or ""
     is_top = bool(context.get("current_is_top"))
+    # The list itself can change within a generation (a section joins once its first story
+    # goes live at its scheduled time), so the fragment is kept per list too.
+    listed = hashlib.sha256(",".join(str(section.pk) for section in sections).encode()).hexdigest()[:16]
     return cached_for_generation(
-        f"nav-html:{current}:{is_top}",
+        f"nav-html:{current}:{is_top}:{listed}",
         lambda: render_to_string(
             "articles/_nav.html",
             {"nav_sections": sections, "current_top_path": current, "current_is_top": is_top},

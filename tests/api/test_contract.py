@@ -166,7 +166,8 @@ def test_legacy_pic_falls_back_to_the_media_url_path(anon, story):
 
 def test_sections_come_as_a_tree(anon, story):
     iraq = Section.objects.get(path="iraq")
-    SectionFactory(name="Economy", slug="economy", parent=iraq, position=9)
+    # Listed once a live story is in it (sections of unpublished stories stay private).
+    ArticleFactory(section=SectionFactory(name="Economy", slug="economy", parent=iraq, position=9))
     body = anon.get("/api/v1/sections/").json()
     [root] = [s for s in body["results"] if s["slug"] == "iraq"]
     assert [c["path"] for c in root["children"]] == ["iraq/conflict", "iraq/economy"]
@@ -179,7 +180,8 @@ def test_sections_come_as_a_tree(anon, story):
 
 
 def test_tags_list_by_name(anon, story):
-    TagFactory(name="Aid convoys", slug="aid-convoys")
+    ArticleFactory(tags=[TagFactory(name="Aid convoys", slug="aid-convoys")])  # listed: a live story has it
+    TagFactory(name="Blockade", slug="blockade")  # not listed: no live story has it
     body = anon.get("/api/v1/tags/").json()
     assert [t["slug"] for t in body["results"]] == ["aid-convoys", "northern-front"]
     assert body["results"][1] == {

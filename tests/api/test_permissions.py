@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     section = SectionFactory(slug="world")
-    article = ArticleFactory(section=section)
-    return {"section": section, "article": article, "tag": TagFactory(), "media": ImageFactory()}
+    tag = TagFactory()
+    article = ArticleFactory(section=section, tags=[tag])
+    return {"section": section, "article": article, "tag": tag, "media": ImageFactory()}
 
 
 def etag_of(client, article) -> str:

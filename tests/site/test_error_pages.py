@@ -4,12 +4,12 @@ import pytest
 from django.test import RequestFactory
 
 from articles.views import server_error
-from tests.factories import SectionFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 
 @pytest.mark.django_db
 def test_404_page_is_in_the_site_design(client):
-    SectionFactory(name="Lebanon", slug="lebanon")
+    ArticleFactory(section=SectionFactory(name="Lebanon", slug="lebanon"))  # listed once it has a story
     response = client.get("/no/such/page/")
     html = response.content.decode()
     assert response.status_code == 404

@@ -70,6 +70,7 @@ def test_section_lists_itself_and_subsections_newest_first(client, tree):
 
 
 def test_nested_section_page_has_breadcrumb(client, tree):
+    ArticleFactory(section=tree["mosul"])
     html = client.get("/section/iraq/conflict/mosul/").content.decode()
     crumb = html[html.index('<nav class="breadcrumb"') :]
     crumb = crumb[: crumb.index("</nav>")]
