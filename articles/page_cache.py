@@ -2,9 +2,19 @@
 
 A page is stored under a key made of the content generation (`newsroom.cache`, bumped on
 commit by every article action and media ingest, and here by section, tag and media edits)
-and the page's full URL with scheme, host and port (absolute URLs in a page name the host it
+and the page's URL with scheme, host and port (absolute URLs in a page name the host it
 was requested on unless SITE_URL is set: newsroom.absolute_urls). So an editor's change is never
-served stale: the next request asks for a key that does not exist yet. Pages also stop at the
+served stale: the next request, in any server process, asks for a key that does not exist yet.
+
+Only the query parameters a view declares (`cache_public_page(reads=("q", "page"))`) are part of
+the key, and the view sees only those: `?utm_source=…&fbclid=…` is the same page as the bare
+URL, and a crawler adding random parameters cannot fill the cache.
+
+Pages are kept in the shared cache (Redis, or the embedded default's cache directory) and, for
+speed, in a bounded copy in each process's memory (`PAGE_CACHE_MEMORY_MB`), keyed the same way:
+that copy is never consulted without first reading the shared generation, so it cannot be stale.
+While the cache is unreachable (the generation is None) pages are made from the database and
+nothing is stored. Pages also stop at the
 next moment the live set changes by itself (a scheduled article going live, an embargo ending,
 an expiry), read from `Article.objects.next_boundary()`, which is itself cached once per
 generation.
@@ -16,14 +26,16 @@ matching If-None-Match / If-Modified-Since gets a 304.
 """
 
 import hashlib
+import threading
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -38,11 +50,59 @@ NO_BOUNDARY = 0.0
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
 
-def next_boundary_timestamp(generation: int) -> float:
+class _Memory:
+    """This process's copies of stored pages for the current generation, up to a byte budget.
+
+    Entries are the shared cache's own dicts, never changed once made. A new generation empties
+    it (every key it holds belongs to the old one); past the budget the oldest copies go first.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generation = None
+        self.entries: dict[str, dict] = {}
+        self.size = 0
+
+    def get(self, generation: int, key: str):
+        if generation != self.generation:
+            return None
+        return self.entries.get(key)
+
+    def put(self, generation: int, key: str, entry: dict) -> None:
+        budget = settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024
+        size = len(entry["content"])
+        if size > budget:
+            return
+        with self.lock:
+            if generation != self.generation:
+                self.generation, self.entries, self.size = generation, {}, 0
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old["content"])
+            while self.entries and self.size + size > budget:
+                self.size -= len(self.entries.pop(next(iter(self.entries)))["content"])
+            self.entries[key] = entry
+            self.size += size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.generation, self.entries, self.size = None, {}, 0
+
+
+memory = _Memory()
+# Query parameters read by any cached view: the only ones CachedPageMiddleware keys pages by.
+_READ_BY_ANY_VIEW: set[str] = set()
+
+
+def next_boundary_timestamp(generation: int | None) -> float:
     """Unix time of the next scheduled change of the live set (0.0: none), cached per generation.
 
     The stored value is recomputed once it is in the past, so each boundary costs one look-up.
+    With no generation (the cache is unreachable) it is computed each time.
     """
+    if generation is None:
+        boundary = Article.objects.next_boundary()
+        return boundary.timestamp() if boundary else NO_BOUNDARY
     key = f"{KEY_PREFIX}:boundary:{generation}"
     stored = cache.get(key)
     if stored is not None and (stored == NO_BOUNDARY or stored > time.time()):
@@ -55,7 +115,10 @@ def next_boundary_timestamp(generation: int) -> float:
 
 def cached_for_generation(name: str, compute):
     """`compute()`'s value, computed once per content generation (e.g. the navigation)."""
-    key = f"{KEY_PREFIX}:{name}:{content_generation()}"
+    generation = content_generation()
+    if generation is None:  # the cache is unreachable
+        return compute()
+    key = f"{KEY_PREFIX}:{name}:{generation}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -72,13 +135,24 @@ def page_timeout(generation: int) -> int:
     return max(timeout, 0)
 
 
-def page_key(request, generation: int) -> str:
-    """Key of this page in `generation`. The URL is absolute (scheme, host, port, path, query):
-    a page cached for one host must never be replayed, with its absolute URLs, to another. The
-    time zone its times are shown in is part of it too: after a change of TIME_ZONE, pages
-    stored before it (in a shared cache) are not replayed with the old clock."""
-    url = request.build_absolute_uri(request.get_full_path())
-    place = f"{timezone.get_current_timezone_name()} {url}"
+def read_query(request, names) -> str:
+    """The query string made of the parameters in `names` only, sorted by name (each name's
+    values keep their order): the part of the query that can change a page reading `names`."""
+    if not request.GET:
+        return ""
+    return urlencode([(name, value) for name in sorted(request.GET) if name in names
+                      for value in request.GET.getlist(name)])
+
+
+def page_key(request, generation: int, reads=None) -> str:
+    """Key of this page in `generation`: scheme, host, port, path and the query parameters in
+    `reads` (default: those any cached view reads). The URL is absolute: a page cached for one
+    host must never be replayed, with its absolute URLs, to another. The time zone its times are
+    shown in is part of it too: after a change of TIME_ZONE, pages stored before it (in a shared
+    cache) are not replayed with the old clock."""
+    query = read_query(request, _READ_BY_ANY_VIEW if reads is None else reads)
+    url = request.build_absolute_uri(request.path)
+    place = f"{timezone.get_current_timezone_name()} {url}?{query}"
     return f"{KEY_PREFIX}:{generation}:{hashlib.sha256(place.encode()).hexdigest()}"
 
 
@@ -110,22 +184,30 @@ def _replay(entry: dict) -> HttpResponse:
     return response
 
 
-def _stored_page(request, generation: int):
+def _stored_page(request, generation: int, key: str):
     """The stored copy of this page for `generation`, finished (a 304 when the reader's copy is
-    current), or None."""
+    current), or None. This process's copy first, then the shared cache's."""
     if settings.PAGE_CACHE_SECONDS <= 0:  # 0 turns storing off, so there is nothing to look up
         return None
-    entry = cache.get(page_key(request, generation))
-    if entry is None or entry["expires"] <= time.time():
+    entry = memory.get(generation, key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        memory.put(generation, key, entry)
+    if entry["expires"] <= time.time():
         return None
     return _finish(request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"])
 
 
 class CachedPageMiddleware:
     """Serve anonymous readers' stored pages before the session, CSRF, auth and messages
-    middleware run: a hit then costs two cache reads. A request carrying a session cookie goes
+    middleware run: a hit then costs a read of the shared generation and a look-up in this
+    process's memory (or a read of the shared cache). A request carrying a session cookie goes
     on to the view, whose `cache_public_page` checks whether that session is logged in.
-    Only pages a `cache_public_page` view stored can be found here."""
+    Only pages a `cache_public_page` view stored can be found here. The key holds the query
+    parameters any cached view reads; the view looks again under its own parameters when
+    the request carries some it does not read (`?page=2` on an article)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -133,28 +215,52 @@ class CachedPageMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
             generation = content_generation()
-            response = _stored_page(request, generation)
-            if response is not None:
-                return response
-            request.page_cache_missed = generation
+            if generation is not None:
+                key = page_key(request, generation)
+                response = _stored_page(request, generation, key)
+                if response is not None:
+                    return response
+                request.page_cache_missed = (generation, key)
         return self.get_response(request)
 
 
-def cache_public_page(view):
-    """Decorator for public page views: serve anonymous GETs from the page cache and store them."""
+def _only_parameters(request, reads) -> None:
+    """Leave the view only the query parameters it declared: what it shows then depends on
+    nothing the cache key leaves out (links it builds from the request's path name no others)."""
+    query = read_query(request, reads)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
+
+
+def cache_public_page(view=None, *, reads=()):
+    """Decorator for public page views: serve anonymous GETs from the page cache and store them.
+
+    `reads` names the query parameters the view reads (`@cache_public_page(reads=("q",))`);
+    only they vary the cached page, and the view is given no others.
+    """
+    if view is None:
+        return lambda view: cache_public_page(view, reads=reads)
+    reads = frozenset(reads)
+    _READ_BY_ANY_VIEW.update(reads)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        _only_parameters(request, reads)
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             response = view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
                 patch_vary_headers(response, ["Cookie"])
             return response
-        generation = getattr(request, "page_cache_missed", None)
+        generation, looked_up = getattr(request, "page_cache_missed", (None, None))
         if generation is None:  # not looked up by CachedPageMiddleware (a session cookie)
             generation = content_generation()
-            stored = _stored_page(request, generation)
+            if generation is None:  # the cache is unreachable: make the page, store nothing
+                return view(request, *args, **kwargs)
+        key = page_key(request, generation, reads)
+        if key != looked_up:
+            stored = _stored_page(request, generation, key)
             if stored is not None:
                 return stored
         response = view(request, *args, **kwargs)
@@ -172,7 +278,8 @@ def cache_public_page(view):
                 "content": response.content, "headers": headers, "etag": etag,
                 "last_modified": last_modified, "expires": now + timeout,
             }
-            cache.set(page_key(request, generation), entry, timeout)
+            cache.set(key, entry, timeout)
+            memory.put(generation, key, entry)
             response["X-Page-Cache"] = "miss"
         return _finish(request, response, etag=etag, last_modified=last_modified)
 

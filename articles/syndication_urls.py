@@ -2,6 +2,7 @@
 
 Feeds and sitemaps go through the public page cache: aggregators poll feeds all day and a
 sitemap page can list 50,000 URLs, and both change only when the content generation does.
+Only a sitemap's page number (`?p=2`) varies what they show; other parameters are ignored.
 """
 
 from django.urls import path
@@ -15,6 +16,6 @@ urlpatterns = [
     path("feeds/section/<path:path>/rss/", cache_public_page(feeds.SectionFeed()), name="feed-section"),
     path("sitemap.xml", cache_public_page(sitemaps.sitemap_index), name="sitemap-index"),
     path("sitemap-news.xml", cache_public_page(sitemaps.news_sitemap), name="sitemap-news"),
-    path("sitemap-<slug:section>.xml", cache_public_page(sitemaps.sitemap_page), name="sitemap-section"),
+    path("sitemap-<slug:section>.xml", cache_public_page(sitemaps.sitemap_page, reads=("p",)), name="sitemap-section"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
 ]

@@ -195,7 +195,7 @@ def home(request):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(reads=("after",))
 def section(request, path):
     section = get_object_or_404(Section.objects.select_related("parent"), path=path.strip("/"))
     try:
@@ -217,7 +217,7 @@ def section(request, path):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(reads=("after",))
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     try:
@@ -256,7 +256,7 @@ def legacy(request, legacy_id):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(reads=("q", "page"))
 def search(request):
     q = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     try:

@@ -1,7 +1,7 @@
 """Newsroom settings, read from the environment (see .env.example for every variable).
 
 Defaults give an embedded development setup: SQLite under var/, files under var/media/,
-an in-process cache. Production sets DATABASE_URL, CACHE_URL/REDIS_URL, SECRET_KEY and
+a file cache beside it. Production sets DATABASE_URL, CACHE_URL/REDIS_URL, SECRET_KEY and
 DEBUG=0; a missing SECRET_KEY outside DEBUG stops start-up instead of running insecurely.
 """
 
@@ -142,12 +142,41 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache is shared by every process of the site (gunicorn's workers, the importer, a shell):
+# the content generation that keys every page, the pages, the API throttle. Redis when
+# CACHE_URL/REDIS_URL names one; otherwise (the embedded default) files in CACHE_DIR (default:
+# a "cache" folder beside the SQLite database, else var/cache), keys prefixed with the
+# database's name so two sites sharing the folder never see each other's pages.
 _cache_url = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if _cache_url:
-    CACHES = {"default": env.cache_url_config(_cache_url)}  # redis:// → Django's RedisCache
+    CACHES = {"default": env.cache_url_config(_cache_url)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # Redis unreachable: the site goes on from the database (newsroom/cache_backends.py); a
+        # host that does not answer costs at most these timeouts, once per back-off.
+        CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientRedisCache"
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_SECONDS": 5, "WARN_EVERY_SECONDS": 60}
+        )
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+    import hashlib
+
+    _db = DATABASES["default"]
+    _db_dir = Path(_db["NAME"]).parent if _db["ENGINE"].endswith("sqlite3") and _db["NAME"] != ":memory:" else VAR_DIR
+    _db_id = f"{_db['ENGINE']} {_db.get('HOST', '')} {_db.get('PORT', '')} {_db['NAME']}"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=str(_db_dir / "cache"))),
+            "KEY_PREFIX": hashlib.sha256(_db_id.encode()).hexdigest()[:12],
+            # Past this many files a third is removed at random (each write lists the folder).
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
+# Sessions live in the database, never in the cache: a cache outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Each process also keeps copies of pages in its memory, up to this size (MB), for speed.
+PAGE_CACHE_MEMORY_MB = env.int("PAGE_CACHE_MEMORY_MB", default=32)
 # How long a share-preview link works before it answers 404 (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=24)
 # The legacy site while its archive is being imported (empty: not linked). Items of a related

@@ -16,4 +16,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # STATIC_ROOT: tests make their own database. tests/core/test_serve.py runs the checks.
 STARTUP_CHECKS = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# The embedded default's file cache, in a folder of this test run's own (not var/cache, which a
+# developer's server may be using), removed when the run ends.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
+    import atexit
+    import shutil
+    import tempfile
+
+    CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")  # noqa: F405
+    atexit.register(shutil.rmtree, CACHES["default"]["LOCATION"], ignore_errors=True)  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute"}  # noqa: F405

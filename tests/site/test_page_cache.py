@@ -182,3 +182,45 @@ def test_a_reader_with_a_dead_session_cookie_still_gets_the_cached_page(client):
     assert response["X-Page-Cache"] == "hit"
     assert len(captured) == 1  # the session look-up, which finds nothing
 
+
+
+def test_parameters_a_page_does_not_read_share_its_cache_entry(client, tree):
+    """Tracking parameters (utm_*, fbclid) neither fill the cache nor change the page served."""
+    ArticleFactory(title="Tracked story", section=tree["iraq"])
+    bare = client.get("/section/iraq/")
+    assert bare["X-Page-Cache"] == "miss"
+    tagged = client.get("/section/iraq/?utm_source=x&fbclid=y")
+    assert tagged["X-Page-Cache"] == "hit"
+    assert tagged.content == bare.content  # the canonical link names no tracking parameter
+    assert "utm_source" not in tagged.content.decode()
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url() + "?utm_medium=social&page=2")["X-Page-Cache"] == "hit"
+
+
+def test_a_parameter_the_page_reads_gets_its_own_entry(client):
+    ArticleFactory(title="Alpha story")
+    client.get("/search/?q=alpha")
+    assert client.get("/search/?q=alpha&utm_campaign=spring")["X-Page-Cache"] == "hit"
+    assert client.get("/search/?utm_campaign=spring&q=alpha")["X-Page-Cache"] == "hit"
+    second_page = client.get("/search/?q=alpha&page=2")
+    assert second_page["X-Page-Cache"] == "miss"
+
+
+def test_a_sitemap_page_number_varies_the_entry_and_nothing_else(client):
+    ArticleFactory()
+    first = client.get("/sitemap-articles.xml")
+    assert first.status_code == 200
+    assert client.get("/sitemap-articles.xml?ref=feed")["X-Page-Cache"] == "hit"
+    assert client.get("/sitemap-articles.xml?p=1")["X-Page-Cache"] == "miss"
+
+
+def test_a_page_is_served_by_another_process_from_the_shared_cache(client):
+    """This process's memory copy is only a shortcut: a page stored by any process is found."""
+    from articles import page_cache
+
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    page_cache.memory.clear()  # as in a second worker, which has never seen the page
+    second = client.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content

@@ -1,0 +1,170 @@
+"""A Redis cache that the site outlives: when Redis is unreachable, the cache just misses.
+
+Everything the site keeps in its cache (pages, the navigation, the content generation, the
+API throttle's history) can be recomputed from the database, so an unreachable Redis must cost
+speed, never a 500. `ResilientRedisCache` is Django's RedisCache with every operation guarded:
+
+- a Redis error (refused or timed-out connection, a Redis still loading, out of memory...)
+  makes reads miss (their default), writes do nothing and `add` / `touch` / `delete` answer
+  False, `incr` / `decr` 0;
+- after a failure the cache is left alone for `RETRY_SECONDS` (default 5): during that back-off
+  no call waits for a connection, then the next call tries Redis again, so service comes back
+  by itself once Redis answers;
+- one warning is logged when Redis becomes unreachable and at most one a minute
+  (`WARN_EVERY_SECONDS`) while it stays so, and one line when it answers again;
+- when it answers again `cache_reachable_again` is sent, before the call that found it back
+  runs: writes were dropped meanwhile (an editor's change could not move the content
+  generation), so receivers bring what they keep in the cache up to date (newsroom.cache starts
+  a new generation).
+
+Set small socket timeouts in OPTIONS (`socket_connect_timeout`, `socket_timeout`; settings.py
+does) so that a Redis host that does not answer costs a fraction of a second once per back-off.
+The state is kept per process and per Redis location, shared by the threads of a process.
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from django.dispatch import Signal
+
+logger = logging.getLogger("newsroom.cache")
+
+# Sent with `cache=<the backend>` when Redis answers again after being unreachable.
+cache_reachable_again = Signal()
+
+
+class _Health:
+    """Whether one Redis location is reachable, as this process last found it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.retry_at = None  # monotonic time of the next attempt while unreachable; None: reachable
+        self.warned_at = None
+        self.failures = 0
+
+
+_health: dict[str, _Health] = {}
+_health_lock = threading.Lock()
+
+
+def _health_of(location: str) -> _Health:
+    with _health_lock:
+        return _health.setdefault(location, _Health())
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache, answering misses instead of errors while Redis is unreachable."""
+
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        # Ours, not the connection pool's: taken out before RedisCache hands OPTIONS to redis-py.
+        self.retry_seconds = float(options.pop("RETRY_SECONDS", 5))
+        self.warn_every_seconds = float(options.pop("WARN_EVERY_SECONDS", 60))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self.location = server if isinstance(server, str) else ",".join(server)
+        self.health = _health_of(self.location)
+
+    # -- the guard -------------------------------------------------------------------------
+
+    def _guarded(self, fallback, operation, *args, **kwargs):
+        import redis
+
+        health = self.health
+        if health.retry_at is not None:
+            if time.monotonic() < health.retry_at:
+                return fallback
+            if not self._came_back():
+                return fallback
+        try:
+            return operation(*args, **kwargs)
+        except redis.RedisError as error:
+            self._went_down(error)
+            return fallback
+
+    def _came_back(self) -> bool:
+        """After the back-off: ask Redis once; when it answers, say so and tell the receivers."""
+        import redis
+
+        health = self.health
+        with health.lock:
+            if health.retry_at is None:  # another thread found it back meanwhile
+                return True
+            health.retry_at = time.monotonic() + self.retry_seconds  # other threads keep missing
+        try:
+            super().has_key("newsroom:probe")
+        except redis.RedisError as error:
+            self._went_down(error)
+            return False
+        with health.lock:
+            health.retry_at = None
+            failures, health.failures, health.warned_at = health.failures, 0, None
+        logger.warning("The cache at %s answers again (%d failed attempts); caching resumes.",
+                       self._safe_location(), failures)
+        cache_reachable_again.send(sender=type(self), cache=self)
+        return self.health.retry_at is None
+
+    def _went_down(self, error) -> None:
+        health = self.health
+        now = time.monotonic()
+        with health.lock:
+            health.retry_at = now + self.retry_seconds
+            health.failures += 1
+            warn = health.warned_at is None or now - health.warned_at >= self.warn_every_seconds
+            if warn:
+                health.warned_at = now
+        if warn:
+            logger.warning(
+                "The cache at %s is unreachable (%s: %s); serving from the database without it, "
+                "retrying every %g s.", self._safe_location(), type(error).__name__, error, self.retry_seconds,
+            )
+
+    def _safe_location(self) -> str:
+        """The location without a password, for the log."""
+        from urllib.parse import urlsplit
+
+        parts = []
+        for location in self.location.split(","):
+            url = urlsplit(location)
+            host = url.hostname or ""
+            parts.append(f"{url.scheme}://{host}{f':{url.port}' if url.port else ''}{url.path}")
+        return ",".join(parts)
+
+    # -- the cache API, each call guarded -------------------------------------------------
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().add, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(default, super().get, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(None, super().set, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guarded(False, super().delete, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._guarded({}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guarded(False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guarded(0, super().incr, key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(list(data), super().set_many, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guarded(None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self._guarded(False, super().clear)

@@ -1,0 +1,154 @@
+"""The embedded default cache is shared by every server process: a change is seen by all at once.
+
+Two gunicorn workers serve one SQLite site with no CACHE_URL (the embedded default). Both are
+warmed with many requests for a story's page, then the story is unpublished, embargoed or
+retitled from another process (`manage.py shell`, through articles.actions, as an editor's
+admin request in a third worker would). Every request answered after that call returns must
+show the change, whichever worker answers it. With a per-process cache the other worker went
+on serving the old page for up to PAGE_CACHE_SECONDS (299.7 s measured).
+"""
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+FOLLOWING_SECONDS = 1.5  # requests keep coming after each change for this long
+FOLLOWING_REQUESTS = 40  # and at least this many (so that both workers answer some)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def shell(env, code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def get(port: int, path: str):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A migrated SQLite site with one live story, served by two gunicorn workers."""
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CACHE_DIR"}
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
+        SECRET_KEY="shared-cache-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
+        NEWSROOM_ENV_FILE="", PAGE_CACHE_SECONDS="300",
+    )
+    done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    url = shell(env, (
+        "from django.utils import timezone\n"
+        "from articles import actions\n"
+        "from articles.models import Article, Section\n"
+        "world = Section.objects.create(name='World', slug='world')\n"
+        "story = Article.objects.create(title='Bridge reopens', slug='bridge-reopens', section=world,\n"
+        "    summary='A summary.', body='<p>Text.</p>', status='draft')\n"
+        "actions.publish(actor=None, article=story)\n"
+        "print(story.get_absolute_url())\n"
+    )).strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
+         # Which worker answered each request: its pid, in the access log.
+         "--access-logfile", "-", "--access-logformat", "%(p)s %(U)s %(s)s"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if get(port, url)[0] == 200:
+                break
+        except OSError:
+            pass
+        assert server.poll() is None, server.stdout.read()
+        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        time.sleep(0.2)
+    site = {"env": env, "port": port, "url": url, "server": server}
+    yield site
+    if server.poll() is None:
+        server.terminate()
+        site["log"] = server.communicate(timeout=30)[0]
+    print(site.get("log", "")[-3000:])  # shown by pytest when the test fails
+
+
+def pids_answering(site, status: int) -> set:
+    """Stop the server; the pids of the workers that answered `status` (from its access log)."""
+    site["server"].terminate()
+    output, _ = site["server"].communicate(timeout=30)
+    site["log"] = output
+    return {pid for pid, code in re.findall(r"^<(\d+)> \S+ (\d+)$", output, re.MULTILINE) if int(code) == status}
+
+
+def requests_after(site, change: str, seconds: float = FOLLOWING_SECONDS):
+    """Warm both workers, make `change` from another process, then request the page for `seconds`
+    (and at least FOLLOWING_REQUESTS times): the (status, body) answers."""
+    for _ in range(200):
+        status, _ = get(site["port"], site["url"])
+        assert status == 200
+    shell(site["env"], change)
+    answers = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end or len(answers) < FOLLOWING_REQUESTS:
+        answers.append(get(site["port"], site["url"]))
+    return answers
+
+
+STORY = "from articles.models import Article\nstory = Article.objects.get(slug='bridge-reopens')\n"
+
+
+def test_unpublishing_is_seen_by_every_worker_at_once(site):
+    answers = requests_after(site, STORY + "from articles import actions\nactions.unpublish(actor=None, article=story)\n")
+    stale = [status for status, _ in answers if status != 404]
+    assert stale == [], f"{len(stale)} of {len(answers)} requests after unpublishing still got the story"
+    assert len(pids_answering(site, 404)) == 2, "both workers answered after the change"
+
+
+def test_an_embargo_is_seen_by_every_worker_at_once(site):
+    change = STORY + (
+        "from datetime import timedelta\nfrom django.utils import timezone\nfrom articles import actions\n"
+        "actions.embargo(actor=None, article=story, until=timezone.now() + timedelta(hours=2))\n"
+    )
+    answers = requests_after(site, change)
+    stale = [status for status, _ in answers if status != 404]
+    assert stale == [], f"{len(stale)} of {len(answers)} requests after the embargo still got the story"
+    assert len(pids_answering(site, 404)) == 2, "both workers answered after the change"
+
+
+def test_an_edit_is_seen_by_every_worker_at_once(site):
+    change = STORY + (
+        "from articles import actions\nstory.title = 'Bridge reopens to traffic'\n"
+        "actions.save_article(actor=None, article=story)\n"
+    )
+    answers = requests_after(site, change)
+    stale = [body for status, body in answers if "Bridge reopens to traffic" not in body]
+    assert len(stale) == 0, f"{len(stale)} of {len(answers)} answers still had the old title"
