@@ -110,8 +110,8 @@ def hostile_article(field: str, payload: str, number: int, parent):
     tag = TagFactory(name=payload if field == "tag name" else f"Cargo {number}", slug=f"cargo-{number}")
     values = {"title": f"Harbour notice {number}", "summary": "Cranes are back at work.",
               "body": "<p>Cranes are back at work.</p>", "signoff": "T/QA 4", "source": "Newsroom"}
-    if field in values:
-        values[field] = payload
+    if field in values:  # cut to the column's length, which PostgreSQL enforces (the sign-off's 32)
+        values[field] = payload[: Article._meta.get_field(field).max_length or None]
     article = ArticleFactory(section=section, tags=[tag], **values)
     if field == "body stored raw":  # written past save(), as a raw import or an old row would be
         Article.objects.filter(pk=article.pk).update(body=payload)
