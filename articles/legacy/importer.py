@@ -424,6 +424,7 @@ def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
     ctx = context or ImportContext(actor=actor, media_root=media_root)
     for attempt in range(1, ATTEMPTS + 1):
         stored: list[str] = []
+        not_found = set(ctx.media.not_found)  # a page imported again reports its missing files again
         try:
             with transaction.atomic(), connection.wrap_database_errors, ctx.rows.sql.page():
                 result = _PageWriter(ctx, page, stored).run()
@@ -432,6 +433,7 @@ def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
             _remove_orphans(stored)
             if attempt == ATTEMPTS or not _another_import_won(exc):
                 raise
+            ctx.media.not_found = not_found
             continue  # the rows another import committed meanwhile are seen this time
         except BaseException:
             ctx.sections.discard()

@@ -79,6 +79,21 @@ def test_a_changed_page_updates_an_unedited_article_but_not_an_edited_one(import
     assert Article.objects.count() == 2
 
 
+def test_an_article_imported_before_identities_were_kept_is_found_and_takes_one(import_legacy, tmp_path):
+    path = write(tmp_path, "a.txt", page(TITLE, related=[item(7831, "Ferries add an evening run")]))
+    import_legacy(path)
+    Article.objects.filter(title=TITLE).update(legacy_key=None, legacy_digest="")  # as before migration 0005
+
+    again = import_legacy(path)
+
+    assert again.lines[0].startswith("unchanged") and Article.objects.filter(is_stub=False).count() == 1
+    article = Article.objects.get(title=TITLE)
+    assert article.legacy_key and article.legacy_digest
+    editor_saves(article, title="Retitled after the upgrade")
+    assert import_legacy(path).lines[0].startswith("unchanged")
+    assert list(Article.objects.filter(is_stub=False).values_list("title", flat=True)) == ["Retitled after the upgrade"]
+
+
 def test_the_database_refuses_two_articles_with_one_legacy_identity(import_legacy, tmp_path):
     import_legacy(write(tmp_path, "a.txt", page(TITLE)))
     key = Article.objects.get(title=TITLE).legacy_key
