@@ -81,6 +81,25 @@ def can_publish(actor) -> bool:
     return actor is None or actor.has_perm("articles.publish_article")
 
 
+# Fields only editors (the publish permission) set: pinning puts a story at the top of the
+# front page, and the legacy id is the archive's identity of a story (the importer's key).
+EDITORS_ONLY_FIELDS = {"pinned": False, "legacy_id": None}
+
+
+def editors_only_changes(actor, stored: Article | None, article: Article) -> dict[str, str]:
+    """{field: reason} for each editors-only field `article` changes (from `stored`, or from the
+    field's default for a new article) that `actor` may not set; empty when all is well."""
+    if can_publish(actor):
+        return {}
+    refused = {}
+    for field, default in EDITORS_ONLY_FIELDS.items():
+        old = getattr(stored, field) if stored is not None else default
+        if getattr(article, field) != old:
+            label = Article._meta.get_field(field).verbose_name
+            refused[field] = f"Only editors may set “{label}”."
+    return refused
+
+
 def _record(*, actor, article: Article, action: str, from_status: str, note: str = "", details=None) -> Revision:
     """Store a revision and an audit entry, and bump the content generation once committed."""
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
@@ -213,6 +232,9 @@ def _save_content(*, actor, article, base_version=None, related_ids=None, tags=N
         article.version = stored.version + 1
     if article.status == Status.PUBLISHED and article.published_at is None:
         raise ValidationError("A published article needs a dateline; unpublish it first to clear the dateline.")
+    refused = editors_only_changes(actor, stored, article)
+    if refused:
+        raise ValidationError(refused)
     timeline = _check_timeline(actor, stored, article)
     if stored is not None and _unchanged(stored, article, tags=tags, related_ids=related_ids):
         # Saving what was read back (a form opened and saved, an API client's GET then PUT)

@@ -233,6 +233,8 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not actions.can_publish(request.user):
             fields += TIMELINE_FIELDS  # the dateline, embargo and expiry are editors' calls
+            # So are pinning and the legacy id (actions.EDITORS_ONLY_FIELDS; the id is read-only to all).
+            fields += [name for name in actions.EDITORS_ONLY_FIELDS if name not in fields]
         return fields
 
     def get_changeform_initial_data(self, request):

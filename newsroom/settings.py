@@ -278,8 +278,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "newsroom.api_common.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute")},
+    # Keyed by the socket's address unless TRUSTED_PROXIES names the peer (newsroom/throttling.py);
+    # callers with a token or a session have a rate of their own.
+    "DEFAULT_THROTTLE_CLASSES": ["newsroom.throttling.AnonymousThrottle", "newsroom.throttling.SignedInThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", default="120/minute"),
+        "user": env("API_USER_RATE", default="1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom API",
@@ -301,7 +306,18 @@ LOGIN_URL = "admin:login"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto count; empty:
+# the client is the socket's peer, and a request is HTTPS only when the server saw TLS (gunicorn
+# itself honours X-Forwarded-Proto from FORWARDED_ALLOW_IPS, by default the local host).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    import ipaddress
+
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error} (give addresses or networks, e.g. 10.0.0.0/8).") from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 # HTTPS-only sites (what `manage.py check --deploy` asks for): off by default, because
 # `make serve` on a plain-HTTP port must keep working; production behind TLS turns them on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -25,4 +25,4 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
 
     CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")  # noqa: F405
     atexit.register(shutil.rmtree, CACHES["default"]["LOCATION"], ignore_errors=True)  # noqa: F405
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute"}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
