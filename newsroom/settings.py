@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a database or cache outage anywhere below answers 503 + Retry-After.
+    "newsroom.outages.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache so that pages served from it get X-Frame-Options too.
@@ -132,10 +134,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "timeout": 20,
+            # Below the 10 s an outage may take to answer 503 (newsroom.outages).
+            "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=8),
             "transaction_mode": "IMMEDIATE",
         }
     )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A database that does not answer costs a request at most these (seconds), then 503.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    _statement_ms = int(env.float("DB_STATEMENT_TIMEOUT", default=8) * 1000)
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
+# Seconds a 503 (database or cache outage) asks clients to wait before trying again.
+OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=30)
 # Connections are kept between requests (opening one costs more than a whole cached page):
 # on SQLite that saves the open and its PRAGMAs, on PostgreSQL the connection set-up.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -1,0 +1,149 @@
+"""A database that is down or does not answer gives 503 + Retry-After within 10 s, never a 500.
+
+A real gunicorn serves the site with DATABASE_URL naming either a port where nothing listens
+(connection refused) or a server that accepts TCP connections and then never says a word (an
+unresponsive database: before the connect timeout existed, this hung each request 60 s and
+then gunicorn dropped it). Pages get the branded outage page, the API gets JSON, and the admin
+login answers the same way.
+"""
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+ANSWER_WITHIN = 10  # seconds: issue #13 item 7
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SilentServer:
+    """Accepts TCP connections on loopback and never sends a byte (an unresponsive database)."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        for connection in self.held:
+            connection.close()
+        self.listener.close()
+
+
+def send(port, method, path, body=None, headers=None):
+    """One request; (status, headers, body, seconds). Raises if no answer within 10 s."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=ANSWER_WITHIN)
+    started = time.monotonic()
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response, response.read(), time.monotonic() - started
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module", params=["unresponsive", "refused"])
+def site_without_database(request, tmp_path_factory):
+    """gunicorn serving the site with its database unreachable in the way the parameter names."""
+    silent = SilentServer() if request.param == "unresponsive" else None
+    db_port = silent.port if silent else free_port()
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DATABASE_URL=f"postgres://newsroom@127.0.0.1:{db_port}/newsroom", DEBUG="0", SECRET_KEY="outage-test",
+        DJANGO_SETTINGS_MODULE="newsroom.test_settings", CSRF_COOKIE_SECURE="0", SESSION_COOKIE_SECURE="0",
+        SECURE_SSL_REDIRECT="0", LOG_LEVEL="ERROR",
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "1", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:  # any answer for a static path (no database needed) tells the server is up
+        try:
+            send(port, "GET", "/static/none.txt")
+            break
+        except OSError:
+            pass
+        assert server.poll() is None, server.stdout.read()
+        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        time.sleep(0.2)
+    yield port
+    server.terminate()
+    output, _ = server.communicate(timeout=30)
+    print(output[-5000:])  # shown by pytest when the test fails
+    if silent:
+        silent.close()
+
+
+def test_a_page_answers_the_branded_503_with_retry_after(site_without_database):
+    status, response, body, seconds = send(site_without_database, "GET", "/")
+    print(f"page: {status} in {seconds:.2f} s")
+    assert status == 503
+    assert int(response.getheader("Retry-After")) > 0
+    page = body.decode()
+    assert "back in a moment" in page and "site.css" in page  # the site's design, not a bare error
+
+
+def test_the_api_answers_json_503_with_retry_after(site_without_database):
+    status, response, body, seconds = send(site_without_database, "GET", "/api/v1/articles/")
+    print(f"api: {status} in {seconds:.2f} s")
+    assert status == 503
+    assert int(response.getheader("Retry-After")) > 0
+    assert response.getheader("Content-Type").startswith("application/json")
+    assert "unavailable" in json.loads(body)["detail"]
+
+
+def test_the_admin_login_answers_503_with_retry_after(site_without_database):
+    status, response, body, _ = send(site_without_database, "GET", "/admin/login/")
+    assert status in (200, 503)
+    if status == 200:  # the form itself needs no database; signing in does
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1].decode()
+        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie"))[1]
+        status, response, body, seconds = send(
+            site_without_database, "POST", "/admin/login/",
+            body=f"csrfmiddlewaretoken={token}&username=desk&password=secret&next=/admin/",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}",
+                     "Referer": f"http://127.0.0.1:{site_without_database}/admin/login/"},
+        )
+        print(f"admin login: {status} in {seconds:.2f} s")
+    assert status == 503
+    assert int(response.getheader("Retry-After")) > 0
+    assert "back in a moment" in body.decode()
