@@ -61,5 +61,6 @@ def test_admin_compare_with_a_huge_revision_number_asks_for_two_revisions(client
 
 def test_rendition_of_a_real_item_still_works(client):
     item = ImageFactory()
+    ArticleFactory(lead_media=item)  # the lead photo of a live story
     response = client.get(f"/media-renditions/{item.pk}/w320.jpeg")
     assert response.status_code == 302
