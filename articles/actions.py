@@ -418,3 +418,48 @@ def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_ver
     )
     locked.delete()
     transaction.on_commit(bump_content_generation)
+
+
+# --- what the media library asks of articles (registered in ArticlesConfig.ready) ---------------
+
+
+def media_live_use():
+    """Q over MediaItem: lead media of a live article, or shown inline in a live article's body.
+
+    Evaluated when the query runs, so a scheduled or embargoed story's media become public the
+    moment the story does, with no worker; and stop being public when it is unpublished.
+    """
+    from django.db.models import CharField, Exists, OuterRef, Q, Value
+    from django.db.models.functions import Cast, Concat
+
+    live = Article.objects.live()
+    marker = Concat(Value('data-media-id="'), Cast(OuterRef("pk"), CharField()), Value('"'))
+    return Q(Exists(live.filter(lead_media=OuterRef("pk")))) | Q(Exists(live.filter(body__contains=marker)))
+
+
+def may_edit_media(actor, articles) -> bool:
+    """Media follow the rules of the stories using them: the actor must be allowed to edit each
+    one, and to publish when one of them is published (changing what readers see)."""
+    for article in articles:
+        if not can_edit(actor, article):
+            return False
+        if article.status == Status.PUBLISHED and not can_publish(actor):
+            return False
+    return True
+
+
+def record_media_change(*, actor, action: str, object_repr: str, details: dict) -> None:
+    """The audit entry of a media change or deletion (no article: the item is named instead)."""
+    AuditEntry.objects.create(
+        actor=_user(actor), action=action[:32], article=None, object_repr=object_repr[:300], details=details,
+    )
+    transaction.on_commit(bump_content_generation)
+
+
+def media_usage_provider():
+    """The answers articles gives the media library (see media.usage.UsageProvider)."""
+    from media.usage import UsageProvider
+
+    return UsageProvider(
+        live_use=media_live_use, may_edit=may_edit_media, may_publish=can_publish, record=record_media_change,
+    )

@@ -10,3 +10,9 @@ class ArticlesConfig(AppConfig):
         from articles.page_cache import connect_invalidation
 
         connect_invalidation()
+
+        from articles.actions import media_usage_provider
+        from media.usage import register_provider
+
+        # Media visibility, edit rights and audit follow the stories using each item.
+        register_provider(media_usage_provider())

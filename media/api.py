@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from media.actions import delete_media
+from media.actions import check_may_change, check_may_mark_public, delete_media, record_change
 from media.captions import attach_captions, remove_captions, validate_language
 from media.captions import read_upload as read_captions_upload
 from media.ingest import ingest_bytes
@@ -82,9 +82,14 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = MediaItem.objects.all()
 
     def get_queryset(self):
-        return MediaItem.objects.select_related("poster").prefetch_related(
-            "renditions", "poster__renditions"
-        )
+        """Everything for staff who may view the library; for anyone else only public items
+        (marked public or used by a live story), so unpublished media are a 404 like a
+        missing id."""
+        items = MediaItem.objects.select_related("poster").prefetch_related("renditions", "poster__renditions")
+        user = self.request.user
+        if user and user.is_authenticated and user.has_perm("media.view_mediaitem"):
+            return items
+        return items.public()
 
     def get_serializer_class(self):
         return MediaUploadSerializer if self.action == "create" else MediaItemSerializer
@@ -101,6 +106,8 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k != "file" and v not in (None, "")}
+        if fields.get("public"):
+            check_may_mark_public(request.user)
         upload = serializer.validated_data["file"]
         data = upload.read()
         existed = MediaItem.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
@@ -114,13 +121,20 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         item = serializer.instance
+        check_may_change(self.request.user, item)
         focal_before = (item.focal_x, item.focal_y)
         with transaction.atomic():
-            changed = [f for f in serializer.validated_data if f in DESCRIPTIVE_FIELDS + ("focal_x", "focal_y")]
+            writable = DESCRIPTIVE_FIELDS + ("focal_x", "focal_y", "public")
+            changed = [
+                f for f, value in serializer.validated_data.items() if f in writable and getattr(item, f) != value
+            ]
+            if "public" in changed:
+                check_may_mark_public(self.request.user)
             for field, value in serializer.validated_data.items():
                 setattr(item, field, value)
             if changed:
                 item.save(update_fields=changed)
+                record_change(actor=self.request.user, item=item, fields=changed)
             if (item.focal_x, item.focal_y) != focal_before:
                 discard(item, crops_only=True)
             transaction.on_commit(bump_content_generation)
@@ -142,8 +156,12 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         item = self.get_object()
         if not item.is_video:
             raise ValidationError({"detail": "Only a video has captions."})
+        check_may_change(request.user, item)
         if request.method == "DELETE":
+            had = bool(item.captions)
             remove_captions(item)
+            if had:
+                record_change(actor=request.user, item=item, fields=["captions"])
         else:
             upload = CaptionsUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
@@ -152,6 +170,7 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
             except DjangoValidationError as exc:
                 raise ValidationError({"file": exc.messages}) from exc
             attach_captions(item, data, language=upload.validated_data.get("language", ""))
+            record_change(actor=request.user, item=item, fields=["captions", "captions_language"])
         item = self.get_queryset().get(pk=item.pk)
         return Response(MediaItemSerializer(item, context=self.get_serializer_context()).data)
 

@@ -10,6 +10,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -40,12 +41,28 @@ class MediaItemQuerySet(models.QuerySet):
         after which `media.renditions.rendition_url` and `srcset` need none."""
         return self.select_related("poster").prefetch_related("renditions", "poster__renditions")
 
+    def public(self):
+        """Items anonymous readers may fetch now (API object, renditions, files): see `public_q`."""
+        return self.filter(public_q())
+
     def licence_expiring(self, days=30):
         today = timezone.localdate()
         return self.filter(
             licence_expires__isnull=False,
             licence_expires__lte=today + timezone.timedelta(days=days),
         )
+
+
+def public_q() -> Q:
+    """Q over MediaItem: marked public by an editor, used by something live (asked of the apps
+    using media through `media.usage`), or the poster of a video that is either. Evaluated at
+    query time, so a scheduled story's media turn public the second the story goes live."""
+    from media.usage import live_use_q  # usage imports this module
+
+    def own():
+        return Q(public=True) | live_use_q()
+
+    return own() | Q(Exists(MediaItem.objects.filter(own(), poster=OuterRef("pk"))))
 
 
 class MediaItem(models.Model):
@@ -58,6 +75,7 @@ class MediaItem(models.Model):
         upload_to=media_upload_to,
         max_length=255,
         blank=True,
+        db_index=True,  # the file view finds an item by its stored name
         help_text="JPEG, PNG or WebP image, or MP4 video. Checked by content, not by name.",
     )
     title = models.CharField(max_length=255, blank=True)
@@ -120,6 +138,11 @@ class MediaItem(models.Model):
         default=False, help_text="Known by reference (e.g. from the archive) but no file in storage yet."
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    public = models.BooleanField(
+        default=False,
+        help_text="Readers may see it even before a live story uses it. Items used by a live story "
+        "are public anyway; until then only staff can open them.",
+    )
 
     objects = MediaItemQuerySet.as_manager()
 
@@ -154,6 +177,10 @@ class MediaItem(models.Model):
 
             discard(self, crops_only=True)
         self._saved_focal = now
+
+    def is_public(self) -> bool:
+        """Whether anonymous readers may fetch this item now (one query)."""
+        return MediaItem.objects.filter(pk=self.pk).public().exists()
 
     @property
     def is_video(self):

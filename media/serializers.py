@@ -96,6 +96,7 @@ class MediaItemSerializer(StrictFieldsMixin, MediaSummarySerializer):
         fields = MediaSummarySerializer.Meta.fields + [
             "api_url", "title", "caption", "copyright_holder", "usage_terms", "licence_expires",
             "codec", "file_size", "poster", "focal_x", "focal_y", "legacy_path", "file_missing", "uploaded_at",
+            "public",
         ]
         read_only_fields = MediaSummarySerializer.Meta.read_only_fields + [
             "codec", "file_size", "poster", "legacy_path", "file_missing", "uploaded_at",

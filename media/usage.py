@@ -71,3 +71,61 @@ def usages(item: MediaItem) -> list[Use]:
 def posters_in_use(item: MediaItem) -> list[MediaItem]:
     """Videos that show `item` as their poster (they use it even when no article uses them)."""
     return list(item.poster_of.all())
+
+
+# --- what the apps using media tell it ---------------------------------------------------------
+#
+# Whether an item may be shown to readers, who may change it and where its changes are recorded
+# all depend on the stories using it, which this app cannot read (it never imports `articles`).
+# The app that owns those stories registers a provider at start-up (articles does so in its
+# AppConfig.ready); media asks it. With no provider registered nothing counts as live, every
+# change is allowed to whoever has the media permissions, and nothing is audited.
+
+
+@dataclass(frozen=True)
+class UsageProvider:
+    """Answers for one app that uses media items.
+
+    live_use: () -> Q over MediaItem, true for items something readers can see now uses (a Q so
+        that a list filters in the database and a single item costs one EXISTS query).
+    may_edit: (actor, [article, …]) -> bool, whether `actor` may change media these use.
+    may_publish: (actor) -> bool, whether `actor` may make media public by hand.
+    record: (*, actor, action, object_repr, details) -> None, the audit writer.
+    """
+
+    live_use: object
+    may_edit: object
+    may_publish: object
+    record: object
+
+
+_providers: list[UsageProvider] = []
+
+
+def register_provider(provider: UsageProvider) -> None:
+    """Add `provider` (once: registering the same one again changes nothing)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def live_use_q() -> Q:
+    """Q over MediaItem: used by something readers may see at this moment."""
+    q = Q(pk__in=[])
+    for provider in _providers:
+        q |= provider.live_use()
+    return q
+
+
+def may_edit_for_uses(actor, articles) -> bool:
+    return all(provider.may_edit(actor, articles) for provider in _providers)
+
+
+def may_publish(actor) -> bool:
+    if actor is None:
+        return True
+    return all(provider.may_publish(actor) for provider in _providers)
+
+
+def record(*, actor, action: str, object_repr: str, details: dict) -> None:
+    for provider in _providers:
+        provider.record(actor=actor, action=action, object_repr=object_repr, details=details)

@@ -1,26 +1,106 @@
-"""The on-demand rendition endpoint: make one allowed rendition once, then redirect to its file."""
+"""Media URLs readers can open: renditions made on demand, and the stored files themselves.
 
+Both answer 404 to anyone but staff until the item is public (`MediaItem.objects.public()`:
+marked public, or used by a live story), so neither the sequential rendition URLs nor a file
+name read from an editor's API answer shows media of drafts, scheduled or embargoed stories.
+"""
+
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
+from django.views.static import serve
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from media.models import MediaItem
 from media.renditions import RenditionUnavailable, get_or_create_rendition
+
+MAX_ID = 2**63 - 1
+
+
+def sees_everything(request) -> bool:
+    """Staff who may view the library: signed in, or presenting an API token, with
+    `media.view_mediaitem`. They see unpublished media (previews of drafts need it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        user = _token_user(request)
+    return bool(user and user.is_authenticated and user.has_perm("media.view_mediaitem"))
+
+
+def _token_user(request):
+    """The user of an `Authorization` header the API accepts (not the session: that is
+    `request.user` already), or None."""
+    if "HTTP_AUTHORIZATION" not in request.META:
+        return None
+    drf_request = Request(request)
+    for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if authenticator.__name__ == "SessionAuthentication":
+            continue
+        try:
+            found = authenticator().authenticate(drf_request)
+        except Exception:  # a malformed or unknown credential is simply no credential here
+            return None
+        if found:
+            return found[0]
+    return None
+
+
+def _private_unless_public(response, public: bool):
+    """A response staff got for an unpublished item must not be kept by shared caches."""
+    if not public:
+        patch_cache_control(response, private=True, no_store=True)
+        response.headers.pop("Last-Modified", None)
+    return response
 
 
 @require_safe
 def rendition(request, pk: int, spec: str, fmt: str):
     """302 to the stored rendition `spec`.`fmt` of item `pk` (a video answers with its poster's).
 
-    A spec or format outside the allowed set, or an item with no image, is a 404: the set of
-    files this URL can ever make is small and fixed.
+    A spec or format outside the allowed set, an item with no image, or an item readers may not
+    see yet (and the asker is not staff) is a 404: the set of files this URL can ever make is
+    small and fixed, and guessing ids finds nothing unpublished.
     """
+    if int(pk) > MAX_ID:
+        raise Http404("No such media item.")
+    public = MediaItem.objects.filter(pk=pk).public().exists()
+    if not public and not sees_everything(request):
+        raise Http404("No such media item.")
     item = get_object_or_404(MediaItem.objects.select_related("poster"), pk=pk)
     try:
         made = get_or_create_rendition(item, spec, fmt)
     except (ValueError, RenditionUnavailable, FileNotFoundError) as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponseRedirect(made.url)
-    # The target of a given URL changes only when the focal point moves: cache briefly.
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    if public:
+        # The target of a given URL changes only when the focal point moves: cache briefly.
+        response["Cache-Control"] = "public, max-age=300"
+    return _private_unless_public(response, public)
+
+
+def _public_owner(name: str):
+    """The query for the public item owning stored file `name` (its original, one of its
+    renditions, or its captions); None when the name cannot belong to one."""
+    parts = name.split("/")
+    public = MediaItem.objects.public()
+    if len(parts) == 3 and parts[0] in ("renditions", "captions") and parts[1].isdigit():
+        if int(parts[1]) > MAX_ID:
+            return None
+        if parts[0] == "renditions":
+            return public.filter(pk=parts[1], renditions__file=name)
+        return public.filter(pk=parts[1], captions=name)
+    return public.filter(file=name)
+
+
+@require_safe
+def stored_file(request, path: str):
+    """A stored media file (local storage, SERVE_MEDIA): the file when its item is public or the
+    asker is staff, else 404 exactly as for a name that does not exist."""
+    owner = _public_owner(path)
+    public = owner is not None and owner.exists()
+    if not public and not sees_everything(request):
+        raise Http404("No such file.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    return _private_unless_public(response, public)

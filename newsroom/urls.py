@@ -1,14 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from media.views import stored_file
 from newsroom.api_common import api_or_site_handler
-
-
-def serve_media(request, path):
-    """Local media files; MEDIA_ROOT is read per request (tests give each test its own)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+from newsroom.two_factor import two_factor
 
 
 admin.site.site_header = "Newsroom"
@@ -23,6 +19,8 @@ handler404 = api_or_site_handler(404, "articles.views.page_not_found")
 handler500 = api_or_site_handler(500, "articles.views.server_error")
 
 urlpatterns = [
+    # Before the admin's own URLs: the one-time code step of signing in (newsroom/two_factor.py).
+    path("admin/two-factor/", two_factor, name="admin-two-factor"),
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api")),
     path("preview/", include("articles.preview_urls")),
@@ -32,7 +30,8 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    # Local files (make run, small sites). Production behind S3 or a web server turns this off.
+    # Local files (make run, small sites): 404 to readers until the item is public
+    # (media.views.stored_file). Production behind S3 or a web server turns this off.
     urlpatterns.append(
-        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve_media)
+        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), stored_file, name="media-file")
     )

@@ -155,8 +155,8 @@ def test_unknown_related_format_is_400(anon):
 def test_media_list_filters_by_kind(anon):
     from tests.factories import ImageFactory
 
-    photo = ImageFactory()
-    ImageFactory(kind="video")
+    photo = ImageFactory(public=True)  # readers see public media only (tests/media/test_privacy.py)
+    ImageFactory(kind="video", public=True)
     assert ids(anon.get("/api/v1/media/?kind=image")) == [photo.pk]
     assert anon.get("/api/v1/media/?kind=audio").status_code == 400
 

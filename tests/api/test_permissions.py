@@ -19,7 +19,7 @@ def world():
     section = SectionFactory(slug="world")
     tag = TagFactory()
     article = ArticleFactory(section=section, tags=[tag])
-    return {"section": section, "article": article, "tag": tag, "media": ImageFactory()}
+    return {"section": section, "article": article, "tag": tag, "media": ImageFactory(public=True)}
 
 
 def etag_of(client, article) -> str:

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def photo():
-    return ingest_bytes(draw_photo(1000, 750, seed=21), filename="p.jpg")
+    """A photo readers may see (marked public; test_privacy.py covers media that are not)."""
+    return ingest_bytes(draw_photo(1000, 750, seed=21), filename="p.jpg", public=True)
 
 
 def test_first_request_makes_the_rendition_and_redirects_to_it(client, photo):
@@ -44,13 +45,13 @@ def test_specs_or_formats_outside_the_set_are_404(client, photo, path):
 
 
 def test_unknown_or_fileless_items_are_404(client):
-    ref = MediaItem.objects.create(kind="image", legacy_path="/2016/z.jpg", file_missing=True, width=10, height=10)
+    ref = MediaItem.objects.create(kind="image", legacy_path="/2016/z.jpg", file_missing=True, width=10, height=10, public=True)
     assert client.get(f"/media-renditions/{ref.pk}/w320.jpeg").status_code == 404
     assert client.get("/media-renditions/999999/w320.jpeg").status_code == 404
 
 
 def test_a_video_id_answers_with_its_posters_rendition(client):
-    video = ingest_bytes(encode_clip(seconds=1, seed=22), filename="v.mp4")
+    video = ingest_bytes(encode_clip(seconds=1, seed=22), filename="v.mp4", public=True)
     response = client.get(f"/media-renditions/{video.pk}/w320.jpeg")
     assert response.status_code == 302
     assert Rendition.objects.get().media_id == video.poster_id
