@@ -256,3 +256,20 @@ def test_the_count_is_one_cheap_query(client, monkeypatch):
     assert "bm25" not in counts[0] and "ts_rank" not in counts[0]  # nothing ranked just to count
     assert "body" not in counts[0].split("WHERE")[0]  # and no column read
 
+
+
+@pytest.mark.django_db
+def test_full_text_index_structures_survive_every_migration():
+    """A migration that rebuilds the article table (SQLite's way to add a unique column) drops
+    its triggers; each such migration must put them back, or search stops seeing edits."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles_article'")
+            expected = {"articles_article_fts_ai", "articles_article_fts_ad", "articles_article_fts_au"}
+        else:  # PostgreSQL searches through an expression index instead, which a rebuild must keep too
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_article'")
+            expected = {"article_search_gin"}
+        names = {row[0] for row in cursor.fetchall()}
+    assert expected <= names
