@@ -3,8 +3,9 @@
 Any change to what readers can see bumps it (from an action's on-commit hook), so every
 cache key made before the change is simply never read again: an editor's change shows on
 the next request, whatever page it touches and whichever server process answers it. The number
-lives in the default cache, which every process shares (Redis, or the embedded default's cache
-directory: settings.py), and it is read on every request.
+lives in the default cache, which every process shares, and it is read on every request: in
+Redis, or with the embedded default (newsroom.cache_backends.SharedFileCache) as a stamp, a
+file of its own that is cheap to read.
 
 A new number starts at random (48 bits), not at 1: after the cache is cleared, culled or
 restarted, the number is one no page was ever stored under, so no copy kept anywhere (a
@@ -22,6 +23,7 @@ from django.core.cache import cache
 from newsroom.cache_backends import cache_reachable_again
 
 GENERATION_KEY = "newsroom:content-generation"
+GENERATION_STAMP = "content-generation"
 
 
 def _fresh_number() -> int:
@@ -30,6 +32,8 @@ def _fresh_number() -> int:
 
 def content_generation() -> int | None:
     """The current generation; None while the cache is unreachable (then cache nothing)."""
+    if hasattr(cache, "read_stamp"):
+        return cache.read_stamp(GENERATION_STAMP)
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, _fresh_number(), timeout=None)
@@ -38,6 +42,9 @@ def content_generation() -> int | None:
 
 
 def bump_content_generation() -> None:
+    if hasattr(cache, "new_stamp"):
+        cache.new_stamp(GENERATION_STAMP)
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no number yet (a new or cleared cache): any new one will do

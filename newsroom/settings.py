@@ -176,7 +176,8 @@ else:
     _db_id = f"{_db['ENGINE']} {_db.get('HOST', '')} {_db.get('PORT', '')} {_db['NAME']}"
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's FileBasedCache, plus the content generation in a file of its own.
+            "BACKEND": "newsroom.cache_backends.SharedFileCache",
             "LOCATION": str(env.path("CACHE_DIR", default=str(_db_dir / "cache"))),
             "KEY_PREFIX": hashlib.sha256(_db_id.encode()).hexdigest()[:12],
             # Past this many files a third is removed at random (each write lists the folder).

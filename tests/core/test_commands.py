@@ -151,4 +151,4 @@ def test_env_example_copied_as_env_works(project, tmp_path):
     engine, name, debug, secure_cookie, cache = result.stdout.strip().splitlines()[-1].split()
     assert engine == "django.db.backends.sqlite3" and name == str(project / "var" / "newsroom.sqlite3")
     assert (debug, secure_cookie) == ("False", "True")  # empty SESSION_COOKIE_SECURE= is the default
-    assert cache.endswith("FileBasedCache")  # shared by every process of the site
+    assert cache.endswith("SharedFileCache")  # shared by every process of the site
