@@ -21,6 +21,7 @@ from articles import actions, preview
 from articles.models import Article, PreviewLink, Revision
 from articles.revisions import LABELS, TIMELINE_FIELDS, diff_table
 from articles.sanitize import clean_html
+from newsroom.absolute_urls import absolute_url
 from newsroom.converters import is_storable_id
 
 CALENDAR_MAX_DAYS = 90
@@ -279,7 +280,7 @@ class EditorialViews:
         except ValidationError as exc:
             self.message_user(request, error_text(exc), messages.ERROR)
         else:
-            url = request.build_absolute_uri(reverse("shared-preview", args=[link.token]))
+            url = absolute_url(reverse("shared-preview", args=[link.token]), request)
             self.message_user(
                 request, f"Share link (valid until {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}): {url}",
                 messages.SUCCESS,

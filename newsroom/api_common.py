@@ -28,6 +28,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from newsroom.absolute_urls import absolute_url
 from newsroom.converters import MAX_ID
 
 DEFAULT_PAGE_SIZE = 20
@@ -236,7 +237,7 @@ class KeysetCursorPagination(BasePagination):
     def encode_cursor(self, request, fields, row, reverse: bool) -> str:
         values = [_encode_value(getattr(row, field)) for field in fields]
         token = signing.dumps({"o": fields, "v": values, "r": reverse}, salt=CURSOR_SALT)
-        return replace_query_param(request.build_absolute_uri(), self.cursor_query_param, token)
+        return replace_query_param(absolute_url(request.get_full_path(), request), self.cursor_query_param, token)
 
     # queries
 

@@ -13,6 +13,7 @@ import sys
 import pytest
 from django.conf import settings as django_settings
 
+from articles import actions
 from articles.models import Article
 from newsroom.absolute_urls import FALLBACK_ORIGIN, absolute_url
 from tests.factories import ArticleFactory, TagFactory
@@ -172,3 +173,24 @@ def test_a_site_url_that_is_not_an_origin_stops_start_up_with_a_clear_message(va
     )
     assert result.returncode != 0
     assert "SITE_URL must be scheme://host[:port] with no path, e.g. https://news.example.org" in result.stderr
+
+
+@pytest.mark.parametrize("origin", ["", PUBLIC])
+def test_api_page_links_and_share_links_follow_the_same_rule(client, settings, editor, story, origin):
+    """The API's `next` link and the share-preview link an editor copies name the public host when
+    SITE_URL is set, else the host that answered."""
+    settings.SITE_URL = origin
+    expected = origin or f"http://{PORT_HOST}"
+    ArticleFactory()
+    listing = client.get("/api/v1/articles/?page_size=1", headers={"host": PORT_HOST}).json()
+    assert listing["next"].startswith(f"{expected}/api/v1/articles/?")
+
+    assert client.login(username="editor", password="pass-word-123")
+    draft = ArticleFactory(draft=True)
+    draft.summary = "Written at the desk."
+    actions.save_article(actor=editor, article=draft)  # a revision to share
+    response = client.post(
+        f"/admin/articles/article/{draft.pk}/share/", headers={"host": PORT_HOST}, follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert any(f"{expected}/preview/" in message for message in shown), shown
