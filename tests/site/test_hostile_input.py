@@ -180,3 +180,18 @@ def test_api_lists_only_sections_and_tags_with_a_live_story_to_the_public(client
     assert {"World", "Election night", "Royal visit"} <= names
     tags = {t["name"] for t in client.get("/api/v1/tags/", **auth).json()["results"]}
     assert tags == {"Rivers", "Takeover"}
+
+
+def test_only_a_section_own_subtree_makes_it_public(client):
+    """A story under "iraq-war" or "nxs/inner" does not make "iraq" or "n_s" public: the subtree
+    match is on the path and "/", and "_" in a slug is no wildcard."""
+    iraq = SectionFactory(name="Iraq", slug="iraq")
+    ArticleFactory(section=SectionFactory(name="Iraq war", slug="iraq-war"))
+    SectionFactory(name="Northern sector", slug="n_s")
+    ArticleFactory(section=SectionFactory(name="Inner", slug="inner", parent=SectionFactory(name="Nexus", slug="nxs")))
+    assert client.get("/section/iraq/").status_code == 404
+    assert client.get("/section/n_s/").status_code == 404
+    assert client.get("/section/nxs/").status_code == 200
+    assert client.get("/section/iraq-war/").status_code == 200
+    ArticleFactory(section=SectionFactory(name="Basra", slug="basra", parent=iraq))
+    assert client.get("/section/iraq/").status_code == 200
