@@ -1,5 +1,9 @@
 """The media library in the admin: uploads through ingest, a click-to-set focal point, usage,
-rights (a list of licences running out), and deletion refused while an item is in use."""
+rights (a list of licences running out), and deletion refused while an item is in use.
+
+An item follows the rules of the stories using it (`media.actions.may_change`): a Reporter sees
+the media of a published story read-only. Every change and deletion is audited, and only editors
+who may publish mark an item public before a live story uses it."""
 
 import hashlib
 
@@ -13,7 +17,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from media.actions import delete_media, users_of
+from media import usage
+from media.actions import check_may_change, delete_media, may_change, record_change, users_of
 from media.captions import attach_captions, remove_captions, validate_language
 from media.captions import read_upload as read_captions_upload
 from media.ingest import attach_file, ingest_bytes, validate_bytes
@@ -64,7 +69,7 @@ class MediaItemForm(forms.ModelForm):
         model = MediaItem
         fields = [
             "file", "title", "caption", "alt_text", "credit", "copyright_holder", "usage_terms",
-            "licence_expires", "poster", "captions_language", "focal_x", "focal_y", "legacy_path",
+            "licence_expires", "poster", "captions_language", "focal_x", "focal_y", "legacy_path", "public",
         ]
 
     def clean_file(self):
@@ -155,7 +160,7 @@ class MediaItemAdmin(admin.ModelAdmin):
         "sha256", "uploaded_at", "file_missing", "captions_file",
     ]
     fieldsets = [
-        (None, {"fields": ["file", "title", "caption", "alt_text"]}),
+        (None, {"fields": ["file", "title", "caption", "alt_text", "public"]}),
         ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
         ("Video", {"fields": [
             "poster", "new_poster", "captions_file", "new_captions", "captions_language", "remove_captions",
@@ -168,6 +173,7 @@ class MediaItemAdmin(admin.ModelAdmin):
         ]}),
     ]
     list_per_page = 50
+    actions = ["mark_public"]
 
     class Media:
         js = ["media/focal.js"]
@@ -238,7 +244,43 @@ class MediaItemAdmin(admin.ModelAdmin):
             )
         return html
 
+    # --- who may change what -----------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        """Media of stories the user may not edit (a published one, for a Reporter) are read-only."""
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not usage.may_publish(request.user):
+            fields.append("public")
+        return fields
+
+    def has_publish_permission(self, request):
+        """Making media public before a story goes live is a publishing decision."""
+        return usage.may_publish(request.user)
+
+    @admin.action(description="Mark public (readers may see them before a story goes live)", permissions=["publish"])
+    def mark_public(self, request, queryset):
+        count = 0
+        for item in queryset.filter(public=False):
+            item.public = True
+            item.save(update_fields=["public"])
+            record_change(actor=request.user, item=item, fields=["public"])
+            count += 1
+        self.message_user(request, f"{count} item(s) marked public.", messages.SUCCESS)
+
     def save_model(self, request, obj, form, change):
+        if change:
+            check_may_change(request.user, MediaItem.objects.get(pk=obj.pk))
+            changed = [name for name in form.changed_data if name not in ("remove_captions",)]
+            if form.cleaned_data.get("remove_captions") and obj.captions:
+                changed.append("captions")
+            if changed:
+                record_change(actor=request.user, item=obj, fields=changed)
         data = getattr(form, "upload_bytes", None)
         if data is None:
             obj.save()
