@@ -6,6 +6,8 @@ article (so an empty page cannot pass) and neither the marker word of any hidden
 a link to one.
 """
 
+import re
+
 import pytest
 
 from tests.syndication.conftest import HIDDEN_MARKERS, assert_no_marker
@@ -74,3 +76,62 @@ def test_hidden_articles_appear_on_no_public_surface(client, hidden_world):
                     f"/api/v1/articles/{article.pk}/", f"/api/v1/articles/{article.pk}/related/"):
             response = client.get(url)
             assert response.status_code == 404, f"{url} (the {name} article) answered {response.status_code}"
+
+
+# A stored file or rendition URL (absolute or not); the API's own /api/v1/media/ paths are not.
+MEDIA_URL_RE = re.compile(r"""(?:https?://[^/"'\s]+)?(?<!/api/v1)(/media(?:-renditions)?/[^"'\s<>),]+)""")
+
+
+@pytest.fixture
+def media_world(hidden_world):
+    """The hidden world with pictures: the live article and every hidden one get a lead photo,
+    and each hidden one shows a second photo inline in its body."""
+    from media.ingest import ingest_bytes
+    from media.samples import draw_photo
+
+    def photo(seed, title):
+        return ingest_bytes(draw_photo(240, 160, seed=seed), filename=f"{seed}.jpg", title=title)
+
+    live = hidden_world["live"]
+    live.lead_media = photo(500, "Live harbour")
+    live.save()
+    hidden_media = {}
+    for number, (name, article) in enumerate(hidden_world["hidden"].items(), start=1):
+        lead, inline = photo(500 + 2 * number, f"{name} lead"), photo(501 + 2 * number, f"{name} inline")
+        article.lead_media = lead
+        article.body += f'<p><img data-media-id="{inline.pk}" alt="" src="/x.jpg"></p>'
+        article.save()
+        hidden_media[name] = [lead, inline]
+    return {**hidden_world, "live_media": live.lead_media, "hidden_media": hidden_media}
+
+
+def test_media_of_hidden_articles_reach_no_reader(client, media_world, editor):
+    """Every media URL on every public surface works and names no hidden article's media; every
+    URL an editor's API answer names for a hidden article's media, and its sequential rendition
+    URL, is a 404 to readers."""
+    hidden_ids = {item.pk for items in media_world["hidden_media"].values() for item in items}
+    seen = set()
+    for url, _ in public_surfaces(media_world):
+        seen.update(MEDIA_URL_RE.findall(client.get(url).content.decode()))
+    seen.update(MEDIA_URL_RE.findall(client.get("/api/v1/media/").content.decode()))
+    assert any(f"/media-renditions/{media_world['live_media'].pk}/" in url for url in seen), "no live media shown"
+    for url in sorted(seen):
+        assert client.get(url).status_code in (200, 302), f"{url} is broken for readers"
+        parts = url.split("/")
+        if url.startswith("/media-renditions/"):
+            assert int(parts[2]) not in hidden_ids, f"{url} shows a hidden article's media"
+    listed = {entry["id"] for entry in client.get("/api/v1/media/").json()["results"]}
+    assert media_world["live_media"].pk in listed and not listed & hidden_ids
+
+    staff = type(client)()
+    staff.force_login(editor)
+    leaked = []
+    for name, items in media_world["hidden_media"].items():
+        for item in items:
+            answer = staff.get(f"/api/v1/media/{item.pk}/").content.decode()
+            named = set(MEDIA_URL_RE.findall(answer)) | {f"/api/v1/media/{item.pk}/"}
+            for rendition in [u for u in named if u.startswith("/media-renditions/")][:2]:
+                named.add(staff.get(rendition)["Location"].split("news.example.org")[-1])
+            named.add(f"/media-renditions/{item.pk}/w320.jpeg")
+            leaked += [(name, url) for url in sorted(named) if client.get(url).status_code != 404]
+    assert not leaked, f"hidden articles' media reach readers: {leaked}"
