@@ -18,7 +18,9 @@ speed, never a 500. `ResilientRedisCache` is Django's RedisCache with every oper
   no call waits for a connection, then the next call tries Redis again, so service comes back
   by itself once Redis answers;
 - one warning is logged when Redis becomes unreachable and at most one a minute
-  (`WARN_EVERY_SECONDS`) while it stays so, and one line when it answers again;
+  (`WARN_EVERY_SECONDS`) while it stays so, by whichever process of the machine finds it first
+  (a marker file in the temporary folder tells the others), and one line per process when it
+  answers again;
 - when it answers again `cache_reachable_again` is sent, before the call that found it back
   runs: writes were dropped meanwhile (an editor's change could not move the content
   generation), so receivers bring what they keep in the cache up to date (newsroom.cache starts
@@ -29,6 +31,7 @@ does) so that a Redis host that does not answer costs a fraction of a second onc
 The state is kept per process and per Redis location, shared by the threads of a process.
 """
 
+import hashlib
 import logging
 import os
 import secrets
@@ -180,6 +183,10 @@ class ResilientRedisCache(RedisCache):
         with health.lock:
             health.retry_at = None
             failures, health.failures, health.warned_at = health.failures, 0, None
+        try:
+            os.remove(self._marker())  # the next outage is news again
+        except OSError:
+            pass
         logger.warning("The cache at %s answers again (%d failed attempts); caching resumes.",
                        self._safe_location(), failures)
         cache_reachable_again.send(sender=type(self), cache=self)
@@ -194,11 +201,34 @@ class ResilientRedisCache(RedisCache):
             warn = health.warned_at is None or now - health.warned_at >= self.warn_every_seconds
             if warn:
                 health.warned_at = now
+        if warn and self._warned_elsewhere():
+            return
         if warn:
             logger.warning(
                 "The cache at %s is unreachable (%s: %s); serving from the database without it, "
                 "retrying every %g s.", self._safe_location(), type(error).__name__, error, self.retry_seconds,
             )
+
+    def _marker(self) -> str:
+        digest = hashlib.sha256(self.location.encode()).hexdigest()[:16]
+        return os.path.join(tempfile.gettempdir(), f"newsroom-cache-outage-{digest}")
+
+    def _warned_elsewhere(self) -> bool:
+        """Whether another process of this machine (a gunicorn worker) warned less than
+        WARN_EVERY_SECONDS ago; if not, this one is about to, and says so in the marker file."""
+        marker = self._marker()
+        try:
+            if time.time() - os.stat(marker).st_mtime < self.warn_every_seconds:
+                return True
+            os.utime(marker)
+        except FileNotFoundError:
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                return True  # another process made it just now, and warns
+        except OSError:
+            pass  # no usable temporary folder: each process warns for itself
+        return False
 
     def _safe_location(self) -> str:
         """The location without a password, for the log."""
