@@ -1,7 +1,5 @@
 """The media library in the JSON API: list, read, upload (validated like the admin), describe, delete."""
 
-import hashlib
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,7 +13,7 @@ from rest_framework.response import Response
 from media.actions import check_may_change, check_may_mark_public, delete_media, record_change
 from media.captions import attach_captions, remove_captions, validate_language
 from media.captions import read_upload as read_captions_upload
-from media.ingest import ingest_bytes
+from media.ingest import check_upload_size, ingest_upload, upload_digest
 from media.models import MediaItem
 from media.renditions import discard
 from media.serializers import DESCRIPTIVE_FIELDS, MediaItemSerializer, MediaUploadSerializer
@@ -109,10 +107,12 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         if fields.get("public"):
             check_may_mark_public(request.user)
         upload = serializer.validated_data["file"]
-        data = upload.read()
-        existed = MediaItem.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
         try:
-            item = ingest_bytes(data, filename=upload.name, **fields)
+            # Never read whole: hashed in chunks, a video handled in its temporary file.
+            check_upload_size(upload.size)
+            digest = upload_digest(upload)
+            existed = MediaItem.objects.filter(sha256=digest).exists()
+            item = ingest_upload(upload, filename=upload.name, digest=digest, **fields)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         item = self.get_queryset().get(pk=item.pk)

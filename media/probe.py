@@ -95,6 +95,13 @@ def strip_metadata(data: bytes) -> bytes:
     EXIF of photos, this is done for every upload.
     """
     out = bytearray(data)
+    blank_metadata(out)
+    return bytes(out)
+
+
+def blank_metadata(out) -> None:
+    """`strip_metadata` in place, on a bytearray or a writable memory map of the file (only the
+    box headers and the metadata boxes are touched, so a large video is never read whole)."""
 
     def blank(start: int, end: int, top: bool) -> None:
         for offset, size, header, kind in _child_boxes(out, start, end):
@@ -105,20 +112,21 @@ def strip_metadata(data: bytes) -> bytes:
                 blank(offset + header, offset + size, False)
 
     blank(0, len(out), True)
-    return bytes(out)
 
 
 def _ffmpeg_reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc)
 
 
-def probe_video(data: bytes, poster_at: float = 1.0) -> VideoInfo:
+def probe_video(data, poster_at: float = 1.0, *, source=None) -> VideoInfo:
     """Check `data` as an MP4/MOV with a video stream; read its duration, size and codec and
     grab a poster frame about `poster_at` seconds in (the first frame of a shorter clip).
+    `data` may be a memory map of a file on disk, with `source` that file open for reading:
+    the boxes are checked on the map and FFmpeg reads the file, so neither holds it whole.
     Raises ValidationError({"file": …}) saying what is wrong."""
     check_boxes(data)
     try:
-        container = av.open(io.BytesIO(data), mode="r")
+        container = av.open(source if source is not None else io.BytesIO(data), mode="r")
     except (av.error.FFmpegError, ValueError) as exc:
         raise _refuse(f"The file is not a readable MP4/MOV video ({_ffmpeg_reason(exc)}).") from exc
     with container:

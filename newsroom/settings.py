@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that a database or cache outage anywhere below answers 503 + Retry-After.
     "newsroom.outages.OutageMiddleware",
+    # Refuses an upload declared too large (413) before anything reads its body.
+    "media.uploads.DeclaredSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache so that pages served from it get X-Frame-Options too.
@@ -273,8 +275,15 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Media library limits (checked before any decoding).
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=50_000_000)
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+# Memory one image may take once decoded (Pillow holds RGB as 4 bytes a pixel): a larger JPEG
+# is decoded at a reduced scale, a larger PNG or WebP refused. Bounds a worker's peak memory.
+MEDIA_MAX_DECODE_BYTES = env.int("MEDIA_MAX_DECODE_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads past this size are streamed to a temporary file (FILE_UPLOAD_TEMP_DIR, else the
+# system's), never held in memory; a request declaring a body past MEDIA_MAX_UPLOAD_BYTES is
+# refused with 413 before it is read (media.uploads.DeclaredSizeLimitMiddleware).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default="") or None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,234 @@
+"""Uploads and image decoding stay within a memory bound, whatever is sent.
+
+A real gunicorn worker (one process, one thread) takes API uploads; its peak resident memory
+(VmHWM, reset before each upload through /proc/<pid>/clear_refs) is compared with its
+resident memory just before. Before the fix an upload was read whole into memory (a 2 GB
+upload cost 2,181 MB) and a 7000×7000 PNG cost +373 MB to decode; now any upload grows the
+worker by at most 100 MB and any image, accepted or refused, by at most 150 MB. An upload
+whose declared size is over the limit is refused with 413 before its body is read.
+"""
+
+import http.client
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from media.samples import encode_clip
+
+BASE_DIR = Path(settings.BASE_DIR)
+MB = 1024 * 1024
+UPLOAD_LIMIT = 400 * MB  # MEDIA_MAX_UPLOAD_BYTES of the server under test
+BIG_UPLOAD = 250 * MB
+UPLOAD_GROWTH_LIMIT = 100 * MB  # issue #13 item 8
+IMAGE_GROWTH_LIMIT = 150 * MB  # issue #13 item 12
+BOUNDARY = "reliability-boundary-7f3a"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+class Worker:
+    """The gunicorn server and its single worker process, whose memory is measured."""
+
+    def __init__(self, port, token, server):
+        self.port, self.token, self.server = port, token, server
+
+    @property
+    def pid(self) -> int:
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children").read_text().split()
+        assert len(children) == 1, children
+        return int(children[0])
+
+    def memory(self, field: str) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+        raise AssertionError(f"{field} missing")
+
+    def peak_growth(self, action):
+        """(result of `action`, the worker's peak memory growth in bytes while it ran)."""
+        Path(f"/proc/{self.pid}/clear_refs").write_text("5")  # resets the peak (VmHWM) to now
+        before = self.memory("VmRSS")
+        result = action()
+        return result, self.memory("VmHWM") - before
+
+    def upload(self, filename: str, parts, size: int, content_length: int | None = None, timeout: float = 120):
+        """POST a file to the media API as multipart, its bytes streamed from `parts`."""
+        head = (
+            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nUpload test\r\n"
+            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.putrequest("POST", "/api/v1/media/")
+            connection.putheader("Authorization", f"Token {self.token}")
+            connection.putheader("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
+            connection.putheader("Content-Length", str(content_length or len(head) + size + len(tail)))
+            connection.endheaders()
+            try:
+                connection.send(head)
+                for part in parts:
+                    connection.send(part)
+                connection.send(tail)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server answered (refused) before taking the whole body
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+
+@pytest.fixture(scope="module")
+def worker(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("memory")
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
+        SECRET_KEY="memory-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
+        MEDIA_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT), TMPDIR=str(tmp_path),
+    )
+    manage(env, "migrate", "--noinput")
+    token = manage(env, "shell", "-c", (
+        "from django.contrib.auth.models import Permission, User\n"
+        "from rest_framework.authtoken.models import Token\n"
+        "user = User.objects.create_user('desk', is_staff=True, is_superuser=True)\n"
+        "print(Token.objects.create(user=user).key)\n"
+    )).strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "1", "--threads", "1",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/api/v1/media/", headers={"Authorization": f"Token {token}"})
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        assert server.poll() is None, server.stdout.read()
+        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        time.sleep(0.2)
+    served = Worker(port, token, server)
+    # Warm up: the first upload imports PyAV and Pillow's plugins; that is not the upload's cost.
+    clip = encode_clip(seconds=1.0, seed=3)
+    served.upload("warm.mp4", [clip], len(clip))
+    yield served
+    server.terminate()
+    output, _ = server.communicate(timeout=30)
+    print(output[-5000:])
+
+
+def zeros(total: int, chunk: int = 4 * MB):
+    for start in range(0, total, chunk):
+        yield bytes(min(chunk, total - start))
+
+
+def test_a_large_video_upload_streams_to_disk(worker):
+    clip = encode_clip(seconds=1.0, seed=7)
+    padding = BIG_UPLOAD - len(clip)
+    free_box = (padding).to_bytes(4, "big") + b"free"  # a top-level box every player skips
+    parts = [clip, free_box, *zeros(padding - 8)]
+    (status, body), growth = worker.peak_growth(lambda: worker.upload("big.mp4", parts, BIG_UPLOAD))
+    print(f"{BIG_UPLOAD // MB} MB video upload: {status}, worker grew {growth / MB:.1f} MB")
+    assert status == 201, body[:500]
+    assert json.loads(body)["kind"] == "video"
+    assert growth <= UPLOAD_GROWTH_LIMIT
+
+
+def test_a_large_upload_of_a_refused_kind_costs_little_memory(worker):
+    (status, body), growth = worker.peak_growth(
+        lambda: worker.upload("big.mp4", zeros(BIG_UPLOAD), BIG_UPLOAD)
+    )
+    print(f"{BIG_UPLOAD // MB} MB refused upload: {status}, worker grew {growth / MB:.1f} MB")
+    assert status == 400
+    assert "neither a JPEG, PNG or WebP image nor an MP4 video" in body.decode()
+    assert growth <= UPLOAD_GROWTH_LIMIT
+
+
+def test_an_upload_declared_over_the_limit_is_refused_before_its_body_is_read(worker):
+    declared = 2 * 1024 * MB
+    # Only a few bytes are sent: the answer comes without waiting for the two gigabytes.
+    status, body = worker.upload("huge.mp4", [], 0, content_length=declared, timeout=10)
+    assert status == 413
+    detail = json.loads(body)["detail"]
+    assert f"{declared:,}" in detail and f"{UPLOAD_LIMIT:,}" in detail
+
+
+def encoded(width, height, fmt, **options) -> bytes:
+    picture = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    picture.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def bomb_png() -> bytes:
+    """A small PNG whose header claims 60000×60000 pixels (one zlib stream of zeros)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    width = height = 60_000
+    rows = zlib.compress(bytes(width + 1) * 64, 9)  # a few rows; the header is what counts
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def noisy_png(width, height) -> bytes:
+    """A PNG that hardly compresses (random pixels): its re-encoded copy is large too."""
+    picture = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    out = io.BytesIO()
+    picture.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", ["png 7000x7000", "noisy png 5000x5000", "jpeg 12000x8000", "jpeg 7000x7000",
+                                  "bomb png"])
+def test_decoding_an_image_stays_within_the_memory_bound(worker, case):
+    if case == "png 7000x7000":
+        data, name = encoded(7000, 7000, "PNG", compress_level=1), "big.png"
+    elif case == "noisy png 5000x5000":
+        data, name = noisy_png(5000, 5000), "noisy.png"
+    elif case == "jpeg 12000x8000":
+        data, name = encoded(12000, 8000, "JPEG", quality=80), "wide.jpg"
+    elif case == "jpeg 7000x7000":
+        data, name = encoded(7000, 7000, "JPEG", quality=80), "square.jpg"
+    else:
+        data, name = bomb_png(), "bomb.png"
+    (status, body), growth = worker.peak_growth(lambda: worker.upload(name, [data], len(data)))
+    print(f"{case} ({len(data) / MB:.1f} MB file): {status}, worker grew {growth / MB:.1f} MB;"
+          f" {json.loads(body).get('detail', '')[:160]}")
+    assert status in (201, 400), body[:500]
+    if status == 400:  # refused: the reason names the limit
+        assert "limit" in json.loads(body)["detail"]
+    assert growth <= IMAGE_GROWTH_LIMIT
