@@ -6,6 +6,7 @@ name read from an editor's API answer shows media of drafts, scheduled or embarg
 """
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -96,11 +97,18 @@ def _public_owner(name: str):
 
 @require_safe
 def stored_file(request, path: str):
-    """A stored media file (local storage, SERVE_MEDIA): the file when its item is public or the
-    asker is staff, else 404 exactly as for a name that does not exist."""
+    """A stored media file: when its item is public or the asker is staff, the file itself (local
+    storage) or a redirect to a short-lived signed URL (private S3); else 404 exactly as for a
+    name that does not exist."""
     owner = _public_owner(path)
     public = owner is not None and owner.exists()
     if not public and not sees_everything(request):
         raise Http404("No such file.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if hasattr(default_storage, "signed_url"):
+        # Private S3 (media.storage.PrivateS3Storage): a short-lived signature for this one file.
+        response = HttpResponseRedirect(default_storage.signed_url(path))
+        if public:
+            response["Cache-Control"] = "public, max-age=60"
+    else:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
     return _private_unless_public(response, public)

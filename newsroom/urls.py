@@ -29,9 +29,9 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    # Local files (make run, small sites): 404 to readers until the item is public
-    # (media.views.stored_file). Production behind S3 or a web server turns this off.
+if (settings.SERVE_MEDIA or settings.AWS_STORAGE_BUCKET_NAME) and settings.MEDIA_URL.startswith("/"):
+    # Media files, 404 to readers until the item is public (media.views.stored_file): served from
+    # local storage (make run, small sites), or redirected to a signed URL on private S3.
     urlpatterns.append(
         re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), stored_file, name="media-file")
     )
