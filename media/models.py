@@ -3,7 +3,9 @@
 Files live in the default storage (MEDIA_ROOT or S3), under generated names. An item can be
 known only by reference (a legacy path from the archive) before its file arrives: that is
 the `file_missing` state. This app never imports `articles`; usage is read through reverse
-relations that `articles` declares.
+relations that `articles` declares, and whether a use is live through `media.usage`.
+
+Readers see an item only once it is public (`MediaItem.objects.public()`); staff see all.
 """
 
 import uuid
