@@ -6,6 +6,7 @@ DEBUG=0; a missing SECRET_KEY outside DEBUG stops start-up instead of running in
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,6 +80,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Staff accounts: one-time codes (TOTP) and lockout after failed logins (see LOGIN_URL below).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "media",
     "articles",
 ]
@@ -92,15 +97,22 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache so that pages served from it get X-Frame-Options too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header (SECURE_CSP below), cached pages included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions, CSRF and auth.
     "articles.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); staff who must use two-factor login are sent to enter a code.
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The JSON API speaks UTC whatever TIME_ZONE is (pages and the admin use TIME_ZONE).
     "newsroom.time_zones.ApiInUtcMiddleware",
+    # Last: answers a locked-out login attempt (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -117,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],
         },
@@ -323,6 +336,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+# After signing in with no `next`, or with one that points off the site: the admin's index.
+LOGIN_REDIRECT_URL = "admin:index"
+# django-axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Locked out after this many failed logins for one username from one address, for this long.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.throttling.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# Two-factor login (a TOTP app) is required of superusers and of members of these groups.
+NEWSROOM_2FA_GROUPS = env.list("NEWSROOM_2FA_GROUPS", default=[])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or SITE_NAME
+# Staff sessions end after this many seconds (default 12 hours), or when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -345,6 +376,43 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of an absolute URL, or "" for a path."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest and scheme in ("http", "https") else ""
+
+
+# Content-Security-Policy: scripts, styles, fonts and data from the site itself only (no inline
+# script or style anywhere; a template that needs one uses {{ csp_nonce }}). Pictures and video
+# may also come from where media files are served (an absolute MEDIA_URL, the S3 bucket or its
+# custom domain) and, while the archive is imported, the legacy site's pictures.
+_media_origins = {_origin(MEDIA_URL), _origin(LEGACY_SITE_URL)}
+if AWS_STORAGE_BUCKET_NAME:
+    _custom_domain = env("AWS_S3_CUSTOM_DOMAIN", default="")
+    _endpoint = env("AWS_S3_ENDPOINT_URL", default="")
+    _media_origins.add(
+        f"https://{_custom_domain}" if _custom_domain
+        else _origin(_endpoint) or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    )
+_media_origins = sorted(origin for origin in _media_origins if origin)
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # data: for the small SVG icons stylesheets embed (the admin's and the API docs').
+    "img-src": [CSP.SELF, "data:", *_media_origins],
+    "media-src": [CSP.SELF, *_media_origins],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOG_LEVEL = env("LOG_LEVEL", default="WARNING").upper()
 # One handler, on the root logger, to stderr. Django's default configuration also gives the

@@ -26,3 +26,4 @@ if CACHES["default"]["BACKEND"] == "newsroom.cache_backends.SharedFileCache":  #
     CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")  # noqa: F405
     atexit.register(shutil.rmtree, CACHES["default"]["LOCATION"], ignore_errors=True)  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
+AXES_ENABLED = False  # client.login() passes no request; tests/security turns the lockout on

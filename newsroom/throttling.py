@@ -65,3 +65,4 @@ class SignedInThrottle(UserRateThrottle):
 
     def get_ident(self, request):
         return client_address(request)
+

@@ -19,7 +19,8 @@ def test_revert_restores_fields_tags_and_related_order_exactly(people):
     editor = people["editor"]
     targets = ArticleFactory.create_batch(4)
     tags = TagFactory.create_batch(3)
-    article = draft_by(people["author"], title="Storm closes the port", summary="Ships wait offshore.", pinned=True)
+    article = draft_by(people["author"], title="Storm closes the port", summary="Ships wait offshore.")
+    article.pinned = True  # an editor's call (actions.EDITORS_ONLY_FIELDS)
     actions.save_article(
         actor=editor, article=article, base_version=article.version,
         related_ids=[targets[2].pk, targets[0].pk, targets[3].pk], tags=tags[:2],
