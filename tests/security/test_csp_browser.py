@@ -30,15 +30,21 @@ def test_no_page_breaks_the_content_security_policy(chromium, demo_site):
     from django.contrib.auth import get_user_model
     from playwright.sync_api import sync_playwright
 
+    from articles import actions
     from articles.models import Article
     from tests.factories import UserFactory
 
     video = Article.objects.live().filter(kind="video", lead_media__isnull=False).first()
     assert video is not None, "the demo content has no live video story"
     UserFactory(username="desk", is_staff=True, perms=["articles.change_article", "articles.view_article",
-                                                        "articles.publish_article", "articles.edit_any_article"])
+                                                        "articles.publish_article", "articles.edit_any_article",
+                                                        "articles.view_revision"])
     assert get_user_model().objects.filter(username="desk").exists()
+    video.summary += " Updated."
+    actions.save_article(actor=None, article=video)  # a second revision, for the compare page
+    older, newer = video.revisions.order_by("-number").values_list("number", flat=True)[:2][::-1]
     video_url, change_url = video.get_absolute_url(), f"/admin/articles/article/{video.pk}/change/"
+    compare_url = f"/admin/articles/article/{video.pk}/revisions/compare/?a={older}&b={newer}"
 
     with sync_playwright() as playwright:
         browser = launch(playwright, chromium)
@@ -66,6 +72,8 @@ def test_no_page_breaks_the_content_security_policy(chromium, demo_site):
             page.wait_for_url("**/admin/")
             found["admin index"] = page.evaluate("window.__cspViolations")
             found["admin change form"] = visit(change_url, "admin change form")
+            found["revisions"] = visit(change_url.replace("/change/", "/revisions/"), "revisions")
+            found["compare"] = visit(compare_url, "compare")
             found["API docs"] = visit("/api/docs/", "API docs")
             swagger_drawn = page.locator(".swagger-ui .info").count() > 0
         finally:
