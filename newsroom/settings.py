@@ -403,6 +403,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
+    # Style attributes (no script can run from one) stay allowed: the admin's list thumbnails and
+    # the media form's focal-point marker size and place themselves with them.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     # data: for the small SVG icons stylesheets embed (the admin's and the API docs').
     "img-src": [CSP.SELF, "data:", *_media_origins],
     "media-src": [CSP.SELF, *_media_origins],

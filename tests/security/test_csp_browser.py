@@ -38,7 +38,8 @@ def test_no_page_breaks_the_content_security_policy(chromium, demo_site):
     assert video is not None, "the demo content has no live video story"
     UserFactory(username="desk", is_staff=True, perms=["articles.change_article", "articles.view_article",
                                                         "articles.publish_article", "articles.edit_any_article",
-                                                        "articles.view_revision"])
+                                                        "articles.view_revision", "media.view_mediaitem",
+                                                        "media.change_mediaitem"])
     assert get_user_model().objects.filter(username="desk").exists()
     video.summary += " Updated."
     actions.save_article(actor=None, article=video)  # a second revision, for the compare page
@@ -72,6 +73,9 @@ def test_no_page_breaks_the_content_security_policy(chromium, demo_site):
             page.wait_for_url("**/admin/")
             found["admin index"] = page.evaluate("window.__cspViolations")
             found["admin change form"] = visit(change_url, "admin change form")
+            found["article list"] = visit("/admin/articles/article/", "article list")
+            found["media list"] = visit("/admin/media/mediaitem/", "media list")
+            found["media form"] = visit(f"/admin/media/mediaitem/{video.lead_media_id}/change/", "media form")
             found["revisions"] = visit(change_url.replace("/change/", "/revisions/"), "revisions")
             found["compare"] = visit(compare_url, "compare")
             found["API docs"] = visit("/api/docs/", "API docs")
