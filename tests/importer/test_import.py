@@ -203,7 +203,7 @@ def test_revision_audit_and_cache_generation_for_an_import(import_legacy, tmp_pa
     stub = Article.objects.get(legacy_id=7201)
     assert stub.revisions.get().data == snapshot(stub)
     assert AuditEntry.objects.filter(article=stub, action="import").exists()
-    assert content_generation() > generation
+    assert content_generation() != generation
 
 
 def test_pages_in_reverse_order_end_the_same(import_legacy, tmp_path):
