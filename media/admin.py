@@ -5,10 +5,7 @@ An item follows the rules of the stories using it (`media.actions.may_change`): 
 the media of a published story read-only. Every change and deletion is audited, and only editors
 who may publish mark an item public before a live story uses it."""
 
-import hashlib
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,7 +18,7 @@ from media import usage
 from media.actions import check_may_change, delete_media, may_change, record_change, users_of
 from media.captions import attach_captions, remove_captions, validate_language
 from media.captions import read_upload as read_captions_upload
-from media.ingest import attach_file, ingest_bytes, validate_bytes
+from media.ingest import attach_upload, ingest_upload, upload_digest, validate_upload
 from media.models import MediaItem, Rendition
 from media.renditions import rendition_url
 from media.usage import article_model, usages_for
@@ -29,25 +26,20 @@ from media.usage import article_model, usages_for
 LICENCE_WINDOW_DAYS = 30
 
 
-def read_upload(upload: UploadedFile) -> bytes:
-    """The upload's bytes, refusing it by its declared size before reading it into memory."""
-    limit = settings.MEDIA_MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(f"The file is {upload.size:,} bytes, more than the limit of {limit:,} bytes.")
-    upload.seek(0)
-    return upload.read()
+def check_upload(upload: UploadedFile, expected_kind: str | None = None) -> str:
+    """Validate an uploaded file like every other path does, as a field-level error; returns its kind.
 
-
-def check_upload(upload: UploadedFile, expected_kind: str | None = None) -> bytes:
-    """Validate an uploaded file like every other path does; field-level errors."""
-    data = read_upload(upload)
+    The upload is never read whole into memory (issue #13): it is refused by its declared size
+    first, and one spilled to disk is checked in place (`validate_upload`), so the same checks
+    that storing it makes later cannot fail in `save_model`, where no form could show them.
+    """
     try:
-        kind = validate_bytes(data, filename=upload.name)
+        kind = validate_upload(upload, filename=upload.name)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict["file"]) from exc
     if expected_kind and kind != expected_kind:
         raise ValidationError(f"“{upload.name}” is a {kind}; a {expected_kind} is needed here.")
-    return data
+    return kind
 
 
 class MediaItemForm(forms.ModelForm):
@@ -81,7 +73,8 @@ class MediaItemForm(forms.ModelForm):
                     "This item already has its file. Upload the new file as a new item, so that "
                     "articles using this one keep what they show."
                 )
-            self.upload_bytes = check_upload(upload)
+            check_upload(upload)
+            self.checked_upload = upload
         elif not upload and not self.instance.pk:
             raise ValidationError("Choose a file to upload.")
         return upload
@@ -91,7 +84,8 @@ class MediaItemForm(forms.ModelForm):
         if upload:
             if self.instance.pk and not self.instance.is_video:
                 raise ValidationError("Only a video has a poster.")
-            self.poster_bytes = check_upload(upload, expected_kind="image")
+            check_upload(upload, expected_kind="image")
+            self.checked_poster = upload
         return upload
 
 
@@ -281,19 +275,20 @@ class MediaItemAdmin(admin.ModelAdmin):
                 changed.append("captions")
             if changed:
                 record_change(actor=request.user, item=obj, fields=changed)
-        data = getattr(form, "upload_bytes", None)
-        if data is None:
+        upload = getattr(form, "checked_upload", None)
+        if upload is None:
             obj.save()
         elif change:
-            attach_file(obj, data)
+            attach_upload(obj, upload)
         else:
             fields = {
                 name: form.cleaned_data.get(name) for name in MediaItemForm.Meta.fields
                 if name not in {"file", "poster", "captions_language"}
             }
             fields = {k: v for k, v in fields.items() if v not in (None, "")}
-            known = MediaItem.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
-            stored = ingest_bytes(data, filename=form.cleaned_data["file"].name, **fields)
+            digest = upload_digest(upload)
+            known = MediaItem.objects.filter(sha256=digest).exists()
+            stored = ingest_upload(upload, filename=upload.name, digest=digest, **fields)
             if known:
                 self.message_user(
                     request, f"The same file is already in the library as “{stored}”; that item is shown.",
@@ -302,12 +297,11 @@ class MediaItemAdmin(admin.ModelAdmin):
             obj.pk = stored.pk
             obj.__dict__.update({k: v for k, v in stored.__dict__.items() if not k.startswith("_")})
             obj._state.adding = False
-        poster_bytes = getattr(form, "poster_bytes", None)
-        if poster_bytes is not None and obj.is_video:
-            upload = form.cleaned_data["new_poster"]
-            obj.poster = ingest_bytes(
-                poster_bytes, filename=upload.name, expected_kind="image",
-                title=f"Poster: {obj.title or upload.name}"[:255], credit=obj.credit,
+        poster = getattr(form, "checked_poster", None)
+        if poster is not None and obj.is_video:
+            obj.poster = ingest_upload(
+                poster, filename=poster.name, expected_kind="image",
+                title=f"Poster: {obj.title or poster.name}"[:255], credit=obj.credit,
             )
             obj.save(update_fields=["poster"])
         self._save_captions(request, obj, form)

@@ -269,7 +269,7 @@ def ingest_upload(upload, *, filename: str = "", expected_kind: str | None = Non
     checked, cleaned of its metadata and stored from its temporary file on disk. An upload
     small enough to be held in memory anyway (FILE_UPLOAD_MAX_MEMORY_SIZE) takes the bytes path.
     """
-    size = upload.size if getattr(upload, "size", None) is not None else os.fstat(upload.fileno()).st_size
+    size = _upload_size(upload)
     check_upload_size(size)
     if not _on_disk(upload):
         upload.seek(0)
@@ -278,6 +278,13 @@ def ingest_upload(upload, *, filename: str = "", expected_kind: str | None = Non
     existing = MediaItem.objects.filter(sha256=digest).first()
     if existing:
         return existing
+    item, payload, ext = _prepare_upload(upload, size, filename, expected_kind, fields)
+    item.sha256 = digest
+    return _store(item, payload, ext)
+
+
+def _check_head(upload, filename: str, expected_kind: str | None) -> str:
+    """The kind of an on-disk upload from its first bytes, refusing one of no accepted kind."""
     upload.seek(0)
     head = upload.read(4096)
     kind = sniff(head)
@@ -285,11 +292,18 @@ def ingest_upload(upload, *, filename: str = "", expected_kind: str | None = Non
         raise _refuse(_describe_unaccepted(head, filename))
     if expected_kind and kind != expected_kind:
         raise _refuse(f"“{filename or 'The file'}” is a {kind}, not a {expected_kind} as its name says.")
+    return kind
+
+
+def _prepare_upload(upload, size: int, filename: str, expected_kind: str | None,
+                    fields: dict) -> tuple[MediaItem, object, str]:
+    """`_prepare` for an upload on disk: an unsaved item with its facts, the file to store and
+    an extension. A video is cleaned of its metadata in place, in its temporary file."""
+    kind = _check_head(upload, filename, expected_kind)
     if kind == "image":
         cleaned, ext, width, height = clean_image(upload)
         item = MediaItem(kind=MediaItem.Kind.IMAGE, width=width, height=height, file_size=_length(cleaned), **fields)
-        item.sha256 = digest
-        return _store(item, cleaned, ext)
+        return item, cleaned, ext
     upload.seek(0)
     # Mapped, not read: only the box headers and the index are touched, never the samples.
     with mmap.mmap(upload.fileno(), 0, access=mmap.ACCESS_WRITE) as mapped:
@@ -307,9 +321,39 @@ def ingest_upload(upload, *, filename: str = "", expected_kind: str | None = Non
             info.poster_jpeg, filename="poster.jpg",
             title=f"Poster: {fields.get('title') or filename}"[:255], **poster_fields,
         )
-    item.sha256 = digest
     upload.seek(0)
-    return _store(item, upload, "mp4")
+    return item, upload, "mp4"
+
+
+def _upload_size(upload) -> int:
+    return upload.size if getattr(upload, "size", None) is not None else os.fstat(upload.fileno()).st_size
+
+
+def validate_upload(upload, *, filename: str = "", expected_kind: str | None = None) -> str:
+    """Check an uploaded file like `ingest_upload` would, storing nothing; returns its kind.
+
+    For a form to show what is wrong before anything is saved, in bounded memory: refused by
+    its declared size first; on disk, an image is decoded within MEDIA_MAX_DECODE_BYTES and a
+    video's boxes are read through a read-only memory map.
+    """
+    check_upload_size(_upload_size(upload))
+    if not _on_disk(upload):
+        upload.seek(0)
+        data = upload.read()
+        kind = validate_bytes(data, filename=filename)
+        if expected_kind and kind != expected_kind:
+            raise _refuse(f"“{filename or 'The file'}” is a {kind}, not a {expected_kind} as its name says.")
+        return kind
+    kind = _check_head(upload, filename, expected_kind)
+    if kind == "image":
+        cleaned, *_ = clean_image(upload)
+        cleaned.close()
+    else:
+        with mmap.mmap(upload.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            upload.seek(0)
+            probe_video(mapped, source=upload)
+    upload.seek(0)
+    return kind
 
 
 def _length(handle) -> int:
@@ -349,6 +393,31 @@ def attach_file(item: MediaItem, data: bytes) -> MediaItem:
         item.file_missing = False
         item.save()
         return item
+    item.sha256 = digest
+    return _store(item, payload, ext)
+
+
+@transaction.atomic
+def attach_upload(item: MediaItem, upload) -> MediaItem:
+    """`attach_file` for an uploaded file, in bounded memory like `ingest_upload`: refused by
+    its size first, hashed in chunks, and a video checked and stored from its file on disk."""
+    size = _upload_size(upload)
+    check_upload_size(size)
+    if not _on_disk(upload):
+        upload.seek(0)
+        return attach_file(item, upload.read())
+    digest = upload_digest(upload)
+    twin = MediaItem.objects.filter(sha256=digest).exclude(pk=item.pk).first()
+    if twin is not None:
+        for field in ("width", "height", "duration", "codec", "file_size", "poster"):
+            setattr(item, field, getattr(twin, field))
+        item.file = twin.file
+        item.file_missing = False
+        item.save()
+        return item
+    fresh, payload, ext = _prepare_upload(upload, size, item.legacy_path or "", item.kind, {})
+    for field in ("width", "height", "duration", "codec", "file_size", "poster"):
+        setattr(item, field, getattr(fresh, field))
     item.sha256 = digest
     return _store(item, payload, ext)
 

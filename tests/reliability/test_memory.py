@@ -16,7 +16,9 @@ import socket
 import subprocess
 import sys
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -31,6 +33,7 @@ BIG_UPLOAD = 250 * MB
 UPLOAD_GROWTH_LIMIT = 100 * MB  # issue #13 item 8
 IMAGE_GROWTH_LIMIT = 150 * MB  # issue #13 item 12
 BOUNDARY = "reliability-boundary-7f3a"
+ADMIN_PASSWORD = "memory-test-desk-password"
 
 
 def free_port() -> int:
@@ -74,16 +77,28 @@ class Worker:
 
     def upload(self, filename: str, parts, size: int, content_length: int | None = None, timeout: float = 120):
         """POST a file to the media API as multipart, its bytes streamed from `parts`."""
-        head = (
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nUpload test\r\n"
+        return self.post_file(
+            "/api/v1/media/", {"Authorization": f"Token {self.token}"}, {"title": "Upload test"},
+            filename, parts, size, content_length=content_length, timeout=timeout,
+        )
+
+    def post_file(self, url, headers, fields, filename, parts, size, content_length=None, timeout: float = 120):
+        """POST `fields` and a file as multipart to `url`, the file's bytes streamed from `parts`;
+        returns (status, headers, body)."""
+        head = "".join(
+            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            for name, value in fields.items()
+        ) + (
             f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
             "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
+        )
+        head = head.encode()
         tail = f"\r\n--{BOUNDARY}--\r\n".encode()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            connection.putrequest("POST", "/api/v1/media/")
-            connection.putheader("Authorization", f"Token {self.token}")
+            connection.putrequest("POST", url)
+            for name, value in headers.items():
+                connection.putheader(name, value)
             connection.putheader("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
             connection.putheader("Content-Length", str(content_length or len(head) + size + len(tail)))
             connection.endheaders()
@@ -95,9 +110,51 @@ class Worker:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the server answered (refused) before taking the whole body
             response = connection.getresponse()
-            return response.status, response.read()
+            if url.startswith("/api/"):
+                return response.status, response.read()
+            return response.status, response.headers, response.read()
         finally:
             connection.close()
+
+    def request(self, method, url, cookies, body=None, headers=None):
+        """A plain request with the session's cookies; (status, headers, body), cookies updated."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            all_headers = {"Cookie": cookie_header(cookies), **(headers or {})}
+            connection.request(method, url, body=body, headers=all_headers)
+            response = connection.getresponse()
+            remember_cookies(cookies, response.headers)
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    def admin_session(self) -> dict:
+        """Sign the media desk (staff with the media permissions) into the admin: the cookies."""
+        cookies = {}
+        status, _, _ = self.request("GET", "/admin/login/", cookies)
+        assert status == 200 and "csrftoken" in cookies
+        form = urlencode({
+            "csrfmiddlewaretoken": cookies["csrftoken"], "username": "media-desk", "password": ADMIN_PASSWORD,
+            "next": "/admin/",
+        })
+        status, headers, body = self.request(
+            "POST", "/admin/login/", cookies, body=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert status == 302 and "sessionid" in cookies, body[:500]
+        return cookies
+
+
+def cookie_header(cookies: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def remember_cookies(cookies: dict, headers) -> None:
+    for line in headers.get_all("Set-Cookie") or []:
+        morsels = SimpleCookie()
+        morsels.load(line)
+        for name, morsel in morsels.items():
+            cookies[name] = morsel.value
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +175,9 @@ def worker(tmp_path_factory):
         "from rest_framework.authtoken.models import Token\n"
         "user = User.objects.create_user('desk', is_staff=True, is_superuser=True)\n"
         "print(Token.objects.create(user=user).key)\n"
+        # Not a superuser, so that signing in takes a password only (no one-time code).
+        f"desk = User.objects.create_user('media-desk', password='{ADMIN_PASSWORD}', is_staff=True)\n"
+        "desk.user_permissions.set(Permission.objects.filter(content_type__app_label='media'))\n"
     )).strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen(
@@ -171,6 +231,45 @@ def test_a_large_upload_of_a_refused_kind_costs_little_memory(worker):
     print(f"{BIG_UPLOAD // MB} MB refused upload: {status}, worker grew {growth / MB:.1f} MB")
     assert status == 400
     assert "neither a JPEG, PNG or WebP image nor an MP4 video" in body.decode()
+    assert growth <= UPLOAD_GROWTH_LIMIT
+
+
+ADMIN_ADD = "/admin/media/mediaitem/add/"
+
+
+def admin_upload(worker, cookies, filename, parts, size):
+    """Upload a file through the media library's add form, as the signed-in desk."""
+    fields = {"csrfmiddlewaretoken": cookies["csrftoken"], "title": "Admin upload", "focal_x": "0.5",
+              "focal_y": "0.5"}
+    headers = {"Cookie": cookie_header(cookies), "Referer": f"http://127.0.0.1:{worker.port}{ADMIN_ADD}"}
+    return worker.post_file(ADMIN_ADD, headers, fields, filename, parts, size)
+
+
+def test_a_large_video_uploaded_in_the_admin_streams_to_disk(worker):
+    cookies = worker.admin_session()
+    clip = encode_clip(seconds=1.0, seed=11)
+    padding = BIG_UPLOAD - len(clip)
+    parts = [clip, padding.to_bytes(4, "big") + b"free", *zeros(padding - 8)]
+    (status, headers, body), growth = worker.peak_growth(
+        lambda: admin_upload(worker, cookies, "admin-big.mp4", parts, BIG_UPLOAD)
+    )
+    print(f"{BIG_UPLOAD // MB} MB video upload in the admin: {status}, worker grew {growth / MB:.1f} MB")
+    assert status == 302, body[-3000:]
+    assert "/admin/media/mediaitem/" in headers["Location"]
+    remember_cookies(cookies, headers)  # the "added" message may travel in a cookie
+    status, _, page = worker.request("GET", headers["Location"], cookies)
+    assert status == 200 and "was added successfully" in page.decode()
+    assert growth <= UPLOAD_GROWTH_LIMIT
+
+
+def test_a_large_refused_upload_in_the_admin_is_a_form_error_and_costs_little_memory(worker):
+    cookies = worker.admin_session()
+    (status, _, body), growth = worker.peak_growth(
+        lambda: admin_upload(worker, cookies, "admin-zeros.mp4", zeros(BIG_UPLOAD), BIG_UPLOAD)
+    )
+    print(f"{BIG_UPLOAD // MB} MB refused upload in the admin: {status}, worker grew {growth / MB:.1f} MB")
+    assert status == 200
+    assert "“admin-zeros.mp4” is neither a JPEG, PNG or WebP image nor an MP4 video." in body.decode()
     assert growth <= UPLOAD_GROWTH_LIMIT
 
 
