@@ -166,3 +166,84 @@ def test_bulk_delete_refuses_when_any_is_used(admin_client):
     ArticleFactory(lead_media=used)
     admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [used.pk, spare.pk], "post": "yes"})
     assert MediaItem.objects.count() == 2
+
+
+# --- uploads spilled to disk (larger than FILE_UPLOAD_MAX_MEMORY_SIZE) are never read whole --------
+
+
+@pytest.fixture
+def on_disk(settings):
+    """Every upload goes to a temporary file, as a large one does in production."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+
+
+def test_a_video_on_disk_is_stored_with_its_poster_and_found_again(admin_client, on_disk):
+    data = encode_clip(seconds=1, seed=51)
+    response = upload(admin_client, "clip.mp4", data, title="Harbour", credit="Agency")
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    video = MediaItem.objects.videos().get()
+    assert (video.title, video.credit, video.file_size) == ("Harbour", "Agency", len(data))
+    assert video.poster is not None and video.poster.title == "Poster: Harbour"
+    again = upload(admin_client, "copy.mp4", data, title="Copy")
+    assert MediaItem.objects.videos().count() == 1
+    assert "already in the library as “Harbour”" in admin_client.get(again["Location"]).content.decode()
+
+
+def test_a_broken_video_on_disk_is_a_field_error_and_stores_nothing(admin_client, on_disk):
+    data = encode_clip(seconds=1, seed=52)
+    response = upload(admin_client, "broken.mp4", data[: len(data) // 3])
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["file"]
+    assert len(errors) == 1 and "video" in errors[0].lower()
+    assert not MediaItem.objects.exists()
+
+
+def test_an_html_page_on_disk_is_refused_by_its_content(admin_client, on_disk):
+    response = upload(admin_client, "page.mp4", b"<!DOCTYPE html><html><body>hi</body></html>")
+    assert response.context["adminform"].form.errors["file"] == [
+        "“page.mp4” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
+    ]
+    assert not MediaItem.objects.exists()
+
+
+def test_a_video_on_disk_is_not_accepted_as_a_poster(admin_client, on_disk):
+    video = ingest_bytes(encode_clip(seconds=1, seed=53), filename="v.mp4", title="Clip")
+    form = admin_client.get(f"{CHANGELIST}{video.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "file"}
+    data["new_poster"] = SimpleUploadedFile("still.mp4", encode_clip(seconds=1, seed=54))
+    response = admin_client.post(f"{CHANGELIST}{video.pk}/change/", data)
+    assert response.context["adminform"].form.errors["new_poster"] == ["“still.mp4” is a video; a image is needed here."]
+
+
+def test_a_poster_on_disk_replaces_the_automatic_one(admin_client, on_disk):
+    video = ingest_bytes(encode_clip(seconds=1, seed=55), filename="v.mp4", title="Clip")
+    automatic = video.poster
+    form = admin_client.get(f"{CHANGELIST}{video.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "file"}
+    data.update(poster=str(automatic.pk), new_poster=SimpleUploadedFile("still.jpg", draw_photo(320, 240, seed=56)))
+    response = admin_client.post(f"{CHANGELIST}{video.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    video.refresh_from_db()
+    assert video.poster_id != automatic.pk and (video.poster.width, video.poster.height) == (320, 240)
+
+
+def test_a_missing_file_is_given_from_disk(admin_client, on_disk):
+    ref = MediaItem.objects.create(kind="video", title="Old clip", legacy_path="/2017/clip.mp4", file_missing=True)
+    data = encode_clip(seconds=1, seed=57)
+    payload = {"title": "Old clip", "focal_x": "0.5", "focal_y": "0.5", "file": SimpleUploadedFile("clip.mp4", data)}
+    response = admin_client.post(f"{CHANGELIST}{ref.pk}/change/", payload)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ref.refresh_from_db()
+    assert not ref.file_missing and ref.file and ref.file_size == len(data) and ref.duration
+    assert MediaItem.objects.videos().count() == 1
+
+
+def test_a_missing_file_already_in_the_library_shares_the_stored_file(admin_client, on_disk):
+    data = draw_photo(300, 200, seed=58)
+    twin = ingest_bytes(data, filename="a.jpg", title="Twin")
+    ref = MediaItem.objects.create(kind="image", title="Ref", legacy_path="/2016/a.jpg", file_missing=True)
+    payload = {"title": "Ref", "focal_x": "0.5", "focal_y": "0.5", "file": SimpleUploadedFile("a.jpg", data)}
+    response = admin_client.post(f"{CHANGELIST}{ref.pk}/change/", payload)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ref.refresh_from_db()
+    assert ref.file.name == twin.file.name and (ref.width, ref.height) == (300, 200) and not ref.file_missing
