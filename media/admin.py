@@ -18,7 +18,7 @@ from media import usage
 from media.actions import check_may_change, delete_media, may_change, record_change, users_of
 from media.captions import attach_captions, remove_captions, validate_language
 from media.captions import read_upload as read_captions_upload
-from media.ingest import attach_upload, ingest_upload, upload_digest, validate_upload
+from media.ingest import a_kind, attach_upload, ingest_upload, upload_digest, validate_upload
 from media.models import MediaItem, Rendition
 from media.renditions import rendition_url
 from media.usage import article_model, usages_for
@@ -38,7 +38,7 @@ def check_upload(upload: UploadedFile, expected_kind: str | None = None) -> str:
     except ValidationError as exc:
         raise ValidationError(exc.message_dict["file"]) from exc
     if expected_kind and kind != expected_kind:
-        raise ValidationError(f"“{upload.name}” is a {kind}; a {expected_kind} is needed here.")
+        raise ValidationError(f"“{upload.name}” is {a_kind(kind)}; {a_kind(expected_kind)} is needed here.")
     return kind
 
 

@@ -205,7 +205,7 @@ def _prepare(data: bytes, filename: str, expected_kind: str | None, fields: dict
     if kind is None:
         raise _refuse(_describe_unaccepted(data, filename))
     if expected_kind and kind != expected_kind:
-        raise _refuse(f"“{filename or 'The file'}” is a {kind}, not a {expected_kind} as its name says.")
+        raise _refuse(wrong_kind(filename, kind, expected_kind))
     if kind == "image":
         cleaned, ext, width, height = clean_image(data)
         item = MediaItem(kind=MediaItem.Kind.IMAGE, width=width, height=height, file_size=_length(cleaned), **fields)
@@ -226,6 +226,16 @@ def _prepare(data: bytes, filename: str, expected_kind: str | None, fields: dict
 
 
 @transaction.atomic
+def a_kind(kind: str) -> str:
+    """"an image", "a video": a kind as a sentence names it."""
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
+def wrong_kind(filename: str, kind: str, expected_kind: str) -> str:
+    """The refusal of a file that is not the kind of media asked for."""
+    return f"“{filename or 'The file'}” is {a_kind(kind)}, not {a_kind(expected_kind)} as its name says."
+
+
 def ingest_bytes(data: bytes, *, filename: str = "", expected_kind: str | None = None, **fields) -> MediaItem:
     """Validate `data` and store it as a MediaItem (or return the item holding the same bytes).
 
@@ -291,7 +301,7 @@ def _check_head(upload, filename: str, expected_kind: str | None) -> str:
     if kind is None:
         raise _refuse(_describe_unaccepted(head, filename))
     if expected_kind and kind != expected_kind:
-        raise _refuse(f"“{filename or 'The file'}” is a {kind}, not a {expected_kind} as its name says.")
+        raise _refuse(wrong_kind(filename, kind, expected_kind))
     return kind
 
 
@@ -342,7 +352,7 @@ def validate_upload(upload, *, filename: str = "", expected_kind: str | None = N
         data = upload.read()
         kind = validate_bytes(data, filename=filename)
         if expected_kind and kind != expected_kind:
-            raise _refuse(f"“{filename or 'The file'}” is a {kind}, not a {expected_kind} as its name says.")
+            raise _refuse(wrong_kind(filename, kind, expected_kind))
         return kind
     kind = _check_head(upload, filename, expected_kind)
     if kind == "image":

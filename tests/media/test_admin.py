@@ -212,7 +212,7 @@ def test_a_video_on_disk_is_not_accepted_as_a_poster(admin_client, on_disk):
     data = {k: v for k, v in form.initial.items() if v is not None and k != "file"}
     data["new_poster"] = SimpleUploadedFile("still.mp4", encode_clip(seconds=1, seed=54))
     response = admin_client.post(f"{CHANGELIST}{video.pk}/change/", data)
-    assert response.context["adminform"].form.errors["new_poster"] == ["“still.mp4” is a video; a image is needed here."]
+    assert response.context["adminform"].form.errors["new_poster"] == ["“still.mp4” is a video; an image is needed here."]
 
 
 def test_a_poster_on_disk_replaces_the_automatic_one(admin_client, on_disk):

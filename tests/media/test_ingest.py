@@ -171,7 +171,7 @@ def test_same_bytes_twice_are_one_item():
 
 
 def test_name_claiming_another_kind_is_refused():
-    assert refusal(draw_photo(50, 50), "clip.mp4", expected_kind="video") == "“clip.mp4” is a image, not a video as its name says."
+    assert refusal(draw_photo(50, 50), "clip.mp4", expected_kind="video") == "“clip.mp4” is an image, not a video as its name says."
 
 
 # --- video -----------------------------------------------------------------------------------
