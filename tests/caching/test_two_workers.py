@@ -9,35 +9,15 @@ on serving the old page for up to PAGE_CACHE_SECONDS (299.7 s measured).
 """
 
 import http.client
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-BASE_DIR = Path(settings.BASE_DIR)
+from tests.servers import manage, shell, site_environment, start_gunicorn, stop
+
 FOLLOWING_SECONDS = 1.5  # requests keep coming after each change for this long
 FOLLOWING_REQUESTS = 40  # and at least this many (so that both workers answer some)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def shell(env, code: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def get(port: int, path: str):
@@ -53,18 +33,8 @@ def get(port: int, path: str):
 @pytest.fixture
 def site(tmp_path):
     """A migrated SQLite site with one live story, served by two gunicorn workers."""
-    env = {
-        key: value for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CACHE_DIR"}
-    }
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
-        SECRET_KEY="shared-cache-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
-        NEWSROOM_ENV_FILE="", PAGE_CACHE_SECONDS="300",
-    )
-    done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    env = site_environment(tmp_path, SECRET_KEY="shared-cache-test", PAGE_CACHE_SECONDS="300")
+    manage(env, "migrate", "--noinput")
     url = shell(env, (
         "from django.utils import timezone\n"
         "from articles import actions\n"
@@ -74,38 +44,22 @@ def site(tmp_path):
         "    summary='A summary.', body='<p>Text.</p>', status='draft')\n"
         "actions.publish(actor=None, article=story)\n"
         "print(story.get_absolute_url())\n"
-    )).strip().splitlines()[-1]
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
-         # Which worker answered each request: its pid, in the access log.
-         "--access-logfile", "-", "--access-logformat", "%(p)s %(U)s %(s)s"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    ))
+    server, port = start_gunicorn(
+        # Which worker answered each request: its pid, in the access log.
+        env, "--workers", "2", "--access-logfile", "-", "--access-logformat", "%(p)s %(U)s %(s)s",
+        ready=lambda port: get(port, url)[0] == 200,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if get(port, url)[0] == 200:
-                break
-        except OSError:
-            pass
-        assert server.poll() is None, server.stdout.read()
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
     site = {"env": env, "port": port, "url": url, "server": server}
     yield site
     if server.poll() is None:
-        server.terminate()
-        site["log"] = server.communicate(timeout=30)[0]
+        site["log"] = stop(server)
     print(site.get("log", "")[-3000:])  # shown by pytest when the test fails
 
 
 def pids_answering(site, status: int) -> set:
     """Stop the server; the pids of the workers that answered `status` (from its access log)."""
-    site["server"].terminate()
-    output, _ = site["server"].communicate(timeout=30)
-    site["log"] = output
+    output = site["log"] = stop(site["server"])
     return {pid for pid, code in re.findall(r"^<(\d+)> \S+ (\d+)$", output, re.MULTILINE) if int(code) == status}
 
 

@@ -12,21 +12,16 @@ import http.client
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from PIL import Image
 
 from media.samples import encode_clip
+from tests.servers import manage, shell, site_environment, start_gunicorn, stop
 
-BASE_DIR = Path(settings.BASE_DIR)
 MB = 1024 * 1024
 UPLOAD_LIMIT = 400 * MB  # MEDIA_MAX_UPLOAD_BYTES of the server under test
 BIG_UPLOAD = 250 * MB
@@ -34,20 +29,6 @@ UPLOAD_GROWTH_LIMIT = 100 * MB  # issue #13 item 8
 IMAGE_GROWTH_LIMIT = 150 * MB  # issue #13 item 12
 BOUNDARY = "reliability-boundary-7f3a"
 ADMIN_PASSWORD = "memory-test-desk-password"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 class Worker:
@@ -160,51 +141,32 @@ def remember_cookies(cookies: dict, headers) -> None:
 @pytest.fixture(scope="module")
 def worker(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("memory")
-    env = {
-        key: value for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
-        SECRET_KEY="memory-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
-        MEDIA_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT), TMPDIR=str(tmp_path),
+    env = site_environment(
+        tmp_path, SECRET_KEY="memory-test", MEDIA_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT), TMPDIR=str(tmp_path),
     )
     manage(env, "migrate", "--noinput")
-    token = manage(env, "shell", "-c", (
+    token = shell(env, (
         "from django.contrib.auth.models import Permission, User\n"
         "from rest_framework.authtoken.models import Token\n"
-        "user = User.objects.create_user('desk', is_staff=True, is_superuser=True)\n"
-        "print(Token.objects.create(user=user).key)\n"
         # Not a superuser, so that signing in takes a password only (no one-time code).
         f"desk = User.objects.create_user('media-desk', password='{ADMIN_PASSWORD}', is_staff=True)\n"
         "desk.user_permissions.set(Permission.objects.filter(content_type__app_label='media'))\n"
-    )).strip().splitlines()[-1]
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "1", "--threads", "1",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", "/api/v1/media/", headers={"Authorization": f"Token {token}"})
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            pass
-        assert server.poll() is None, server.stdout.read()
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
+        "user = User.objects.create_user('desk', is_staff=True, is_superuser=True)\n"
+        "print(Token.objects.create(user=user).key)\n"
+    ))
+
+    def ready(port):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/api/v1/media/", headers={"Authorization": f"Token {token}"})
+        return connection.getresponse().status == 200
+
+    server, port = start_gunicorn(env, "--workers", "1", "--threads", "1", "--timeout", "120", ready=ready)
     served = Worker(port, token, server)
     # Warm up: the first upload imports PyAV and Pillow's plugins; that is not the upload's cost.
     clip = encode_clip(seconds=1.0, seed=3)
     served.upload("warm.mp4", [clip], len(clip))
     yield served
-    server.terminate()
-    output, _ = server.communicate(timeout=30)
-    print(output[-5000:])
+    print(stop(server)[-5000:])  # shown by pytest when the test fails
 
 
 def zeros(total: int, chunk: int = 4 * MB):

@@ -9,26 +9,16 @@ login answers the same way.
 
 import http.client
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-BASE_DIR = Path(settings.BASE_DIR)
+from tests.servers import free_port, site_environment, start_gunicorn, stop
+
 ANSWER_WITHIN = 10  # seconds: issue #13 item 7
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SilentServer:
@@ -80,35 +70,20 @@ def site_without_database(request, tmp_path_factory):
     """gunicorn serving the site with its database unreachable in the way the parameter names."""
     silent = SilentServer() if request.param == "unresponsive" else None
     db_port = silent.port if silent else free_port()
-    env = {
-        key: value for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
+    env = site_environment(
+        tmp_path_factory.mktemp("outage"),
         DATABASE_URL=f"postgres://newsroom@127.0.0.1:{db_port}/newsroom", DEBUG="0", SECRET_KEY="outage-test",
         DJANGO_SETTINGS_MODULE="newsroom.test_settings", CSRF_COOKIE_SECURE="0", SESSION_COOKIE_SECURE="0",
-        SECURE_SSL_REDIRECT="0", LOG_LEVEL="ERROR",
+        SECURE_SSL_REDIRECT="0",
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "1", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:  # any answer for a static path (no database needed) tells the server is up
-        try:
-            send(port, "GET", "/static/none.txt")
-            break
-        except OSError:
-            pass
-        assert server.poll() is None, server.stdout.read()
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
+
+    def ready(port):  # any answer for a static path (no database needed) tells the server is up
+        send(port, "GET", "/static/none.txt")
+        return True
+
+    server, port = start_gunicorn(env, "--workers", "1", "--threads", "4", "--timeout", "60", ready=ready)
     yield port
-    server.terminate()
-    output, _ = server.communicate(timeout=30)
-    print(output[-5000:])  # shown by pytest when the test fails
+    print(stop(server)[-5000:])  # shown by pytest when the test fails
     if silent:
         silent.close()
 

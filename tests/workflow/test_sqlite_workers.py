@@ -9,34 +9,14 @@ the rest of the suite uses: it is about the default every `make run` gets.
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-BASE_DIR = Path(settings.BASE_DIR)
+from tests.servers import manage, shell, site_environment, start_gunicorn, stop
+
 CREATES, PAIRS, DISJOINT = 40, 30, 40
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 class Api:
@@ -60,16 +40,9 @@ class Api:
 
 @pytest.fixture
 def two_workers(tmp_path):
-    env = {
-        key: value for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
-        SECRET_KEY="concurrency-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
-    )
+    env = site_environment(tmp_path, SECRET_KEY="concurrency-test")
     manage(env, "migrate", "--noinput")
-    token = manage(env, "shell", "-c", (
+    token = shell(env, (
         "from django.contrib.auth.models import Permission, User\n"
         "from articles.models import Section\n"
         "from rest_framework.authtoken.models import Token\n"
@@ -77,28 +50,16 @@ def two_workers(tmp_path):
         "user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=['articles', 'media']))\n"
         "Section.objects.create(name='World', slug='world')\n"
         "print(Token.objects.create(user=user).key)\n"
-    )).strip().splitlines()[-1]
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "2", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    api = Api(port, token)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if api.call("GET", "/api/v1/sections/")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert server.poll() is None, server.stdout.read()
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
-    yield api
-    server.terminate()
-    output, _ = server.communicate(timeout=30)
-    print(output[-5000:])  # shown by pytest when the test fails
+    ))
+    holder = {}
+
+    def ready(port):
+        holder["api"] = Api(port, token)
+        return holder["api"].call("GET", "/api/v1/sections/")[0] == 200
+
+    server, _ = start_gunicorn(env, "--workers", "2", "--threads", "4", ready=ready)
+    yield holder["api"]
+    print(stop(server)[-5000:])  # shown by pytest when the test fails
 
 
 def run_together(jobs):

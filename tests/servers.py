@@ -1,0 +1,81 @@
+"""Real server processes for the tests that need several of them: a site on its own SQLite file
+(or whatever DATABASE_URL the caller gives), migrated with manage.py and served by gunicorn.
+
+The environment starts from the test run's own, less the variables that would point the site
+at the suite's database or cache, so each such test gets the embedded default unless it says
+otherwise.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+_INHERITED_BUT_NOT_WANTED = {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CACHE_DIR"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """Settings for a site of its own: SQLite and media under `tmp_path`, DEBUG on, quiet logs."""
+    env = {key: value for key, value in os.environ.items() if key not in _INHERITED_BUT_NOT_WANTED}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
+        SECRET_KEY="server-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
+        NEWSROOM_ENV_FILE="",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command in a process of its own; its standard output (fails on an error)."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def shell(env: dict[str, str], code: str) -> str:
+    """Run Python code with `manage.py shell`; the last line it printed."""
+    output = manage(env, "shell", "-c", code).strip()
+    return output.splitlines()[-1] if output else ""
+
+
+def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bool]) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the site with `options`; returns once `ready(port)` holds (60 s at most)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--no-control-socket", "--log-level", "warning", *options],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if ready(port):
+                return server, port
+        except OSError:
+            pass
+        assert server.poll() is None, server.stdout.read()
+        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        time.sleep(0.2)
+
+
+def stop(server: subprocess.Popen) -> str:
+    """Stop gunicorn; what it printed (tests print its tail, which pytest shows on failure)."""
+    if server.poll() is None:
+        server.terminate()
+    output, _ = server.communicate(timeout=30)
+    return output or ""
