@@ -4,12 +4,18 @@ A share link carries a random token of 192 bits (`secrets.token_urlsafe(24)`), e
 `PREVIEW_LINK_HOURS` (24 by default) and can be revoked; after either it answers 404. Preview
 responses are `Cache-Control: private, no-store` and `X-Robots-Tag: noindex`, so no shared
 cache (ours or a CDN's) keeps them and no search engine lists them.
+
+The draft's media are not public yet, so a page rendered for a share link gives each media URL
+on it a grant (`?grant=`): the link id and the item id, signed. The media views accept it while
+the link is valid (one query), for that one item only, and answer it `private, no-store`.
 """
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -17,6 +23,7 @@ from django.utils import timezone
 
 from articles.models import Article, AuditEntry, PreviewLink, Revision, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS
+from media import renditions
 
 TOKEN_BYTES = 24
 
@@ -42,14 +49,76 @@ def article_from_revision(revision: Revision) -> tuple[Article, list[Article], l
     return article, related, tags
 
 
-def render_revision(request, revision: Revision) -> HttpResponse:
-    """The public article page as it would look with `revision`, marked never to be stored."""
+def render_revision(request, revision: Revision, link: PreviewLink | None = None) -> HttpResponse:
+    """The public article page as it would look with `revision`, marked never to be stored.
+
+    With `link` (a share link being opened), every media URL on the page carries a grant for it."""
     # Imported when used, so the preview URLs load independently of the public views module.
     from articles.views import render_article_page
 
     article, related, tags = article_from_revision(revision)
-    response = render_article_page(request, article, related=related, tags=tags, preview=True)
+    if link is None:
+        response = render_article_page(request, article, related=related, tags=tags, preview=True)
+        return mark_private(response)
+    grants = {}
+
+    def grant_for(pk: int) -> str:
+        if pk not in grants:
+            grants[pk] = make_grant(link, pk)
+        return grants[pk]
+
+    article.body = grant_inline_media(article.body or "", grant_for)
+    with renditions.granting(grant_for):
+        response = render_article_page(request, article, related=related, tags=tags, preview=True)
     return mark_private(response)
+
+
+GRANT_SALT = "articles.preview.media-grant"
+_INLINE_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_MEDIA_ID = re.compile(r'\bdata-media-id="([0-9]{1,18})"')
+_SRC = re.compile(r'(\bsrc=")([^"]*)(")')
+
+
+def make_grant(link: PreviewLink, pk: int) -> str:
+    """A signed grant letting the holder of `link` fetch media item `pk` while the link is valid."""
+    return signing.dumps({"l": link.pk, "m": int(pk)}, salt=GRANT_SALT, compress=False)
+
+
+def granted_item(grant: str | None) -> int | None:
+    """The media item id `grant` opens: one we signed, whose share link is still valid (neither
+    expired nor revoked); None for a malformed, foreign or dead grant."""
+    if not grant or len(grant) > 200:
+        return None
+    try:
+        data = signing.loads(grant, salt=GRANT_SALT)
+        item_pk, link_pk = int(data["m"]), int(data["l"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    link = PreviewLink.objects.filter(pk=link_pk).only("expires_at", "revoked_at").first()
+    return item_pk if link is not None and link.is_valid() else None
+
+
+def grant_inline_media(body: str, grant_for) -> str:
+    """`body` with the src of each inline library image (`<img data-media-id="N">` pointing at
+    our media URLs) given the grant for item N. The grant only opens item N, whatever the src."""
+    prefixes = (settings.MEDIA_URL, "/media-renditions/")
+
+    def one(match):
+        tag = match.group(0)
+        found = _MEDIA_ID.search(tag)
+        if found is None:
+            return tag
+
+        def src(m):
+            url = m.group(2)
+            if not url.startswith(prefixes):
+                return m.group(0)
+            granted = renditions.with_grant(url, int(found.group(1)), grant_for(int(found.group(1))))
+            return m.group(1) + granted.replace("&", "&amp;") + m.group(3)
+
+        return _SRC.sub(src, tag, count=1)
+
+    return _INLINE_IMG.sub(one, body)
 
 
 def mark_private(response: HttpResponse) -> HttpResponse:
@@ -109,4 +178,4 @@ def shared_preview(request, token: str) -> HttpResponse:
     revision = link.revision or Revision.objects.filter(article_id=link.article_id).order_by("-number").first()
     if revision is None:
         raise Http404("Nothing to preview.")
-    return render_revision(request, revision)
+    return render_revision(request, revision, link=link)

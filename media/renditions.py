@@ -17,9 +17,12 @@ import os
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
+from urllib.parse import urlencode
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -199,12 +202,39 @@ def on_demand_url(image: MediaItem, spec: str, fmt: str) -> str:
     return _ON_DEMAND_URL(pk=image.pk, spec=spec, fmt=fmt)
 
 
+# While a share-preview page renders, a callable giving the access grant (a signed string) for
+# a media item id; None everywhere else, so public pages never carry grants and cost nothing.
+_GRANT_FOR: ContextVar = ContextVar("media_grant_for", default=None)
+GRANT_PARAM = "grant"
+
+
+@contextmanager
+def granting(grant_for):
+    """Within this block, media URLs built here carry `?grant=<grant_for(item id)>`: a share-preview
+    page is read by someone not signed in, and its draft's media answer 404 to them otherwise."""
+    marker = _GRANT_FOR.set(grant_for)
+    try:
+        yield
+    finally:
+        _GRANT_FOR.reset(marker)
+
+
+def with_grant(url: str, pk: int, grant: str | None = None) -> str:
+    """`url` with the grant for item `pk` appended when one applies (given, or being rendered)."""
+    if grant is None:
+        grant_for = _GRANT_FOR.get()
+        if grant_for is None or not url:
+            return url
+        grant = grant_for(pk)
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({GRANT_PARAM: grant})}"
+
+
 def _url(image: MediaItem, spec: str, fmt: str) -> str:
     """`rendition_url` for an image already checked by source_of() and a valid spec/format."""
     made = _made(image)
     if made is not None and (spec, fmt) in made.names:
-        return made.url((spec, fmt))
-    return on_demand_url(image, spec, fmt)
+        return with_grant(made.url((spec, fmt)), image.pk)
+    return with_grant(on_demand_url(image, spec, fmt), image.pk)
 
 
 def rendition_url(item: MediaItem, spec: str, fmt: str = "jpeg") -> str:

@@ -3,10 +3,13 @@
 Both answer 404 to anyone but staff until the item is public (`MediaItem.objects.public()`:
 marked public, or used by a live story), so neither the sequential rendition URLs nor a file
 name read from an editor's API answer shows media of drafts, scheduled or embargoed stories.
+A share-preview page gives its media URLs a grant (`?grant=`, see articles.preview) that opens
+one item while the link is valid; what it opens is answered `private, no-store`.
 """
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -16,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from media.models import MediaItem
-from media.renditions import RenditionUnavailable, get_or_create_rendition
+from media.renditions import GRANT_PARAM, RenditionUnavailable, get_or_create_rendition, with_grant
 
 MAX_ID = 2**63 - 1
 
@@ -48,6 +51,14 @@ def _token_user(request):
     return None
 
 
+def _granted_item(request) -> int | None:
+    """The media item id the request's `?grant=` opens (a valid share link's), else None."""
+    # Imported when used: the media app does not load the articles app at import time.
+    from articles.preview import granted_item
+
+    return granted_item(request.GET.get(GRANT_PARAM))
+
+
 def _private_unless_public(response, public: bool):
     """A response staff got for an unpublished item must not be kept by shared caches."""
     if not public:
@@ -67,14 +78,18 @@ def rendition(request, pk: int, spec: str, fmt: str):
     if int(pk) > MAX_ID:
         raise Http404("No such media item.")
     public = MediaItem.objects.filter(pk=pk).public().exists()
-    if not public and not sees_everything(request):
+    grant = None
+    if not public and _granted_item(request) == int(pk):
+        grant = request.GET[GRANT_PARAM]
+    if not public and grant is None and not sees_everything(request):
         raise Http404("No such media item.")
     item = get_object_or_404(MediaItem.objects.select_related("poster"), pk=pk)
     try:
         made = get_or_create_rendition(item, spec, fmt)
     except (ValueError, RenditionUnavailable, FileNotFoundError) as exc:
         raise Http404(str(exc)) from exc
-    response = HttpResponseRedirect(made.url)
+    # A grant goes on to the stored file, which checks it again.
+    response = HttpResponseRedirect(with_grant(made.url, item.pk, grant) if grant else made.url)
     if public:
         # The target of a given URL changes only when the focal point moves: cache briefly.
         response["Cache-Control"] = "public, max-age=300"
@@ -95,6 +110,15 @@ def _public_owner(name: str):
     return public.filter(file=name)
 
 
+def _granted_file(request, name: str) -> bool:
+    """True when the request's grant opens the item owning stored file `name`."""
+    pk = _granted_item(request)
+    if pk is None or pk > MAX_ID:
+        return False
+    owns = Q(file=name) | Q(renditions__file=name) | Q(captions=name)
+    return MediaItem.objects.filter(owns, pk=pk).exists()
+
+
 @require_safe
 def stored_file(request, path: str):
     """A stored media file: when its item is public or the asker is staff, the file itself (local
@@ -102,7 +126,7 @@ def stored_file(request, path: str):
     name that does not exist."""
     owner = _public_owner(path)
     public = owner is not None and owner.exists()
-    if not public and not sees_everything(request):
+    if not public and not _granted_file(request, path) and not sees_everything(request):
         raise Http404("No such file.")
     if hasattr(default_storage, "signed_url"):
         # Private S3 (media.storage.PrivateS3Storage): a short-lived signature for this one file.

@@ -73,3 +73,18 @@ def picture(item, sizes=DEFAULT_SIZES, crop="", loading="lazy", css_class="", al
 def rendition_url(item, spec, fmt="jpeg"):
     """URL of one rendition ("" when the item has no image)."""
     return renditions.rendition_url(item, spec, fmt)
+
+
+@register.filter
+def file_url(item):
+    """URL of the item's stored file (a video's mp4), with the share-preview grant when one
+    applies (see media.renditions.granting); "" when it has none."""
+    url = item.url if item is not None else ""
+    return renditions.with_grant(url, item.pk) if url else ""
+
+
+@register.filter
+def granted(url, item):
+    """`url` (a file of `item`, such as its captions) with the share-preview grant for `item`
+    when one applies; unchanged on every other page."""
+    return renditions.with_grant(url, item.pk) if url and item is not None else url

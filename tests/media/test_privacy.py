@@ -229,3 +229,35 @@ def test_the_data_migration_marks_media_of_live_stories_public(photo):
     public = set(MediaItem.objects.filter(public=True).values_list("pk", flat=True))
     assert public == {photo.pk, inline.pk}
     assert unused.pk not in public
+
+
+def test_share_link_opens_the_drafts_video_poster_and_captions_only(client, editor):
+    """A share-preview page's media URLs carry a grant: the logged-out holder of the link gets the
+    video, its poster and captions; the same URLs without the grant still answer 404."""
+    import html
+    import re
+
+    from articles import preview
+    from media.captions import attach_captions
+    from tests.factories import SectionFactory
+
+    video = ingest_bytes(encode_clip(seconds=1.0, width=160, height=120), filename="clip.mp4", title="Quay")
+    attach_captions(video, b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
+    story = actions.save_article(
+        actor=editor, article=ArticleFactory.build(draft=True, lead_media=video, section=SectionFactory()),
+    )
+    link = preview.create_link(actor=editor, article=story)
+    page = client.get(f"/preview/{link.token}/").content.decode()
+    found = {
+        tag: html.unescape(url)
+        for tag, url in re.findall(r'<(source|track|video)\b[^>]*?\b(?:src|poster)="([^"]+)"', page)
+    }
+    assert set(found) == {"source", "track", "video"}, page
+    for tag, url in found.items():
+        assert "grant=" in url, tag
+        response = client.get(url)
+        if response.status_code == 302:  # the on-demand poster rendition, on to its file
+            response = client.get(local(response["Location"]))
+        assert response.status_code == 200, (tag, url)
+        assert "no-store" in response["Cache-Control"], tag
+        assert client.get(url.split("?")[0]).status_code == 404, tag

@@ -2,7 +2,10 @@
 expire or are revoked (then 404), and are never cached, indexed, or listed in a sitemap or feed."""
 
 import base64
+import html
+import re
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import time_machine
@@ -12,6 +15,8 @@ from django.utils import timezone
 
 from articles import actions, preview
 from articles.models import AuditEntry, PreviewLink
+from media.ingest import ingest_bytes
+from media.samples import draw_photo
 from tests.workflow.conftest import draft_by
 from tests.workflow.helpers import state_of
 
@@ -130,3 +135,106 @@ def test_editor_previews_any_revision_as_the_public_page(people, login):
     assert first.status_code == 200 and "First headline" in first.content.decode()
     assert "Second headline" not in first.content.decode()
     assert_private(first)
+
+
+# --- the draft's media, for the holder of a share link ----------------------------------------
+
+MEDIA_URL_ATTRS = re.compile(r'\b(src|srcset|poster)="([^"]*)"')
+
+
+def media_urls(page: str) -> list[str]:
+    """Every image and video URL of a page: each src, each srcset entry, each poster."""
+    urls = []
+    for attr, value in MEDIA_URL_ATTRS.findall(page):
+        for entry in value.split(",") if attr == "srcset" else [value]:
+            url = html.unescape(entry.strip().split(" ")[0])
+            if url.startswith(("/media/", "/media-renditions/")):
+                urls.append(url)
+    return urls
+
+
+def fetch(client, url):
+    """The final answer for `url`, following the on-demand rendition redirect to the file."""
+    response = client.get(url)
+    if response.status_code == 302:
+        target = urlsplit(response["Location"])
+        response = client.get(target.path + (f"?{target.query}" if target.query else ""))
+    return response
+
+
+def without_grant(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "grant"]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+def grant_of(url: str) -> str:
+    return dict(parse_qsl(urlsplit(url).query))["grant"]
+
+
+@pytest.fixture
+def illustrated(people, login):
+    """A draft with a lead photo and an inline image, shared from the admin; returns
+    (lead photo, inline image, link, page of the link opened logged out)."""
+    lead = ingest_bytes(draw_photo(400, 300, seed=3), filename="lead.jpg", title="Harbour lead")
+    inline = ingest_bytes(draw_photo(300, 200, seed=5), filename="inline.jpg", title="Quay inline")
+    body = f'<p>Before.</p><img src="{inline.file.url}" alt="The quay" data-media-id="{inline.pk}"><p>After.</p>'
+    article = draft_by(people["author"], title=TITLE, lead_media=lead, body=body)
+    client = login(people["editor"])
+    assert client.post(reverse("admin:articles_article_share", args=[article.pk])).status_code == 302
+    link = PreviewLink.objects.get(article=article)
+    client.logout()
+    page = client.get(reverse("shared-preview", args=[link.token])).content.decode()
+    return lead, inline, link, page
+
+
+def urls_of(item, urls):
+    return [u for u in urls if f"/{item.pk}/" in u or u.startswith(without_grant(item.file.url))]
+
+
+def test_share_link_shows_the_drafts_images_to_the_anonymous_reader(client, illustrated):
+    lead, inline, link, page = illustrated
+    urls = media_urls(page)
+    assert urls_of(lead, urls) and urls_of(inline, urls), urls
+    for url in urls:
+        response = fetch(client, url)
+        assert response.status_code == 200, url
+        assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}, url
+        assert fetch(client, without_grant(url)).status_code == 404, url
+
+
+def test_a_grant_opens_only_its_own_item(client, illustrated):
+    lead, inline, link, page = illustrated
+    urls = media_urls(page)
+    lead_grant = grant_of(urls_of(lead, urls)[0])
+    for url in urls_of(inline, urls):
+        swapped = f"{without_grant(url)}?{urlencode({'grant': lead_grant})}"
+        assert fetch(client, swapped).status_code == 404, url
+    assert fetch(client, f"{without_grant(urls[0])}?grant=forged").status_code == 404
+
+
+def test_grants_die_with_the_link_when_revoked(client, people, illustrated):
+    lead, inline, link, page = illustrated
+    assert all(fetch(client, url).status_code == 200 for url in media_urls(page))
+    preview.revoke_link(actor=people["editor"], link=link)
+    for url in media_urls(page):
+        assert fetch(client, url).status_code == 404, url
+
+
+def test_grants_die_with_the_link_when_it_expires(client, illustrated):
+    lead, inline, link, page = illustrated
+    urls = media_urls(page)
+    with time_machine.travel(link.expires_at - timedelta(seconds=1), tick=False):
+        assert all(fetch(client, url).status_code == 200 for url in urls)
+    with time_machine.travel(link.expires_at, tick=False):
+        for url in urls:
+            assert fetch(client, url).status_code == 404, url
+
+
+def test_the_public_page_carries_no_grants(client, people):
+    lead = ingest_bytes(draw_photo(400, 300, seed=9), filename="pub.jpg", title="Published lead")
+    article = draft_by(people["author"], title="Port reopens today", lead_media=lead)
+    actions.publish(actor=people["chief"], article=article)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and media_urls(response.content.decode())
+    assert "grant=" not in response.content.decode()
