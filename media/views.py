@@ -111,11 +111,13 @@ def _public_owner(name: str):
 
 
 def _granted_file(request, name: str) -> bool:
-    """True when the request's grant opens the item owning stored file `name`."""
+    """True when the request's grant opens the item owning stored file `name` (a video's grant
+    opens its poster too, as the video's rendition URLs redirect to the poster's files)."""
     pk = _granted_item(request)
     if pk is None or pk > MAX_ID:
         return False
     owns = Q(file=name) | Q(renditions__file=name) | Q(captions=name)
+    owns |= Q(poster__file=name) | Q(poster__renditions__file=name)
     return MediaItem.objects.filter(owns, pk=pk).exists()
 
 

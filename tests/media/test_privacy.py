@@ -6,7 +6,9 @@ its stored files get 404 (every URL an editor's API answer names, and guessed se
 while staff see everything.
 """
 
+import html
 import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,12 +18,12 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from articles import actions
+from articles import actions, preview
 from articles.models import Article
 from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.samples import draw_photo, encode_clip
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -234,12 +236,7 @@ def test_the_data_migration_marks_media_of_live_stories_public(photo):
 def test_share_link_opens_the_drafts_video_poster_and_captions_only(client, editor):
     """A share-preview page's media URLs carry a grant: the logged-out holder of the link gets the
     video, its poster and captions; the same URLs without the grant still answer 404."""
-    import html
-    import re
-
-    from articles import preview
     from media.captions import attach_captions
-    from tests.factories import SectionFactory
 
     video = ingest_bytes(encode_clip(seconds=1.0, width=160, height=120), filename="clip.mp4", title="Quay")
     attach_captions(video, b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
@@ -261,3 +258,7 @@ def test_share_link_opens_the_drafts_video_poster_and_captions_only(client, edit
         assert response.status_code == 200, (tag, url)
         assert "no-store" in response["Cache-Control"], tag
         assert client.get(url.split("?")[0]).status_code == 404, tag
+    # The video's own grant (on its file) also opens its rendition URL, which leads to the poster.
+    grant = found["source"].split("?", 1)[1]
+    redirect = client.get(f"/media-renditions/{video.pk}/w320.jpeg?{grant}")
+    assert redirect.status_code == 302 and client.get(local(redirect["Location"])).status_code == 200
