@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry, RelatedLink, Revision, Section, Tag
-from articles.sanitize import clean_html
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
+from articles.sanitize import clean_html
 from media.models import MediaItem
 from newsroom.cache import bump_content_generation
 
@@ -51,7 +51,9 @@ class StaleEdit(Exception):
         if self.then is None:
             return ""
         return diff_table(
-            self.then, self.now, old_label=f"Version {self.base_version} (yours)",
+            self.then,
+            self.now,
+            old_label=f"Version {self.base_version} (yours)",
             new_label=f"Version {self.article.version} (current)",
         )
 
@@ -104,11 +106,20 @@ def _record(*, actor, article: Article, action: str, from_status: str, note: str
     """Store a revision and an audit entry, and bump the content generation once committed."""
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = Revision.objects.create(
-        article=article, number=last + 1, created_by=_user(actor), data=snapshot(article), note=(note or action)[:200],
+        article=article,
+        number=last + 1,
+        created_by=_user(actor),
+        data=snapshot(article),
+        note=(note or action)[:200],
     )
     AuditEntry.objects.create(
-        actor=_user(actor), action=action, article=article, object_repr=article.title[:300],
-        from_status=from_status, to_status=article.status, details={"revision": revision.number, **(details or {})},
+        actor=_user(actor),
+        action=action,
+        article=article,
+        object_repr=article.title[:300],
+        from_status=from_status,
+        to_status=article.status,
+        details={"revision": revision.number, **(details or {})},
     )
     transaction.on_commit(bump_content_generation)
     return revision
@@ -181,7 +192,12 @@ def save_article(
     expiry needs the publish permission.
     """
     return _save_content(
-        actor=actor, article=article, base_version=base_version, related_ids=related_ids, tags=tags, note=note,
+        actor=actor,
+        article=article,
+        base_version=base_version,
+        related_ids=related_ids,
+        tags=tags,
+        note=note,
     )
 
 
@@ -193,7 +209,9 @@ def _unchanged(stored: Article, article: Article, *, tags, related_ids) -> bool:
     """Whether saving `article` would store exactly what `stored` holds (body as it will be cleaned)."""
     article.body = clean_html(article.body)
     for field in Article._meta.concrete_fields:
-        if field.attname not in _BOOKKEEPING_FIELDS and getattr(article, field.attname) != getattr(stored, field.attname):
+        if field.attname not in _BOOKKEEPING_FIELDS and getattr(article, field.attname) != getattr(
+            stored, field.attname
+        ):
             return False
     if tags is not None:
         wanted = {getattr(tag, "pk", tag) for tag in tags}
@@ -251,22 +269,35 @@ def _save_content(*, actor, article, base_version=None, related_ids=None, tags=N
     if timeline and not creating:
         details["timeline"] = timeline
     _record(
-        actor=actor, article=article, action=action or ("create" if creating else "edit"),
-        from_status=from_status, note=note, details=details,
+        actor=actor,
+        article=article,
+        action=action or ("create" if creating else "edit"),
+        from_status=from_status,
+        note=note,
+        details=details,
     )
     return article
 
 
 def _transition(
-    *, actor, article: Article, action: str, allowed_from: set[str], to_status: str | None = None,
-    refuse: str = "", details=None, **changes,
+    *,
+    actor,
+    article: Article,
+    action: str,
+    allowed_from: set[str],
+    to_status: str | None = None,
+    refuse: str = "",
+    details=None,
+    **changes,
 ) -> Article:
     """Move the locked row to `to_status` (and set `changes`) when its state is in `allowed_from`."""
     with transaction.atomic():
         locked = _lock(article)
         from_status = locked.status
         if from_status not in allowed_from:
-            raise ValidationError(refuse or f"A {locked.get_status_display().lower()} article cannot be changed that way.")
+            raise ValidationError(
+                refuse or f"A {locked.get_status_display().lower()} article cannot be changed that way."
+            )
         if locked.is_stub and (to_status or from_status) == Status.PUBLISHED:
             raise ValidationError("A stub has no page yet; import or write its page before publishing.")
         if to_status:
@@ -289,7 +320,11 @@ def submit_for_review(*, actor: AbstractBaseUser | None, article: Article) -> Ar
     if not can_edit(actor, stored):
         raise PermissionDenied("You may only submit your own drafts.")
     return _transition(
-        actor=actor, article=article, action="submit", to_status=Status.REVIEW, allowed_from={Status.DRAFT},
+        actor=actor,
+        article=article,
+        action="submit",
+        to_status=Status.REVIEW,
+        allowed_from={Status.DRAFT},
         refuse="Only a draft can be submitted for review.",
     )
 
@@ -306,10 +341,14 @@ def publish(*, actor: AbstractBaseUser | None, article: Article, at: datetime | 
     profile = getattr(actor, "staff_profile", None) if _user(actor) else None
     scheduled = when > timezone.now()
     return _transition(
-        actor=actor, article=article, action="schedule" if scheduled else "publish", to_status=Status.PUBLISHED,
+        actor=actor,
+        article=article,
+        action="schedule" if scheduled else "publish",
+        to_status=Status.PUBLISHED,
         allowed_from={Status.DRAFT, Status.REVIEW, Status.PUBLISHED, Status.ARCHIVED},
         details={"published_at": when.isoformat()},
-        published_at=when, published_by=_user(actor),
+        published_at=when,
+        published_by=_user(actor),
         published_signoff=profile.signoff_initials if profile else "",
     )
 
@@ -326,7 +365,11 @@ def unpublish(*, actor: AbstractBaseUser | None, article: Article) -> Article:
     """Published (or scheduled) → draft; readers stop seeing it at once."""
     _require(actor, "publish_article", "You may not unpublish articles.")
     return _transition(
-        actor=actor, article=article, action="unpublish", to_status=Status.DRAFT, allowed_from={Status.PUBLISHED},
+        actor=actor,
+        article=article,
+        action="unpublish",
+        to_status=Status.DRAFT,
+        allowed_from={Status.PUBLISHED},
         refuse="Only a published or scheduled article can be unpublished.",
     )
 
@@ -335,8 +378,12 @@ def archive(*, actor: AbstractBaseUser | None, article: Article) -> Article:
     """Any state → archived (kept, never shown to readers)."""
     _require(actor, "publish_article", "You may not archive articles.")
     return _transition(
-        actor=actor, article=article, action="archive", to_status=Status.ARCHIVED,
-        allowed_from={Status.DRAFT, Status.REVIEW, Status.PUBLISHED}, refuse="This article is already archived.",
+        actor=actor,
+        article=article,
+        action="archive",
+        to_status=Status.ARCHIVED,
+        allowed_from={Status.DRAFT, Status.REVIEW, Status.PUBLISHED},
+        refuse="This article is already archived.",
     )
 
 
@@ -344,13 +391,22 @@ _UNSET = object()
 
 
 def set_timeline(
-    *, actor: AbstractBaseUser | None, article: Article, published_at=_UNSET, embargo_until=_UNSET, expires_at=_UNSET,
+    *,
+    actor: AbstractBaseUser | None,
+    article: Article,
+    published_at=_UNSET,
+    embargo_until=_UNSET,
+    expires_at=_UNSET,
 ) -> Article:
     """Change the dateline, embargo end or expiry (only the ones given; None clears embargo/expiry)."""
     _require(actor, "publish_article", "You may not change the dateline, embargo or expiry.")
     given = {
-        name: value for name, value in
-        {"published_at": published_at, "embargo_until": embargo_until, "expires_at": expires_at}.items()
+        name: value
+        for name, value in {
+            "published_at": published_at,
+            "embargo_until": embargo_until,
+            "expires_at": expires_at,
+        }.items()
         if value is not _UNSET
     }
     if not given:
@@ -364,8 +420,12 @@ def set_timeline(
             raise ValidationError("A published article needs a dateline.")
         changes = _check_timeline(actor, locked, probe)
         return _transition(
-            actor=actor, article=article, action="set_timeline", allowed_from=set(Status.values),
-            details={"timeline": changes}, **given,
+            actor=actor,
+            article=article,
+            action="set_timeline",
+            allowed_from=set(Status.values),
+            details={"timeline": changes},
+            **given,
         )
 
 
@@ -376,7 +436,11 @@ def embargo(*, actor: AbstractBaseUser | None, article: Article, until: datetime
 
 @transaction.atomic
 def restore_revision(
-    *, actor: AbstractBaseUser | None, article: Article, revision: Revision, base_version: int | None = None,
+    *,
+    actor: AbstractBaseUser | None,
+    article: Article,
+    revision: Revision,
+    base_version: int | None = None,
 ) -> Article:
     """Bring back an earlier revision's content, tags and related order, as a new revision.
 
@@ -401,8 +465,13 @@ def restore_revision(
     if missing:
         raise ValidationError(f"Revision {revision.number} uses tags deleted since: {sorted(missing)}.")
     return _save_content(
-        actor=actor, article=locked, related_ids=data.get("related_ids", []), tags=tag_ids,
-        note=f"restored revision {revision.number}", action="restore", details={"restored": revision.number},
+        actor=actor,
+        article=locked,
+        related_ids=data.get("related_ids", []),
+        tags=tag_ids,
+        note=f"restored revision {revision.number}",
+        action="restore",
+        details={"restored": revision.number},
     )
 
 
@@ -412,8 +481,12 @@ def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_ver
     _require(actor, "delete_article", "You may not delete articles.")
     locked = _lock(article, base_version)
     AuditEntry.objects.create(
-        actor=_user(actor), action="delete", article=None,
-        object_repr=locked.title[:300], from_status=locked.status, to_status="",
+        actor=_user(actor),
+        action="delete",
+        article=None,
+        object_repr=locked.title[:300],
+        from_status=locked.status,
+        to_status="",
         details={"article_id": locked.pk, "legacy_id": locked.legacy_id},
     )
     locked.delete()
@@ -451,7 +524,11 @@ def may_edit_media(actor, articles) -> bool:
 def record_media_change(*, actor, action: str, object_repr: str, details: dict) -> None:
     """The audit entry of a media change or deletion (no article: the item is named instead)."""
     AuditEntry.objects.create(
-        actor=_user(actor), action=action[:32], article=None, object_repr=object_repr[:300], details=details,
+        actor=_user(actor),
+        action=action[:32],
+        article=None,
+        object_repr=object_repr[:300],
+        details=details,
     )
     transaction.on_commit(bump_content_generation)
 
@@ -461,5 +538,8 @@ def media_usage_provider():
     from media.usage import UsageProvider
 
     return UsageProvider(
-        live_use=media_live_use, may_edit=may_edit_media, may_publish=can_publish, record=record_media_change,
+        live_use=media_live_use,
+        may_edit=may_edit_media,
+        may_publish=can_publish,
+        record=record_media_change,
     )

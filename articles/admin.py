@@ -61,11 +61,12 @@ def video_problem(article: Article) -> str:
     media = article.lead_media if article.lead_media_id else None
     if media is not None and media.is_video and (media.file_missing or not media.file):
         where = f" (legacy file {media.legacy_path})" if media.legacy_path else ""
-        return (f"The lead video has no file yet{where}: readers see its poster or a picture instead of a "
-                "player. Upload the file to the media item, or choose another lead video.")
+        return (
+            f"The lead video has no file yet{where}: readers see its poster or a picture instead of a "
+            "player. Upload the file to the media item, or choose another lead video."
+        )
     if article.kind == Article.Kind.VIDEO and (media is None or not media.is_video):
-        return ("This video story has no lead video: readers see no player. Choose a lead video, "
-                "or change the kind.")
+        return "This video story has no lead video: readers see no player. Choose a lead video, or change the kind."
     return ""
 
 
@@ -156,8 +157,11 @@ class ArticleForm(forms.ModelForm):
                     f"{self.conflict} Your text is below, beside the current version, and still in this "
                     "form, now based on the current version: check the difference, then save to apply it."
                 )
-        if self.instance.status == Article.Status.PUBLISHED and "published_at" in self.fields \
-                and not cleaned.get("published_at"):
+        if (
+            self.instance.status == Article.Status.PUBLISHED
+            and "published_at" in self.fields
+            and not cleaned.get("published_at")
+        ):
             self.add_error("published_at", "A published article needs a dateline; unpublish it first to clear it.")
         embargo, expiry = cleaned.get("embargo_until"), cleaned.get("expires_at")
         if embargo and expiry and expiry <= embargo:
@@ -180,15 +184,47 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     inlines = [RelatedLinkInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
     readonly_fields = [
-        "status", "legacy_id", "legacy_sort", "is_stub", "version", "created_at", "updated_at", "published_signoff",
+        "status",
+        "legacy_id",
+        "legacy_sort",
+        "is_stub",
+        "version",
+        "created_at",
+        "updated_at",
+        "published_signoff",
     ]
     prepopulated_fields = {"slug": ["title"]}
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["section", "kind", "title", "slug", "summary", "body", "signoff", "source", "language", "base_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "section",
+                    "kind",
+                    "title",
+                    "slug",
+                    "summary",
+                    "body",
+                    "signoff",
+                    "source",
+                    "language",
+                    "base_version",
+                ]
+            },
+        ),
         ("Media and tags", {"fields": ["lead_media", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at", "embargo_until", "expires_at", "pinned", "published_signoff"]}),
-        ("Archive", {"classes": ["collapse"], "fields": ["legacy_id", "legacy_sort", "is_stub", "version", "created_at", "updated_at"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "embargo_until", "expires_at", "pinned", "published_signoff"]},
+        ),
+        (
+            "Archive",
+            {
+                "classes": ["collapse"],
+                "fields": ["legacy_id", "legacy_sort", "is_stub", "version", "created_at", "updated_at"],
+            },
+        ),
     ]
 
     @admin.display(description="")
@@ -209,8 +245,9 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         problem = video_problem(obj)
         if not problem:
             return obj.get_kind_display()
-        return format_html('{} <strong class="nr-no-video" title="{}">⚠ no video file</strong>',
-                           obj.get_kind_display(), problem)
+        return format_html(
+            '{} <strong class="nr-no-video" title="{}">⚠ no video file</strong>', obj.get_kind_display(), problem
+        )
 
     @admin.display(description="Section", ordering="section__path")
     def section_path(self, obj):
@@ -256,8 +293,11 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
             if formset.model is RelatedLink:
                 related_ids = self._related_order(formset)
         actions.save_article(
-            actor=request.user, article=form.instance, base_version=form.cleaned_data.get("base_version"),
-            related_ids=related_ids, tags=form.cleaned_data.get("tags"),
+            actor=request.user,
+            article=form.instance,
+            base_version=form.cleaned_data.get("base_version"),
+            related_ids=related_ids,
+            tags=form.cleaned_data.get("tags"),
         )
 
     @staticmethod
@@ -323,24 +363,36 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
 
     # State changes: bulk actions on the list, the same actions on the change form ---------------
 
-    @admin.action(description="Submit for review", description_plural="Submit selected drafts for review",
-                  permissions=["submit"], location=BOTH)
+    @admin.action(
+        description="Submit for review",
+        description_plural="Submit selected drafts for review",
+        permissions=["submit"],
+        location=BOTH,
+    )
     def submit_selected(self, request, queryset):
         self._bulk(request, queryset, actions.submit_for_review, "submitted for review")
 
-    @admin.action(description="Publish now", description_plural="Publish selected articles now",
-                  permissions=["publish"], location=BOTH)
+    @admin.action(
+        description="Publish now",
+        description_plural="Publish selected articles now",
+        permissions=["publish"],
+        location=BOTH,
+    )
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, partial(actions.publish, at=timezone.now()), "published")
 
-    @admin.action(description="Unpublish (back to draft)",
-                  description_plural="Unpublish selected articles (back to draft)",
-                  permissions=["publish"], location=BOTH)
+    @admin.action(
+        description="Unpublish (back to draft)",
+        description_plural="Unpublish selected articles (back to draft)",
+        permissions=["publish"],
+        location=BOTH,
+    )
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, actions.unpublish, "unpublished")
 
-    @admin.action(description="Archive", description_plural="Archive selected articles",
-                  permissions=["publish"], location=BOTH)
+    @admin.action(
+        description="Archive", description_plural="Archive selected articles", permissions=["publish"], location=BOTH
+    )
     def archive_selected(self, request, queryset):
         self._bulk(request, queryset, actions.archive, "archived")
 

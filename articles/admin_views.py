@@ -54,8 +54,15 @@ def error_text(exc: Exception) -> str:
 # Snapshot key → form field, for the fields a conflict screen fills from the current version
 # when the losing editor left them as they were (text, choices and single choices).
 MERGED_FIELDS = {
-    "title": "title", "slug": "slug", "kind": "kind", "summary": "summary", "body": "body",
-    "section_id": "section", "signoff": "signoff", "source": "source", "language": "language",
+    "title": "title",
+    "slug": "slug",
+    "kind": "kind",
+    "summary": "summary",
+    "body": "body",
+    "section_id": "section",
+    "signoff": "signoff",
+    "source": "source",
+    "language": "language",
     "lead_media_id": "lead_media",
 }
 
@@ -111,7 +118,10 @@ def conflict_context(form, related_ids: list[int] | None) -> dict:
         "conflict_version": conflict.article.version,
         "conflict_refilled": refilled,
         "conflict_theirs": diff_table(
-            current, theirs, old_label=f"Version {conflict.article.version} (current)", new_label="Your unsaved text",
+            current,
+            theirs,
+            old_label=f"Version {conflict.article.version} (current)",
+            new_label="Your unsaved text",
         ),
     }
 
@@ -134,13 +144,22 @@ class EditorialViews:
             path("<path:object_id>/state/<str:name>/", wrap(self.state_view), name="articles_article_state"),
             path("<path:object_id>/revisions/", wrap(self.revisions_view), name="articles_article_revisions"),
             path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name="articles_article_compare"),
-            path("<path:object_id>/revisions/<int:number>/preview/", wrap(self.revision_preview_view),
-                 name="articles_article_revision_preview"),
-            path("<path:object_id>/revisions/<int:number>/restore/", wrap(self.restore_view),
-                 name="articles_article_restore"),
+            path(
+                "<path:object_id>/revisions/<int:number>/preview/",
+                wrap(self.revision_preview_view),
+                name="articles_article_revision_preview",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:number>/restore/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
             path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
-            path("<path:object_id>/share/<int:link_id>/revoke/", wrap(self.revoke_view),
-                 name="articles_article_revoke_share"),
+            path(
+                "<path:object_id>/share/<int:link_id>/revoke/",
+                wrap(self.revoke_view),
+                name="articles_article_revoke_share",
+            ),
         ]
 
     def desk_context(self, request, article: Article) -> dict:
@@ -155,7 +174,9 @@ class EditorialViews:
             "can_revoke": user.has_perm("articles.change_previewlink"),
             "share_links": links,
             "now": timezone.now(),
-            "schedule_default": article.published_at if article.published_at and article.published_at > timezone.now() else None,
+            "schedule_default": article.published_at
+            if article.published_at and article.published_at > timezone.now()
+            else None,
         }
 
     def _article(self, request, object_id) -> Article:
@@ -169,8 +190,12 @@ class EditorialViews:
 
     def _page(self, request, template: str, article: Article | None, title: str, **context):
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": title,
-            "original": article, "article": article, **context,
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "original": article,
+            "article": article,
+            **context,
         }
         return TemplateResponse(request, f"admin/articles/article/{template}", context)
 
@@ -221,8 +246,12 @@ class EditorialViews:
         article = self._history_article(request, object_id)
         revisions = list(article.revisions.select_related("created_by").order_by("-number"))
         return self._page(
-            request, "revisions.html", article, f"History of “{article.title}”",
-            revisions=revisions, can_restore=actions.can_edit(request.user, article),
+            request,
+            "revisions.html",
+            article,
+            f"History of “{article.title}”",
+            revisions=revisions,
+            can_restore=actions.can_edit(request.user, article),
             can_share=request.user.has_perm("articles.add_previewlink"),
         )
 
@@ -243,8 +272,13 @@ class EditorialViews:
         old, new = found[numbers[0]], found[numbers[1]]
         table = diff_table(old.data, new.data, old_label=f"Revision {old.number}", new_label=f"Revision {new.number}")
         return self._page(
-            request, "compare.html", article, f"Revisions {old.number} and {new.number} of “{article.title}”",
-            old=old, new=new, diff=table,
+            request,
+            "compare.html",
+            article,
+            f"Revisions {old.number} and {new.number} of “{article.title}”",
+            old=old,
+            new=new,
+            diff=table,
         )
 
     def revision_preview_view(self, request, object_id, number):
@@ -282,7 +316,8 @@ class EditorialViews:
         else:
             url = absolute_url(reverse("shared-preview", args=[link.token]), request)
             self.message_user(
-                request, f"Share link (valid until {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}): {url}",
+                request,
+                f"Share link (valid until {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}): {url}",
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(self._change_url(article))
@@ -308,8 +343,13 @@ class EditorialViews:
             days = 7
         now = timezone.now()
         return self._page(
-            request, "calendar.html", None, f"Editors’ calendar: the next {days} days",
-            days=days, day_choices=[1, 7, 14, 30, 90], **calendar_entries(now, now + timedelta(days=days)),
+            request,
+            "calendar.html",
+            None,
+            f"Editors’ calendar: the next {days} days",
+            days=days,
+            day_choices=[1, 7, 14, 30, 90],
+            **calendar_entries(now, now + timedelta(days=days)),
         )
 
 
@@ -341,7 +381,9 @@ def calendar_entries(start: datetime, end: datetime) -> dict:
             {"moment": moment, "label": label, "article": article}
         )
     embargoed = list(
-        Article.objects.filter(embargo_until__gt=start).exclude(status=Article.Status.ARCHIVED)
-        .select_related("section").order_by("embargo_until")
+        Article.objects.filter(embargo_until__gt=start)
+        .exclude(status=Article.Status.ARCHIVED)
+        .select_related("section")
+        .order_by("embargo_until")
     )
     return {"by_day": sorted(days.items()), "embargoed": embargoed}

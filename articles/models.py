@@ -49,9 +49,7 @@ class Section(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "slug"], name="section_slug_unique_in_parent"),
-            models.UniqueConstraint(
-                fields=["slug"], condition=Q(parent__isnull=True), name="section_root_slug_unique"
-            ),
+            models.UniqueConstraint(fields=["slug"], condition=Q(parent__isnull=True), name="section_root_slug_unique"),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="section_not_own_parent"),
         ]
 
@@ -201,29 +199,42 @@ class Article(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, allow_unicode=True, blank=True, help_text="Made from the title when empty.")
     kind = models.CharField(
-        max_length=8, choices=Kind.choices, default=Kind.TEXT,
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.TEXT,
         help_text="Video and photo stories are labelled VIDEO / PHOTOS on the site; do not type the label into the title.",
     )
     summary = models.TextField(blank=True, help_text="One or two sentences for lists, feeds and search results.")
     body = models.TextField(
-        blank=True, validators=[validate_body_html],
+        blank=True,
+        validators=[validate_body_html],
         help_text="HTML. Paragraphs, links, lists, quotes and headings; scripts and styles are refused.",
     )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     signoff = models.CharField(
-        "sign-off", max_length=32, blank=True, validators=[validate_signoff, MaxLengthValidator(32)],
+        "sign-off",
+        max_length=32,
+        blank=True,
+        validators=[validate_signoff, MaxLengthValidator(32)],
         help_text="Desk code printed at the end, e.g. “S/SH 11”. Pre-filled from your staff profile.",
     )
     source = models.CharField(max_length=100, blank=True, help_text="Source or credit line, e.g. “AFP”.")
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     lead_media = models.ForeignKey(
-        "media.MediaItem", null=True, blank=True, on_delete=models.PROTECT, related_name="lead_of",
+        "media.MediaItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
         help_text="Video or photo shown at the top of the article.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        "dateline", null=True, blank=True, db_index=True,
+        "dateline",
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="The dateline. A future time schedules the article: it goes live at that second.",
     )
     embargo_until = models.DateTimeField(
@@ -232,21 +243,30 @@ class Article(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Not shown to readers after this time.")
     pinned = models.BooleanField(default=False, help_text="Show among the top stories on the home page.")
     is_stub = models.BooleanField(
-        "stub", default=False,
+        "stub",
+        default=False,
         help_text="A placeholder made by the archive importer for a related item whose page is not imported yet.",
     )
-    legacy_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, help_text="Article id on the legacy site.")
+    legacy_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True, help_text="Article id on the legacy site."
+    )
     legacy_sort = models.BigIntegerField(null=True, blank=True, help_text="Global sort key on the legacy site.")
     # The identity of the legacy page an article was imported from (a hash of its title, label
     # included, and dateline as first imported), so re-imports find it whatever editors change.
     legacy_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False,
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
         help_text="Identity of the legacy page this article was imported from.",
     )
     # A hash of what the importer last wrote (page fields and related order): tells a page that
     # changed on the old site from an article that editors changed here.
     legacy_digest = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save; guards against lost updates.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; guards against lost updates."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles_created"
     )

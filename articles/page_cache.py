@@ -140,8 +140,9 @@ def read_query(request, names) -> str:
     values keep their order): the part of the query that can change a page reading `names`."""
     if not request.GET:
         return ""
-    return urlencode([(name, value) for name in sorted(request.GET) if name in names
-                      for value in request.GET.getlist(name)])
+    return urlencode(
+        [(name, value) for name in sorted(request.GET) if name in names for value in request.GET.getlist(name)]
+    )
 
 
 def page_key(request, generation: int, reads=None) -> str:
@@ -275,8 +276,11 @@ def cache_public_page(view=None, *, reads=()):
         if timeout > 0:
             headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
             entry = {
-                "content": response.content, "headers": headers, "etag": etag,
-                "last_modified": last_modified, "expires": now + timeout,
+                "content": response.content,
+                "headers": headers,
+                "etag": etag,
+                "last_modified": last_modified,
+                "expires": now + timeout,
             }
             cache.set(key, entry, timeout)
             memory.put(generation, key, entry)

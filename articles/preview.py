@@ -143,8 +143,11 @@ def create_link(*, actor, article: Article, revision: Revision | None = None, ho
     if revision is None or revision.article_id != article.pk:
         raise ValidationError("This article has no such revision to share.")
     link = PreviewLink.objects.create(
-        article=article, revision=revision, token=secrets.token_urlsafe(TOKEN_BYTES),
-        created_by=actor if getattr(actor, "pk", None) else None, expires_at=timezone.now() + timedelta(hours=hours),
+        article=article,
+        revision=revision,
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        expires_at=timezone.now() + timedelta(hours=hours),
     )
     _audit(actor, article, "share_preview", {"link": link.pk, "revision": revision.number, "hours": hours})
     return link
@@ -165,8 +168,13 @@ def revoke_link(*, actor, link: PreviewLink) -> PreviewLink:
 
 def _audit(actor, article: Article, action: str, details: dict) -> None:
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, action=action, article=article,
-        object_repr=article.title[:300], from_status=article.status, to_status=article.status, details=details,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        article=article,
+        object_repr=article.title[:300],
+        from_status=article.status,
+        to_status=article.status,
+        details=details,
     )
 
 

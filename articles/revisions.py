@@ -8,19 +8,40 @@ from django.utils.safestring import SafeString
 from articles.models import Article, Revision
 
 CONTENT_FIELDS = [
-    "title", "slug", "kind", "summary", "body", "section_id", "signoff", "source", "language",
-    "lead_media_id", "pinned",
+    "title",
+    "slug",
+    "kind",
+    "summary",
+    "body",
+    "section_id",
+    "signoff",
+    "source",
+    "language",
+    "lead_media_id",
+    "pinned",
 ]
 TIMELINE_FIELDS = ["published_at", "embargo_until", "expires_at"]
 SNAPSHOT_FIELDS = CONTENT_FIELDS[:-1] + ["status"] + TIMELINE_FIELDS + ["pinned"]
 
 # How each snapshot key is labelled in a diff, in the order a diff lists them.
 LABELS = {
-    "title": "Title", "slug": "Slug", "kind": "Kind", "summary": "Summary", "body": "Body",
-    "section_id": "Section", "signoff": "Sign-off", "source": "Source", "language": "Language",
-    "lead_media_id": "Lead media", "status": "Status", "published_at": "Dateline",
-    "embargo_until": "Embargo until", "expires_at": "Expires", "pinned": "Pinned",
-    "tag_ids": "Tags", "related_ids": "Related (in order)",
+    "title": "Title",
+    "slug": "Slug",
+    "kind": "Kind",
+    "summary": "Summary",
+    "body": "Body",
+    "section_id": "Section",
+    "signoff": "Sign-off",
+    "source": "Source",
+    "language": "Language",
+    "lead_media_id": "Lead media",
+    "status": "Status",
+    "published_at": "Dateline",
+    "embargo_until": "Embargo until",
+    "expires_at": "Expires",
+    "pinned": "Pinned",
+    "tag_ids": "Tags",
+    "related_ids": "Related (in order)",
 }
 
 
@@ -37,9 +58,7 @@ def snapshot(article: Article) -> dict:
 
 def data_for_version(article: Article, version: int) -> dict | None:
     """The snapshot the article had at `version` (every save and state change records one)."""
-    revision = (
-        Revision.objects.filter(article_id=article.pk, data__version=version).order_by("-number").first()
-    )
+    revision = Revision.objects.filter(article_id=article.pk, data__version=version).order_by("-number").first()
     return revision.data if revision else None
 
 
@@ -72,5 +91,7 @@ def diff_table(old: dict, new: dict, *, old_label: str, new_label: str) -> SafeS
         table = differ.make_table(_lines(before), _lines(after), escape(old_label), escape(new_label))
         rows.append((LABELS[key], SafeString(table)))
     return format_html_join(
-        "", '<section class="nr-diff"><h3>{}</h3>{}</section>', rows,
+        "",
+        '<section class="nr-diff"><h3>{}</h3>{}</section>',
+        rows,
     )

@@ -82,8 +82,12 @@ def breadcrumb_list(crumbs, request=None) -> dict:
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": index, "name": section.name,
-             "item": absolute_url(section.get_absolute_url(), request)}
+            {
+                "@type": "ListItem",
+                "position": index,
+                "name": section.name,
+                "item": absolute_url(section.get_absolute_url(), request),
+            }
             for index, section in enumerate(crumbs, start=1)
         ],
     }
@@ -177,8 +181,13 @@ def page_head(article, *, request=None, canonical: str, crumbs, tags) -> dict:
     image = share_image(article, request)
     video = video_file(article)
     shared = {
-        "request": request, "canonical": canonical, "crumbs": crumbs, "tags": tags,
-        "image": image, "description": text, "video": video,
+        "request": request,
+        "canonical": canonical,
+        "crumbs": crumbs,
+        "tags": tags,
+        "image": image,
+        "description": text,
+        "video": video,
     }
     blocks = [news_article(article, **shared), breadcrumb_list(crumbs, request)]
     return {
@@ -197,6 +206,8 @@ def json_ld_script(data) -> SafeString:
 def head_tags(meta: list[tuple[str, str, str]], blocks: list[dict]) -> SafeString:
     """The share <meta> tags and the JSON-LD blocks, one per line, every value escaped. Joined
     here rather than looped over in the template: two dozen tags, on every article page."""
-    lines = [f'<meta {attribute}="{escape(name)}" content="{escape(str(content))}">' for attribute, name, content in meta]
+    lines = [
+        f'<meta {attribute}="{escape(name)}" content="{escape(str(content))}">' for attribute, name, content in meta
+    ]
     lines += [json_ld_script(data) for data in blocks]
     return mark_safe("\n".join(lines) + "\n")

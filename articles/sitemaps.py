@@ -56,11 +56,7 @@ class ArticleSitemap(PublicHostSitemap):
     lastmod_field = "updated_at"
 
     def items(self):
-        return (
-            Article.objects.live()
-            .only("id", "slug", "updated_at")
-            .order_by("-published_at", "-id")
-        )
+        return Article.objects.live().only("id", "slug", "updated_at").order_by("-published_at", "-id")
 
 
 class LiveListingSitemap(PublicHostSitemap):

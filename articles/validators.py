@@ -73,7 +73,7 @@ def control_characters(value: str) -> list[tuple[int, str]]:
 
 
 def describe_character(char: str) -> str:
-    """"U+0007", or "U+0009 (tab)" for the few with a common name."""
+    """ "U+0007", or "U+0009 (tab)" for the few with a common name."""
     code = ord(char)
     name = _CONTROL_NAMES.get(code)
     return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles import seo
+from articles.legacy import links as legacy_links
 from articles.models import Article, RelatedLink, Section, Tag
 from articles.page_cache import cache_public_page, cached_for_generation, next_boundary_timestamp
-from articles.legacy import links as legacy_links
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, count_matches, highlight, search_articles
 from media import renditions
 from media.renditions import load_renditions
@@ -69,7 +69,9 @@ def nav_sections() -> list[Section]:
     period = next_boundary_timestamp(generation)
     return cached_for_generation(
         f"nav-sections:{period}",
-        lambda: list(sections_with_live_stories(Section.objects.filter(parent__isnull=True)).order_by("position", "name")),
+        lambda: list(
+            sections_with_live_stories(Section.objects.filter(parent__isnull=True)).order_by("position", "name")
+        ),
     )
 
 
@@ -77,9 +79,7 @@ def section_crumbs(article: Article) -> list[Section]:
     """The article's section and its ancestors (top first), read once per content generation:
     every article of a section shows the same breadcrumb, and section edits start a new
     generation. Only `section_id` is needed when the crumbs are already cached."""
-    return cached_for_generation(
-        f"crumbs:{article.section_id}", lambda: article.section.ancestors_and_self()
-    )
+    return cached_for_generation(f"crumbs:{article.section_id}", lambda: article.section.ancestors_and_self())
 
 
 # What an article card (templates/articles/_card.html) reads: the rest, bodies above all, stays
@@ -87,7 +87,14 @@ def section_crumbs(article: Article) -> list[Section]:
 # another field would cost a query per card, which the query budget tests catch.
 _CARD_MEDIA = ("kind", "file", "title", "alt_text", "width", "height", "file_missing")
 CARD_FIELDS = (
-    "slug", "title", "kind", "language", "summary", "published_at", "section__name", "section__path",
+    "slug",
+    "title",
+    "kind",
+    "language",
+    "summary",
+    "published_at",
+    "section__name",
+    "section__path",
     *(f"lead_media__{name}" for name in (*_CARD_MEDIA, "poster")),
     *(f"lead_media__poster__{name}" for name in _CARD_MEDIA),
 )
@@ -189,7 +196,8 @@ def home(request):
     blocks = [(section, list(live.in_section(section).exclude(pk__in=shown)[:PER_SECTION])) for section in sections]
     cards([*top, *(a for _, items in blocks for a in items)])
     return render(
-        request, "articles/home.html",
+        request,
+        "articles/home.html",
         {"top_stories": top, "blocks": [(s, items) for s, items in blocks if items], "nav_sections": sections},
     )
 
@@ -203,7 +211,8 @@ def section(request, path):
     except BadCursor:
         return bad_request(request, "This page link is broken. Start again from the first page of the section.")
     return render(
-        request, "articles/section.html",
+        request,
+        "articles/section.html",
         {
             "section": section,
             "crumbs": section.ancestors_and_self(),
@@ -233,7 +242,8 @@ _SAMPLE_NOW = datetime(2000, 1, 1, tzinfo=UTC)
 # No section join: the breadcrumb comes from section_crumbs(), cached per generation.
 LIVE_ARTICLE = PreparedQuery(
     lambda pk, now: Article.objects.live(now).select_related("lead_media__poster").filter(pk=pk),
-    pk=1, now=_SAMPLE_NOW,
+    pk=1,
+    now=_SAMPLE_NOW,
 )
 
 
@@ -281,9 +291,16 @@ def search(request):
             for a in rows[:PAGE_SIZE]
         ]
     return render(
-        request, "articles/search.html",
-        {"q": q, "results": results, "total": total, "page": page, "has_next": has_next,
-         "nav_sections": nav_sections()},
+        request,
+        "articles/search.html",
+        {
+            "q": q,
+            "results": results,
+            "total": total,
+            "page": page,
+            "has_next": has_next,
+            "nav_sections": nav_sections(),
+        },
     )
 
 
@@ -308,16 +325,23 @@ def _related_links(source_id, now, *, with_stubs: bool):
         links = links.filter(live | Q(target__is_stub=True, target__legacy_id__isnull=False))
     else:
         links = links.to_live_targets(now)
-    return (links.select_related("target__lead_media__poster").only("target_id", *RELATED_CARD_FIELDS)
-            .order_by("position", "id"))
+    return (
+        links.select_related("target__lead_media__poster")
+        .only("target_id", *RELATED_CARD_FIELDS)
+        .order_by("position", "id")
+    )
 
 
 LIVE_RELATED_LINKS = PreparedQuery(
-    lambda source_id, now: _related_links(source_id, now, with_stubs=False), source_id=1, now=_SAMPLE_NOW,
+    lambda source_id, now: _related_links(source_id, now, with_stubs=False),
+    source_id=1,
+    now=_SAMPLE_NOW,
 )
 # With LEGACY_SITE_URL set, while the archive is being imported.
 LIVE_AND_STUB_RELATED_LINKS = PreparedQuery(
-    lambda source_id, now: _related_links(source_id, now, with_stubs=True), source_id=1, now=_SAMPLE_NOW,
+    lambda source_id, now: _related_links(source_id, now, with_stubs=True),
+    source_id=1,
+    now=_SAMPLE_NOW,
 )
 ARTICLE_TAGS = PreparedQuery(lambda article_id: Tag.objects.filter(articles__id=article_id), article_id=1)
 
@@ -400,7 +424,7 @@ def page_not_found(request, exception=None):
 FALLBACK_500 = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title>'
     '<meta name="robots" content="noindex"></head><body><h1>Something went wrong on our side</h1>'
-    '<p>The page could not be shown just now. Please try again in a minute.</p>'
+    "<p>The page could not be shown just now. Please try again in a minute.</p>"
     '<p><a href="/">Go to the front page</a></p></body></html>'
 )
 

@@ -32,17 +32,26 @@ REPEAT = 30
 
 def build(n: int) -> Article:
     top = Section.objects.create(name="World", slug="world")
-    leaf = Section.objects.create(name="Harbours", slug="harbours", parent=Section.objects.create(name="Coast", slug="coast", parent=top))
+    leaf = Section.objects.create(
+        name="Harbours", slug="harbours", parent=Section.objects.create(name="Coast", slug="coast", parent=top)
+    )
     tags = [Tag.objects.create(name=f"Topic {i}", slug=f"topic-{i}") for i in range(2)]
     photos = MediaItem.objects.bulk_create(
-        MediaItem(kind="image", title=f"Photo {i}", width=1600, height=1200, file=f"library/bench/{i}.jpg", sha256=f"{i:064x}")
+        MediaItem(
+            kind="image", title=f"Photo {i}", width=1600, height=1200, file=f"library/bench/{i}.jpg", sha256=f"{i:064x}"
+        )
         for i in range(n)
     )
     now = timezone.now()
     articles = Article.objects.bulk_create(
         Article(
-            title=f"Harbour story {i}", slug=f"harbour-story-{i}", section=leaf, status="published",
-            published_at=now - timedelta(minutes=i), lead_media=photos[i], summary="Ships came and went.",
+            title=f"Harbour story {i}",
+            slug=f"harbour-story-{i}",
+            section=leaf,
+            status="published",
+            published_at=now - timedelta(minutes=i),
+            lead_media=photos[i],
+            summary="Ships came and went.",
             body="<p>Ships came and went.</p>",
         )
         for i in range(n)

@@ -35,10 +35,15 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         pages = Path(tmp) / "pages"
-        os.environ.update({
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "MEDIA_ROOT": f"{tmp}/media",
-            "SECRET_KEY": "benchmark-only", "DEBUG": "0", "CACHE_URL": "",
-        })
+        os.environ.update(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                "MEDIA_ROOT": f"{tmp}/media",
+                "SECRET_KEY": "benchmark-only",
+                "DEBUG": "0",
+                "CACHE_URL": "",
+            }
+        )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
         sys.path.insert(0, str(BASE_DIR))
         import django
@@ -54,8 +59,22 @@ def main() -> None:
 
         # Datelines in the newsroom's zone, ending before today: every page is in the past.
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "articles.legacy.synthetic", str(pages), "--count", str(args.count),
-                        "--seed", str(args.seed), "--zone", settings.TIME_ZONE], check=True, cwd=BASE_DIR)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "articles.legacy.synthetic",
+                str(pages),
+                "--count",
+                str(args.count),
+                "--seed",
+                str(args.seed),
+                "--zone",
+                settings.TIME_ZONE,
+            ],
+            check=True,
+            cwd=BASE_DIR,
+        )
         print(f"generated {args.count} pages in {time.perf_counter() - started:.1f}s")
 
         call_command("migrate", verbosity=0)
@@ -91,16 +110,22 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(report.summary())
         print(f"articles {Article.objects.count()}, related links {RelatedLink.objects.count()}")
-        print(f"imported {report.total} pages in {elapsed:.1f}s: {report.total / elapsed:,.0f} pages/s "
-              f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)")
+        print(
+            f"imported {report.total} pages in {elapsed:.1f}s: {report.total / elapsed:,.0f} pages/s "
+            f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)"
+        )
         print(f"machine load average while running: {os.getloadavg()[0]:.1f} (2 cores, shared)")
         wal = Path(f"{tmp}/bench.sqlite3-wal")
         database = Path(f"{tmp}/bench.sqlite3")
-        print(f"database {database.stat().st_size / 2**20:,.0f} MB, WAL at the end "
-              f"{(wal.stat().st_size if wal.exists() else 0) / 2**20:,.0f} MB")
+        print(
+            f"database {database.stat().st_size / 2**20:,.0f} MB, WAL at the end "
+            f"{(wal.stat().st_size if wal.exists() else 0) / 2**20:,.0f} MB"
+        )
         worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB); "
-              f"largest child process (generator, parsing worker) {worker_peak / 1024:.0f} MB")
+        print(
+            f"peak RSS {peak / 1024:.0f} MB (after set-up and migrations: {rss_before / 1024:.0f} MB); "
+            f"largest child process (generator, parsing worker) {worker_peak / 1024:.0f} MB"
+        )
         if args.reimport:
             started = time.perf_counter()
             again = run(on_result=None)

@@ -38,6 +38,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
+from datetime import UTC
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,21 +59,33 @@ def free_port() -> int:
 def site_env(database_url: str, media_root: Path, **extra) -> dict:
     """The environment of a server (and of its manage.py commands), with no .env values leaking in."""
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(
-        DATABASE_URL=database_url, MEDIA_ROOT=str(media_root), DEBUG="1", SECRET_KEY="reliability-run",
-        DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(media_root),
+        DEBUG="1",
+        SECRET_KEY="reliability-run",
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        LOG_LEVEL="ERROR",
         # The API throttle would answer 429 long before these samples end, hiding what is measured.
-        API_ANON_RATE="1000000/minute", API_USER_RATE="1000000/minute", **extra,
+        API_ANON_RATE="1000000/minute",
+        API_USER_RATE="1000000/minute",
+        **extra,
     )
     return env
 
 
 def manage(env: dict, *args) -> str:
     done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if done.returncode:
         raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
@@ -83,15 +96,20 @@ def prepare_site(env: dict) -> str:
     """Migrate, create the desk user (staff, every articles/media permission, a password and an
     API token) and a section; the token."""
     manage(env, "migrate", "--noinput")
-    out = manage(env, "shell", "-c", (
-        "from django.contrib.auth.models import Permission, User\n"
-        "from articles.models import Section\n"
-        "from rest_framework.authtoken.models import Token\n"
-        f"user = User.objects.create_user('desk', password={PASSWORD!r}, is_staff=True)\n"
-        "user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=['articles', 'media']))\n"
-        "Section.objects.create(name='World', slug='world')\n"
-        "print(Token.objects.create(user=user).key)\n"
-    ))
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        (
+            "from django.contrib.auth.models import Permission, User\n"
+            "from articles.models import Section\n"
+            "from rest_framework.authtoken.models import Token\n"
+            f"user = User.objects.create_user('desk', password={PASSWORD!r}, is_staff=True)\n"
+            "user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=['articles', 'media']))\n"
+            "Section.objects.create(name='World', slug='world')\n"
+            "print(Token.objects.create(user=user).key)\n"
+        ),
+    )
     return out.strip().splitlines()[-1]
 
 
@@ -101,9 +119,27 @@ class Server:
     def __init__(self, env: dict, workers: int = 2, ready_path: str = "/api/v1/sections/"):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", str(workers), "--threads", "4",
-             "--bind", f"127.0.0.1:{self.port}", "--timeout", "90", "--log-level", "warning"],
-            cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "newsroom.wsgi:application",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "90",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -202,12 +238,18 @@ def run_together(jobs):
 
 def in_batches(items, size):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def story(title, **fields):
-    return {"title": title, "section": "world", "kind": "text", "summary": "A summary.",
-            "body_html": "<p>First paragraph.</p>", **fields}
+    return {
+        "title": title,
+        "section": "world",
+        "kind": "text",
+        "summary": "A summary.",
+        "body_html": "<p>First paragraph.</p>",
+        **fields,
+    }
 
 
 # --- 1. concurrent writes -----------------------------------------------------------------------
@@ -220,14 +262,19 @@ class AdminSession:
         self.port, self.cookies = port, {}
         page = self.get("/admin/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)[1].decode()
-        done = self.post("/admin/login/", {"csrfmiddlewaretoken": token, "username": "desk",
-                                           "password": PASSWORD, "next": "/admin/"}, csrf=False)
+        done = self.post(
+            "/admin/login/",
+            {"csrfmiddlewaretoken": token, "username": "desk", "password": PASSWORD, "next": "/admin/"},
+            csrf=False,
+        )
         if done.status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"admin login answered {done.status}: {done.body[:500]!r}")
 
     def _headers(self):
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-                "Referer": f"http://127.0.0.1:{self.port}/admin/"}
+        return {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://127.0.0.1:{self.port}/admin/",
+        }
 
     def get(self, path) -> Answer:
         answer = request(self.port, "GET", path, headers=self._headers())
@@ -245,15 +292,22 @@ class AdminSession:
 
 def change_forms(env, ids) -> dict:
     """The admin change form of each story as a browser would post it (tests/workflow/helpers.py)."""
-    out = manage(env, "shell", "-c", (
-        "import json\n"
-        "from articles.models import Article\n"
-        "from tests.workflow.helpers import change_data\n"
-        f"forms = {{a.pk: change_data(a) for a in Article.objects.filter(pk__in={list(ids)!r})}}\n"
-        "print('FORMS' + json.dumps(forms, default=str))\n"
-    ))
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        (
+            "import json\n"
+            "from articles.models import Article\n"
+            "from tests.workflow.helpers import change_data\n"
+            f"forms = {{a.pk: change_data(a) for a in Article.objects.filter(pk__in={list(ids)!r})}}\n"
+            "print('FORMS' + json.dumps(forms, default=str))\n"
+        ),
+    )
     line = next(line for line in out.splitlines() if line.startswith("FORMS"))
-    return {int(pk): {k: ("" if v is None else v) for k, v in form.items()} for pk, form in json.loads(line[5:]).items()}
+    return {
+        int(pk): {k: ("" if v is None else v) for k, v in form.items()} for pk, form in json.loads(line[5:]).items()
+    }
 
 
 def etag_of(api: Api, pk: int) -> str:
@@ -273,47 +327,58 @@ def concurrent_writes(api: Api, env: dict, sizes: dict) -> dict:
     result["creates"] = (sum(a.status >= 500 for a in created), sizes["creates"])
     ids = [a.json()["id"] for a in created if a.status == 201]
 
-    disjoint_ids = ids[:sizes["disjoint"]]
+    disjoint_ids = ids[: sizes["disjoint"]]
     etags = {pk: etag_of(api, pk) for pk in disjoint_ids}
     disjoint = []
     for group in in_batches(disjoint_ids, batch):
-        disjoint += run_together([
-            lambda pk=pk: api.call("PATCH", f"/api/v1/articles/{pk}/", {"summary": f"Edited {pk}."},
-                                   {"If-Match": etags[pk]})
-            for pk in group
-        ])
+        disjoint += run_together(
+            [
+                lambda pk=pk: api.call(
+                    "PATCH", f"/api/v1/articles/{pk}/", {"summary": f"Edited {pk}."}, {"If-Match": etags[pk]}
+                )
+                for pk in group
+            ]
+        )
     result["disjoint"] = (sum(a.status >= 500 for a in disjoint), len(disjoint_ids))
 
-    pair_ids = ids[:sizes["pairs"]]
+    pair_ids = ids[: sizes["pairs"]]
     server_errors = one_412 = 0
     for group in in_batches(pair_ids, batch // 2):
         etags = {pk: etag_of(api, pk) for pk in group}
-        answers = run_together([
-            lambda pk=pk, who=who: api.call("PATCH", f"/api/v1/articles/{pk}/", {"title": f"Title by {who}"},
-                                            {"If-Match": etags[pk]})
-            for pk in group for who in ("A", "B")
-        ])
+        answers = run_together(
+            [
+                lambda pk=pk, who=who: api.call(
+                    "PATCH", f"/api/v1/articles/{pk}/", {"title": f"Title by {who}"}, {"If-Match": etags[pk]}
+                )
+                for pk in group
+                for who in ("A", "B")
+            ]
+        )
         for index in range(len(group)):
-            pair = sorted(a.status for a in answers[2 * index:2 * index + 2])
+            pair = sorted(a.status for a in answers[2 * index : 2 * index + 2])
             server_errors += any(status >= 500 for status in pair)
             one_412 += pair == [200, 412]
     result["pairs"] = (server_errors, len(pair_ids))
     result["pairs_one_412"] = (one_412, len(pair_ids))
 
-    admin_ids = ids[-sizes["admin"]:]
+    admin_ids = ids[-sizes["admin"] :]
     forms = change_forms(env, admin_ids)
     first, second = AdminSession(api.port), AdminSession(api.port)
     for session in (first, second):  # a csrftoken cookie for each, as opening the form gives
         session.get(f"/admin/articles/article/{admin_ids[0]}/change/")
     admin_errors = one_saved = 0
     for group in in_batches(admin_ids, batch // 2):
-        answers = run_together([
-            lambda pk=pk, session=session, who=who: session.post(
-                f"/admin/articles/article/{pk}/change/", {**forms[pk], "title": f"Admin title by {who}"})
-            for pk in group for session, who in ((first, "A"), (second, "B"))
-        ])
+        answers = run_together(
+            [
+                lambda pk=pk, session=session, who=who: session.post(
+                    f"/admin/articles/article/{pk}/change/", {**forms[pk], "title": f"Admin title by {who}"}
+                )
+                for pk in group
+                for session, who in ((first, "A"), (second, "B"))
+            ]
+        )
         for index in range(len(group)):
-            pair = sorted(a.status for a in answers[2 * index:2 * index + 2])
+            pair = sorted(a.status for a in answers[2 * index : 2 * index + 2])
             admin_errors += any(status >= 500 for status in pair)
             one_saved += pair == [200, 302]  # one saved (redirect), the other shown the conflict screen
     result["admin"] = (admin_errors, len(admin_ids))
@@ -327,8 +392,7 @@ def concurrent_writes(api: Api, env: dict, sizes: dict) -> dict:
 def staleness(api: Api, limit: float) -> float | None:
     """Seconds from the unpublish's answer until the last 200 for the story's page (0 when none);
     None when it was still served when `limit` seconds had passed."""
-    made = api.call("POST", "/api/v1/articles/", story("Harbour ferry keeps its winter timetable",
-                                                        status="published"))
+    made = api.call("POST", "/api/v1/articles/", story("Harbour ferry keeps its winter timetable", status="published"))
     if made.status != 201:
         raise RuntimeError(f"publishing answered {made.status}: {made.body[:300]!r}")
     path = urllib.parse.urlsplit(made.json()["url"]).path
@@ -365,8 +429,10 @@ def photo(seed: int) -> bytes:
     draw = ImageDraw.Draw(image)
     for _ in range(12):
         x, y = rng.randrange(480), rng.randrange(320)
-        draw.rectangle((x, y, x + rng.randrange(20, 160), y + rng.randrange(20, 120)),
-                       fill=tuple(rng.randrange(256) for _ in range(3)))
+        draw.rectangle(
+            (x, y, x + rng.randrange(20, 160), y + rng.randrange(20, 120)),
+            fill=tuple(rng.randrange(256) for _ in range(3)),
+        )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
@@ -374,10 +440,21 @@ def photo(seed: int) -> bytes:
 
 def upload(api: Api, data: bytes, name: str) -> dict:
     boundary = f"----reliability{random.randrange(10**12)}"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            "Content-Type: image/jpeg\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    answer = try_request(api.port, "POST", "/api/v1/media/", body, {
-        "Authorization": f"Token {api.token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    answer = try_request(
+        api.port,
+        "POST",
+        "/api/v1/media/",
+        body,
+        {"Authorization": f"Token {api.token}", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     if answer.status not in (200, 201):
         raise RuntimeError(f"upload answered {answer.status}: {answer.body[:300]!r}")
     return answer.json()
@@ -397,13 +474,16 @@ def named_urls(value, found):
 
 def leaked_media(api: Api, per_state: int) -> tuple[int, int, int]:
     """(items with any URL answering 200 to an anonymous reader, items, the anonymous answers' statuses)."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     hidden = {
         "draft": {"status": "draft"},
-        "embargoed": {"status": "published", "published_at": (now - timedelta(hours=1)).isoformat(),
-                      "embargo_until": (now + timedelta(days=1)).isoformat()},
+        "embargoed": {
+            "status": "published",
+            "published_at": (now - timedelta(hours=1)).isoformat(),
+            "embargo_until": (now + timedelta(days=1)).isoformat(),
+        },
         "scheduled": {"status": "published", "published_at": (now + timedelta(days=1)).isoformat()},
     }
     items = []
@@ -411,9 +491,14 @@ def leaked_media(api: Api, per_state: int) -> tuple[int, int, int]:
         for n in range(per_state):
             item = upload(api, photo(hash((state, n, time.time_ns())) & 0xFFFFFFF), f"{state}-{n}.jpg")
             lead = api.call("POST", "/api/v1/articles/", story(f"Hidden {state} story {n}", lead_media=item["id"]))
-            inline = api.call("POST", "/api/v1/articles/", story(
-                f"Hidden {state} inline {n}",
-                body_html=f'<p>Before.</p><img data-media-id="{item["id"]}" alt="x" src="/x.jpg"><p>After.</p>'))
+            inline = api.call(
+                "POST",
+                "/api/v1/articles/",
+                story(
+                    f"Hidden {state} inline {n}",
+                    body_html=f'<p>Before.</p><img data-media-id="{item["id"]}" alt="x" src="/x.jpg"><p>After.</p>',
+                ),
+            )
             for made in (lead, inline):
                 if made.status != 201:
                     raise RuntimeError(f"creating a {state} story answered {made.status}: {made.body[:300]!r}")
@@ -491,13 +576,28 @@ def feed_child(port: int):
         Section.objects.filter(parent=top).delete()
         top.delete()
         Tag.objects.all().delete()
-    print("FEEDS" + json.dumps({"executable": len(executable), "checked": len(checked), "stale": stale,
-                                "pairs": sorted(" → ".join(pair) for pair in executable)}))
+    print(
+        "FEEDS"
+        + json.dumps(
+            {
+                "executable": len(executable),
+                "checked": len(checked),
+                "stale": stale,
+                "pairs": sorted(" → ".join(pair) for pair in executable),
+            }
+        )
+    )
 
 
 def feed_pairs(env: dict, port: int) -> dict:
-    done = subprocess.run([PYTHON, __file__, "--feed-child", str(port)], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [PYTHON, __file__, "--feed-child", str(port)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     line = next((line for line in done.stdout.splitlines() if line.startswith("FEEDS")), None)
     if line is None:
         raise RuntimeError(f"feed check failed:\n{done.stderr[-3000:]}")
@@ -550,11 +650,20 @@ def outage(media_root: Path) -> dict:
         login = try_request(server.port, "GET", "/admin/login/", timeout=70)
         if login.status == 200:  # the form needs no database; signing in does
             token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', login.body)[1].decode()
-            login = try_request(server.port, "POST", "/admin/login/", urllib.parse.urlencode(
-                {"csrfmiddlewaretoken": token, "username": "desk", "password": PASSWORD, "next": "/admin/"}), {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={login.cookies().get('csrftoken', '')}",
-                "Referer": f"http://127.0.0.1:{server.port}/admin/login/"}, timeout=70)
+            login = try_request(
+                server.port,
+                "POST",
+                "/admin/login/",
+                urllib.parse.urlencode(
+                    {"csrfmiddlewaretoken": token, "username": "desk", "password": PASSWORD, "next": "/admin/"}
+                ),
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={login.cookies().get('csrftoken', '')}",
+                    "Referer": f"http://127.0.0.1:{server.port}/admin/login/",
+                },
+                timeout=70,
+            )
         found["admin login"] = (login.status, login.seconds, login.header("Retry-After"))
     finally:
         server.stop()
@@ -593,8 +702,11 @@ def main():
     if options.feed_child:
         return feed_child(options.feed_child)
 
-    sizes = ({"pairs": 100, "disjoint": 50, "creates": 100, "admin": 50, "media": 3, "stale": 20} if options.quick
-             else {"pairs": 300, "disjoint": 200, "creates": 400, "admin": 150, "media": 11, "stale": 30})
+    sizes = (
+        {"pairs": 100, "disjoint": 50, "creates": 100, "admin": 50, "media": 3, "stale": 20}
+        if options.quick
+        else {"pairs": 300, "disjoint": 200, "creates": 400, "admin": 150, "media": 11, "stale": 30}
+    )
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="reliability-"))
     rows = []
@@ -647,17 +759,31 @@ def main():
         ("5xx, concurrent creates (PostgreSQL)", "0", ratio(pg["creates"]), "0"),
         ("5xx, admin save pairs (PostgreSQL)", "0", ratio(pg["admin"]), "0"),
         ("  admin pairs: one saved, one conflict (PostgreSQL)", "-", ratio(pg["admin_one_saved"]), "all"),
-        ("unpublished story served by a worker for", "299.7 s",
-         f"> {sizes['stale']} s" if stale is None else f"{stale:.2f} s", "<= 1 s"),
-        ("hidden stories' media served publicly", "32/32",
-         f"{media[0]}/{media[1]} ({sum(media[2].values())} requests: "
-         + ", ".join(f"{n} x {status}" for status, n in sorted(media[2].items())) + ")", "0"),
-        ("executable feed field x element pairs", "113",
-         f"{feeds['executable']} (of {feeds['checked']})", "0"),
+        (
+            "unpublished story served by a worker for",
+            "299.7 s",
+            f"> {sizes['stale']} s" if stale is None else f"{stale:.2f} s",
+            "<= 1 s",
+        ),
+        (
+            "hidden stories' media served publicly",
+            "32/32",
+            f"{media[0]}/{media[1]} ({sum(media[2].values())} requests: "
+            + ", ".join(f"{n} x {status}" for status, n in sorted(media[2].items()))
+            + ")",
+            "0",
+        ),
+        ("executable feed field x element pairs", "113", f"{feeds['executable']} (of {feeds['checked']})", "0"),
     ]
     for name, (status, seconds, retry) in down.items():
-        rows.append((f"DB not answering: {name}", "60 s, bare error",
-                     f"{status} in {seconds:.1f} s, Retry-After {retry or 'none'}", "503 <= 10 s"))
+        rows.append(
+            (
+                f"DB not answering: {name}",
+                "60 s, bare error",
+                f"{status} in {seconds:.1f} s, Retry-After {retry or 'none'}",
+                "503 <= 10 s",
+            )
+        )
     widths = [max(len(row[i]) for row in rows + [("figure", "before (issue #13)", "now", "target")]) for i in range(4)]
     print()
     for row in [("figure", "before (issue #13)", "now", "target"), tuple("-" * w for w in widths)] + rows:

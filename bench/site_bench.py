@@ -39,8 +39,9 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 ANCHORS = Path(os.environ.get("ANCHORS_DIR", "/work/shared/anchors"))
 # The page generator: the project's own (articles/legacy/synthetic.py) unless LEGACY_GENERATOR names a script.
-GENERATOR = ["-m", "articles.legacy.synthetic"] if not os.environ.get("LEGACY_GENERATOR") else [
-    os.environ["LEGACY_GENERATOR"]]
+GENERATOR = (
+    ["-m", "articles.legacy.synthetic"] if not os.environ.get("LEGACY_GENERATOR") else [os.environ["LEGACY_GENERATOR"]]
+)
 CACHED_PORT, UNCACHED_PORT = 8200, 8201
 RUN_LABEL = "newsroom"  # results.json key: runs.n<N>-newsroom (-analyzed with --analyze)
 
@@ -93,8 +94,8 @@ def step_pick() -> dict:
     from django.db import transaction
     from django.db.models import Count
 
-    from articles.models import Article
     from articles import actions
+    from articles.models import Article
     from media import renditions
     from media.ingest import attach_file, ingest_bytes
     from media.samples import draw_photo, encode_clip
@@ -120,9 +121,17 @@ def step_pick() -> dict:
         with transaction.atomic():
             media = story.lead_media
             if media is None:
-                data = encode_clip(seconds=3, width=640, height=360, seed=seed) if kind == "video" else draw_photo(seed=seed)
-                story.lead_media = ingest_bytes(data, filename=f"bench-{seed}.{'mp4' if kind == 'video' else 'jpg'}",
-                                                title=story.title[:200], alt_text=story.title[:200])
+                data = (
+                    encode_clip(seconds=3, width=640, height=360, seed=seed)
+                    if kind == "video"
+                    else draw_photo(seed=seed)
+                )
+                story.lead_media = ingest_bytes(
+                    data,
+                    filename=f"bench-{seed}.{'mp4' if kind == 'video' else 'jpg'}",
+                    title=story.title[:200],
+                    alt_text=story.title[:200],
+                )
                 actions.save_article(actor=None, article=story, base_version=story.version)
             elif media.file_missing:
                 attach_file(media, encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(seed=seed))
@@ -133,8 +142,12 @@ def step_pick() -> dict:
         image = renditions.source_of(story.lead_media)
         if image is not None:
             made += len(renditions.make_all(image))
-    return {"article_id": article.pk, "article": article.get_absolute_url(), "related": article.n_related,
-            "renditions_stored": made}
+    return {
+        "article_id": article.pk,
+        "article": article.get_absolute_url(),
+        "related": article.n_related,
+        "renditions_stored": made,
+    }
 
 
 def step_analyze() -> dict:
@@ -204,9 +217,20 @@ def build(workdir: Path, articles: int) -> dict:
 def start_server(workdir: Path, port: int, page_cache_seconds: int) -> subprocess.Popen:
     env = site_env(workdir, page_cache_seconds=page_cache_seconds, port=port)
     process = subprocess.Popen(
-        [str(GUNICORN), "newsroom.wsgi:application", "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        [
+            str(GUNICORN),
+            "newsroom.wsgi:application",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     for _ in range(100):
         try:
@@ -234,16 +258,18 @@ def main():
     parser.add_argument("--configs", default="2:16", help="wrk threads:connections pairs (anchors' CONFIGS)")
     parser.add_argument("--repeat", default="3", help="interleaved rounds; the median round is reported")
     parser.add_argument("--duration", default="15s")
-    parser.add_argument("--analyze", action="store_true",
-                        help="run SQLite ANALYZE on the database first (it stays analysed; --rebuild undoes it)")
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="run SQLite ANALYZE on the database first (it stays analysed; --rebuild undoes it)",
+    )
     parser.add_argument("--smoke", action="store_true", help="build, serve and fetch each URL once; no wrk")
     parser.add_argument("--inside", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.inside:
         _setup_django()
-        steps = {"pick": step_pick, "queries": step_queries, "analyze": step_analyze,
-                 "forget_stats": step_forget_stats}
+        steps = {"pick": step_pick, "queries": step_queries, "analyze": step_analyze, "forget_stats": step_forget_stats}
         print(json.dumps(steps[args.inside]()))
         return
 
@@ -273,16 +299,24 @@ def main():
             for port in (CACHED_PORT, UNCACHED_PORT):
                 for path in paths.values():
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
-                        print(f":{port}{path} -> {response.status}, {len(response.read())} bytes,"
-                              f" page cache {response.headers.get('X-Page-Cache', '-')}")
+                        print(
+                            f":{port}{path} -> {response.status}, {len(response.read())} bytes,"
+                            f" page cache {response.headers.get('X-Page-Cache', '-')}"
+                        )
             return
         extra = " ".join(
             f"newsroom_{name}_{label}=http://127.0.0.1:{port}{path}"
             for name, path in paths.items()
             for label, port in (("cached", CACHED_PORT), ("uncached", UNCACHED_PORT))
         )
-        env = dict(os.environ, EXTRA_TARGETS=extra, RUN_LABEL=run_label(args), CONFIGS=args.configs,
-                   REPEAT=args.repeat, DURATION=args.duration)
+        env = dict(
+            os.environ,
+            EXTRA_TARGETS=extra,
+            RUN_LABEL=run_label(args),
+            CONFIGS=args.configs,
+            REPEAT=args.repeat,
+            DURATION=args.duration,
+        )
         subprocess.run(["bash", str(ANCHORS / "run.sh"), str(args.articles)], env=env, check=True)
     finally:
         stop_server(cached)
@@ -304,17 +338,32 @@ def report(args, build_info, picked, queries, workdir, elapsed):
     def rps(name):
         return summary[name][config]["req_per_s"]
 
-    figures = {name: {"req_per_s": rps(name), "p50_ms": summary[name][config]["p50_ms"],
-                      "p99_ms": summary[name][config]["p99_ms"], "bytes": summary[name]["bytes"]}
-               for name in summary}
+    figures = {
+        name: {
+            "req_per_s": rps(name),
+            "p50_ms": summary[name][config]["p50_ms"],
+            "p99_ms": summary[name][config]["p99_ms"],
+            "bytes": summary[name]["bytes"],
+        }
+        for name in summary
+    }
     ratios = {
-        "uncached_article_vs_wagtail_article": round(rps("extra_newsroom_article_uncached") / rps("wagtail_article"), 2),
+        "uncached_article_vs_wagtail_article": round(
+            rps("extra_newsroom_article_uncached") / rps("wagtail_article"), 2
+        ),
         "cached_article_vs_bare_django": round(rps("extra_newsroom_article_cached") / rps("hello"), 2),
     }
-    out = {"articles": articles, "wrk_config": config, "build": build_info, "article": picked,
-           "queries_page_cache_off": queries, "figures": figures, "ratios": ratios,
-           "targets": {"uncached_article_vs_wagtail_article": 3.0, "cached_article_vs_bare_django": 0.8},
-           "elapsed_s": round(elapsed)}
+    out = {
+        "articles": articles,
+        "wrk_config": config,
+        "build": build_info,
+        "article": picked,
+        "queries_page_cache_off": queries,
+        "figures": figures,
+        "ratios": ratios,
+        "targets": {"uncached_article_vs_wagtail_article": 3.0, "cached_article_vs_bare_django": 0.8},
+        "elapsed_s": round(elapsed),
+    }
     (workdir / f"summary-{run_label(args)}.json").write_text(json.dumps(out, indent=2))
     print(f"\n{'target':38} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bytes':>7}")
     for name, f in figures.items():

@@ -27,8 +27,7 @@ class MediaInUse(ValidationError):
         self.item = item
         self.users = users
         super().__init__(
-            f"“{item}” cannot be deleted: it is used by {', '.join(users)}. "
-            "Remove it from these first.",
+            f"“{item}” cannot be deleted: it is used by {', '.join(users)}. Remove it from these first.",
             code="in_use",
         )
 
@@ -77,7 +76,9 @@ def record_change(*, actor, item: MediaItem, fields, action: str = "media_edit")
     if not fields:
         return
     usage.record(
-        actor=actor, action=action, object_repr=str(item),
+        actor=actor,
+        action=action,
+        object_repr=str(item),
         details={"media_id": item.pk, "fields": fields},
     )
 
@@ -118,7 +119,9 @@ def delete_media(*, actor, item: MediaItem) -> None:
         files = _delete_one(item)
         if poster is not None and not users_of(poster):
             usage.record(
-                actor=actor, action="media_delete", object_repr=str(poster),
+                actor=actor,
+                action="media_delete",
+                object_repr=str(poster),
                 details={"media_id": poster.pk, "poster_of": pk},
             )
             files += _delete_one(poster)

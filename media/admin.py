@@ -60,8 +60,20 @@ class MediaItemForm(forms.ModelForm):
     class Meta:
         model = MediaItem
         fields = [
-            "file", "title", "caption", "alt_text", "credit", "copyright_holder", "usage_terms",
-            "licence_expires", "poster", "captions_language", "focal_x", "focal_y", "legacy_path", "public",
+            "file",
+            "title",
+            "caption",
+            "alt_text",
+            "credit",
+            "copyright_holder",
+            "usage_terms",
+            "licence_expires",
+            "poster",
+            "captions_language",
+            "focal_x",
+            "focal_y",
+            "legacy_path",
+            "public",
         ]
 
     def clean_file(self):
@@ -87,7 +99,6 @@ class MediaItemForm(forms.ModelForm):
             check_upload(upload, expected_kind="image")
             self.checked_poster = upload
         return upload
-
 
     def clean_new_captions(self):
         upload = self.cleaned_data.get("new_captions")
@@ -141,8 +152,15 @@ class MediaItemAdmin(admin.ModelAdmin):
     form = MediaItemForm
     change_list_template = "admin/media/mediaitem/change_list.html"
     list_display = [
-        "thumbnail", "__str__", "kind", "dimensions", "duration_display", "credit", "licence_expires",
-        "file_missing", "uploaded_at",
+        "thumbnail",
+        "__str__",
+        "kind",
+        "dimensions",
+        "duration_display",
+        "credit",
+        "licence_expires",
+        "file_missing",
+        "uploaded_at",
     ]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["kind", LicenceFilter, "file_missing", "uploaded_at"]
@@ -150,21 +168,52 @@ class MediaItemAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     autocomplete_fields = ["poster"]
     readonly_fields = [
-        "focal_point_picker", "used_by", "kind", "width", "height", "duration", "codec", "file_size",
-        "sha256", "uploaded_at", "file_missing", "captions_file",
+        "focal_point_picker",
+        "used_by",
+        "kind",
+        "width",
+        "height",
+        "duration",
+        "codec",
+        "file_size",
+        "sha256",
+        "uploaded_at",
+        "file_missing",
+        "captions_file",
     ]
     fieldsets = [
         (None, {"fields": ["file", "title", "caption", "alt_text", "public"]}),
         ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
-        ("Video", {"fields": [
-            "poster", "new_poster", "captions_file", "new_captions", "captions_language", "remove_captions",
-        ]}),
+        (
+            "Video",
+            {
+                "fields": [
+                    "poster",
+                    "new_poster",
+                    "captions_file",
+                    "new_captions",
+                    "captions_language",
+                    "remove_captions",
+                ]
+            },
+        ),
         ("Rights", {"fields": ["credit", "copyright_holder", "usage_terms", "licence_expires"]}),
         ("Usage", {"fields": ["used_by"]}),
-        ("Facts", {"fields": [
-            "kind", ("width", "height"), ("duration", "codec"), "file_size", "sha256", "legacy_path",
-            "file_missing", "uploaded_at",
-        ]}),
+        (
+            "Facts",
+            {
+                "fields": [
+                    "kind",
+                    ("width", "height"),
+                    ("duration", "codec"),
+                    "file_size",
+                    "sha256",
+                    "legacy_path",
+                    "file_missing",
+                    "uploaded_at",
+                ]
+            },
+        ),
     ]
     list_per_page = 50
     actions = ["mark_public"]
@@ -213,7 +262,12 @@ class MediaItemAdmin(admin.ModelAdmin):
             '<span class="focal-marker" aria-hidden="true" style="position:absolute;left:{}%;top:{}%;'
             "width:18px;height:18px;margin:-11px 0 0 -11px;border:2px solid #fff;border-radius:50%;"
             'box-shadow:0 0 0 2px #c00;pointer-events:none"></span></div>',
-            url, obj.alt_text or obj.title, obj.width, obj.height, obj.focal_x * 100, obj.focal_y * 100,
+            url,
+            obj.alt_text or obj.title,
+            obj.width,
+            obj.height,
+            obj.focal_x * 100,
+            obj.focal_y * 100,
         )
 
     @admin.display(description="Captions")
@@ -232,9 +286,11 @@ class MediaItemAdmin(admin.ModelAdmin):
         if videos:
             html += format_html(
                 "<p>Poster of: {}</p>",
-                format_html_join(", ", '<a href="{}">{}</a>', (
-                    (reverse("admin:media_mediaitem_change", args=[v.pk]), v) for v in videos
-                )),
+                format_html_join(
+                    ", ",
+                    '<a href="{}">{}</a>',
+                    ((reverse("admin:media_mediaitem_change", args=[v.pk]), v) for v in videos),
+                ),
             )
         return html
 
@@ -282,7 +338,8 @@ class MediaItemAdmin(admin.ModelAdmin):
             attach_upload(obj, upload)
         else:
             fields = {
-                name: form.cleaned_data.get(name) for name in MediaItemForm.Meta.fields
+                name: form.cleaned_data.get(name)
+                for name in MediaItemForm.Meta.fields
                 if name not in {"file", "poster", "captions_language"}
             }
             fields = {k: v for k, v in fields.items() if v not in (None, "")}
@@ -291,7 +348,8 @@ class MediaItemAdmin(admin.ModelAdmin):
             stored = ingest_upload(upload, filename=upload.name, digest=digest, **fields)
             if known:
                 self.message_user(
-                    request, f"The same file is already in the library as “{stored}”; that item is shown.",
+                    request,
+                    f"The same file is already in the library as “{stored}”; that item is shown.",
                     messages.WARNING,
                 )
             obj.pk = stored.pk
@@ -300,8 +358,11 @@ class MediaItemAdmin(admin.ModelAdmin):
         poster = getattr(form, "checked_poster", None)
         if poster is not None and obj.is_video:
             obj.poster = ingest_upload(
-                poster, filename=poster.name, expected_kind="image",
-                title=f"Poster: {obj.title or poster.name}"[:255], credit=obj.credit,
+                poster,
+                filename=poster.name,
+                expected_kind="image",
+                title=f"Poster: {obj.title or poster.name}"[:255],
+                credit=obj.credit,
             )
             obj.save(update_fields=["poster"])
         self._save_captions(request, obj, form)
@@ -355,9 +416,10 @@ class MediaItemAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         items = list(
-            MediaItem.objects.licence_expiring(LICENCE_WINDOW_DAYS).select_related("poster").prefetch_related(
-                "renditions", "poster__renditions"
-            ).order_by("licence_expires", "pk")
+            MediaItem.objects.licence_expiring(LICENCE_WINDOW_DAYS)
+            .select_related("poster")
+            .prefetch_related("renditions", "poster__renditions")
+            .order_by("licence_expires", "pk")
         )
         uses = usages_for(items)
         today = timezone.localdate()

@@ -37,7 +37,9 @@ class CanChangeMedia(BasePermission):
 class CaptionsUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="WebVTT captions (.vtt), UTF-8, at most 2 MB.")
     language = serializers.CharField(
-        required=False, allow_blank=True, max_length=16,
+        required=False,
+        allow_blank=True,
+        max_length=16,
         help_text="Language of the captions (en, ar, pt-BR…); empty: the article's language.",
     )
 
@@ -63,9 +65,12 @@ class CaptionsUploadSerializer(serializers.Serializer):
         "library already holds answers 200 with that item instead of storing a copy.",
     ),
     update=extend_schema(summary="Replace an item's descriptions", responses={200: MediaItemSerializer, **ERRORS}),
-    partial_update=extend_schema(summary="Change an item's descriptions", responses={200: MediaItemSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary="Change an item's descriptions", responses={200: MediaItemSerializer, **ERRORS}
+    ),
     destroy=extend_schema(
-        summary="Delete an item", description="Refused (400) while an article or video still uses it.",
+        summary="Delete an item",
+        description="Refused (400) while an article or video still uses it.",
         responses={204: None, **ERRORS},
     ),
 )
@@ -143,15 +148,25 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         delete_media(actor=self.request.user, item=instance)
 
     @extend_schema(
-        methods=["PUT"], summary="Set a video's captions", request={"multipart/form-data": CaptionsUploadSerializer},
+        methods=["PUT"],
+        summary="Set a video's captions",
+        request={"multipart/form-data": CaptionsUploadSerializer},
         responses={200: MediaItemSerializer, **ERRORS},
         description="A WebVTT file, checked as in the admin (errors name the line at fault). Replaces "
         "earlier captions; the player on article pages offers them at once.",
     )
-    @extend_schema(methods=["DELETE"], summary="Remove a video's captions", request=None,
-                   responses={200: MediaItemSerializer, **ERRORS})
-    @action(detail=True, methods=["put", "delete"], permission_classes=[CanChangeMedia],
-            parser_classes=[MultiPartParser, FormParser])
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a video's captions",
+        request=None,
+        responses={200: MediaItemSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        permission_classes=[CanChangeMedia],
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def captions(self, request, pk=None):
         item = self.get_object()
         if not item.is_video:
@@ -173,4 +188,3 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
             record_change(actor=request.user, item=item, fields=["captions", "captions_language"])
         item = self.get_queryset().get(pk=item.pk)
         return Response(MediaItemSerializer(item, context=self.get_serializer_context()).data)
-

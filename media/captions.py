@@ -126,7 +126,7 @@ def _save_dropping(item: MediaItem, old_name: str, fields: list[str]) -> None:
 
 
 def language_name(code: str) -> str:
-    """"English" for "en" (from LANGUAGES), else the code itself."""
+    """ "English" for "en" (from LANGUAGES), else the code itself."""
     return dict(settings.LANGUAGES).get(code.split("-")[0], code)
 
 
@@ -139,6 +139,8 @@ def captions_track(item: MediaItem | None, fallback_language: str) -> dict | Non
     language = item.captions_language or fallback_language
     src = item.captions.url
     return {
-        "src": src, "srclang": language, "label": f"{language_name(language)} captions",
+        "src": src,
+        "srclang": language,
+        "label": f"{language_name(language)} captions",
         "cross_origin": src.startswith(("http://", "https://", "//")),
     }

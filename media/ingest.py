@@ -60,8 +60,13 @@ def _describe_unaccepted(data: bytes, filename: str) -> str:
         return f"{name} is an SVG drawing. SVG files can carry scripts and are not accepted; upload a JPEG, PNG or WebP image."
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<")):
         return f"{name} is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
-    for magic, label in ((b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"), (b"BM", "a BMP image"),
-                         (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image")):
+    for magic, label in (
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"BM", "a BMP image"),
+        (b"II*\x00", "a TIFF image"),
+        (b"MM\x00*", "a TIFF image"),
+    ):
         if data.startswith(magic):
             return f"{name} is {label}; upload a JPEG, PNG or WebP image or an MP4 video."
     return f"{name} is neither a JPEG, PNG or WebP image nor an MP4 video."
@@ -213,21 +218,28 @@ def _prepare(data: bytes, filename: str, expected_kind: str | None, fields: dict
     info: VideoInfo = probe_video(data)
     data = strip_metadata(data)  # the place it was shot, the camera, the owner: never stored
     item = MediaItem(
-        kind=MediaItem.Kind.VIDEO, width=info.width, height=info.height, duration=info.duration,
-        codec=info.codec, file_size=len(data), **fields,
+        kind=MediaItem.Kind.VIDEO,
+        width=info.width,
+        height=info.height,
+        duration=info.duration,
+        codec=info.codec,
+        file_size=len(data),
+        **fields,
     )
     if info.poster_jpeg:
         poster_fields = {k: v for k, v in fields.items() if k in {"credit", "copyright_holder"}}
         item.poster = ingest_bytes(
-            info.poster_jpeg, filename="poster.jpg",
-            title=f"Poster: {fields.get('title') or filename}"[:255], **poster_fields,
+            info.poster_jpeg,
+            filename="poster.jpg",
+            title=f"Poster: {fields.get('title') or filename}"[:255],
+            **poster_fields,
         )
     return item, data, "mp4"
 
 
 @transaction.atomic
 def a_kind(kind: str) -> str:
-    """"an image", "a video": a kind as a sentence names it."""
+    """ "an image", "a video": a kind as a sentence names it."""
     return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
@@ -272,8 +284,9 @@ def check_upload_size(size: int | None) -> None:
 
 
 @transaction.atomic
-def ingest_upload(upload, *, filename: str = "", expected_kind: str | None = None, digest: str = "",
-                  **fields) -> MediaItem:
+def ingest_upload(
+    upload, *, filename: str = "", expected_kind: str | None = None, digest: str = "", **fields
+) -> MediaItem:
     """Like `ingest_bytes` for an uploaded file (Django's UploadedFile, or any binary file with
     a `size`), in bounded memory: refused by its size first, hashed in chunks, and a video is
     checked, cleaned of its metadata and stored from its temporary file on disk. An upload
@@ -305,8 +318,9 @@ def _check_head(upload, filename: str, expected_kind: str | None) -> str:
     return kind
 
 
-def _prepare_upload(upload, size: int, filename: str, expected_kind: str | None,
-                    fields: dict) -> tuple[MediaItem, object, str]:
+def _prepare_upload(
+    upload, size: int, filename: str, expected_kind: str | None, fields: dict
+) -> tuple[MediaItem, object, str]:
     """`_prepare` for an upload on disk: an unsaved item with its facts, the file to store and
     an extension. A video is cleaned of its metadata in place, in its temporary file."""
     kind = _check_head(upload, filename, expected_kind)
@@ -322,14 +336,21 @@ def _prepare_upload(upload, size: int, filename: str, expected_kind: str | None,
         blank_metadata(mapped)  # the place it was shot, the camera, the owner: never stored
         mapped.flush()
     item = MediaItem(
-        kind=MediaItem.Kind.VIDEO, width=info.width, height=info.height, duration=info.duration,
-        codec=info.codec, file_size=size, **fields,
+        kind=MediaItem.Kind.VIDEO,
+        width=info.width,
+        height=info.height,
+        duration=info.duration,
+        codec=info.codec,
+        file_size=size,
+        **fields,
     )
     if info.poster_jpeg:
         poster_fields = {k: v for k, v in fields.items() if k in {"credit", "copyright_holder"}}
         item.poster = ingest_bytes(
-            info.poster_jpeg, filename="poster.jpg",
-            title=f"Poster: {fields.get('title') or filename}"[:255], **poster_fields,
+            info.poster_jpeg,
+            filename="poster.jpg",
+            title=f"Poster: {fields.get('title') or filename}"[:255],
+            **poster_fields,
         )
     upload.seek(0)
     return item, upload, "mp4"

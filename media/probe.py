@@ -32,13 +32,13 @@ def check_boxes(data: bytes) -> None:
     while offset < len(data):
         if offset + 8 > len(data):
             raise _refuse(f"The video is cut short: it ends inside a box header at byte {offset:,}.")
-        size = int.from_bytes(data[offset:offset + 4], "big")
-        box = data[offset + 4:offset + 8].decode("latin-1")
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        box = data[offset + 4 : offset + 8].decode("latin-1")
         header = 8
         if size == 1:
             if offset + 16 > len(data):
                 raise _refuse(f"The video is cut short: it ends inside the “{box}” box header.")
-            size, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
+            size, header = int.from_bytes(data[offset + 8 : offset + 16], "big"), 16
         elif size == 0:
             size = len(data) - offset
         if size < header:
@@ -69,13 +69,13 @@ def _child_boxes(data: bytearray, start: int, end: int):
     first box that does not fit (check_boxes has refused damaged top-level structure already)."""
     offset = start
     while offset + 8 <= end:
-        size = int.from_bytes(data[offset:offset + 4], "big")
-        kind = bytes(data[offset + 4:offset + 8])
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        kind = bytes(data[offset + 4 : offset + 8])
         header = 8
         if size == 1:
             if offset + 16 > end:
                 return
-            size, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
+            size, header = int.from_bytes(data[offset + 8 : offset + 16], "big"), 16
         elif size == 0:
             size = end - offset
         if size < header or offset + size > end:
@@ -106,8 +106,8 @@ def blank_metadata(out) -> None:
     def blank(start: int, end: int, top: bool) -> None:
         for offset, size, header, kind in _child_boxes(out, start, end):
             if kind in METADATA_BOXES:
-                out[offset + 4:offset + 8] = b"free"
-                out[offset + header:offset + size] = bytes(size - header)
+                out[offset + 4 : offset + 8] = b"free"
+                out[offset + header : offset + size] = bytes(size - header)
             elif kind in CONTAINER_BOXES and (top or kind != b"moov"):
                 blank(offset + header, offset + size, False)
 
@@ -148,8 +148,11 @@ def probe_video(data, poster_at: float = 1.0, *, source=None) -> VideoInfo:
             raise _refuse(f"The video frame is {width}×{height} pixels, more than the limit of {limit:,} pixels.")
         poster = _poster_frame(container, stream, poster_at if duration > poster_at else 0.0)
         return VideoInfo(
-            width=width, height=height, duration=round(duration, 3),
-            codec=stream.codec_context.name, poster_jpeg=poster,
+            width=width,
+            height=height,
+            duration=round(duration, 3),
+            codec=stream.codec_context.name,
+            poster_jpeg=poster,
         )
 
 

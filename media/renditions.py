@@ -25,8 +25,8 @@ from math import ceil
 from urllib.parse import urlencode
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.core.signals import setting_changed
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.dispatch import receiver
 from PIL import Image
@@ -82,9 +82,7 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-ALL_SPECS = tuple(
-    [parse_spec(f"w{w}") for w in WIDTHS] + [parse_spec(f"{c}-w{w}") for c in CROPS for w in WIDTHS]
-)
+ALL_SPECS = tuple([parse_spec(f"w{w}") for w in WIDTHS] + [parse_spec(f"{c}-w{w}") for c in CROPS for w in WIDTHS])
 # The specs of each crop (None: plain widths), narrowest first.
 _SPECS_BY_CROP = {crop: tuple(s for s in ALL_SPECS if s.crop == crop) for crop in [None, *CROPS]}
 
@@ -400,9 +398,7 @@ def _encode(picture: Image.Image, fmt: str) -> bytes:
             picture = flat
         picture.convert("RGB").save(out, "JPEG", quality=QUALITY["jpeg"])
     else:
-        picture.convert("RGBA" if has_alpha else "RGB").save(
-            out, "WEBP", quality=QUALITY["webp"], method=WEBP_METHOD
-        )
+        picture.convert("RGBA" if has_alpha else "RGB").save(out, "WEBP", quality=QUALITY["webp"], method=WEBP_METHOD)
     return out.getvalue()
 
 

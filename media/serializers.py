@@ -51,7 +51,17 @@ class MediaSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = MediaItem
         fields = [
-            "id", "kind", "url", "width", "height", "duration", "poster_url", "alt", "credit", "renditions", "captions",
+            "id",
+            "kind",
+            "url",
+            "width",
+            "height",
+            "duration",
+            "poster_url",
+            "alt",
+            "credit",
+            "renditions",
+            "captions",
         ]
         read_only_fields = ["id", "kind", "width", "height", "duration"]
 
@@ -64,19 +74,24 @@ class MediaSummarySerializer(serializers.ModelSerializer):
         poster = item.poster if item.is_video else None
         return absolute(self.context.get("request"), poster.url if poster else None)
 
-    @extend_schema_field({
-        "type": "object",
-        "nullable": True,
-        "properties": {
-            "url": {"type": "string", "format": "uri"},
-            "language": {"type": "string", "nullable": True},
-        },
-        "required": ["url", "language"],
-    })
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "url": {"type": "string", "format": "uri"},
+                "language": {"type": "string", "nullable": True},
+            },
+            "required": ["url", "language"],
+        }
+    )
     def get_captions(self, item) -> dict | None:
         if not item.captions:
             return None
-        return {"url": absolute(self.context.get("request"), item.captions.url), "language": item.captions_language or None}
+        return {
+            "url": absolute(self.context.get("request"), item.captions.url),
+            "language": item.captions_language or None,
+        }
 
     @extend_schema_field(RENDITION_SCHEMA)
     def get_renditions(self, item) -> dict:
@@ -94,12 +109,29 @@ class MediaItemSerializer(StrictFieldsMixin, MediaSummarySerializer):
 
     class Meta(MediaSummarySerializer.Meta):
         fields = MediaSummarySerializer.Meta.fields + [
-            "api_url", "title", "caption", "copyright_holder", "usage_terms", "licence_expires",
-            "codec", "file_size", "poster", "focal_x", "focal_y", "legacy_path", "file_missing", "uploaded_at",
+            "api_url",
+            "title",
+            "caption",
+            "copyright_holder",
+            "usage_terms",
+            "licence_expires",
+            "codec",
+            "file_size",
+            "poster",
+            "focal_x",
+            "focal_y",
+            "legacy_path",
+            "file_missing",
+            "uploaded_at",
             "public",
         ]
         read_only_fields = MediaSummarySerializer.Meta.read_only_fields + [
-            "codec", "file_size", "poster", "legacy_path", "file_missing", "uploaded_at",
+            "codec",
+            "file_size",
+            "poster",
+            "legacy_path",
+            "file_missing",
+            "uploaded_at",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)

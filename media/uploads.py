@@ -32,8 +32,7 @@ class DeclaredSizeLimitMiddleware:
         limit = settings.MEDIA_MAX_UPLOAD_BYTES
         if length is not None and length > limit + FORM_OVERHEAD_BYTES:
             message = (
-                f"The request is {length:,} bytes, more than the upload limit of {limit:,} bytes; "
-                "nothing was stored."
+                f"The request is {length:,} bytes, more than the upload limit of {limit:,} bytes; nothing was stored."
             )
             if request.path.startswith(API_PATH_PREFIX):
                 response = JsonResponse({"detail": message}, status=413)

@@ -70,7 +70,9 @@ def exception_handler(exc, context):
     if isinstance(data, dict) and set(data) == {"detail"}:
         return response
     pairs = list(_first_messages(data))
-    summary = "; ".join(f"{name}: {message}" if name and name != "non_field_errors" else message for name, message in pairs)
+    summary = "; ".join(
+        f"{name}: {message}" if name and name != "non_field_errors" else message for name, message in pairs
+    )
     body = {"detail": f"Invalid input. {summary}" if summary else "Invalid input."}
     if isinstance(data, dict):
         body.update(data)
@@ -296,12 +298,16 @@ class KeysetCursorPagination(BasePagination):
     def get_schema_operation_parameters(self, view):
         return [
             {
-                "name": self.cursor_query_param, "in": "query", "required": False,
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
                 "description": "Opaque position from a `next` or `previous` link (empty: the first page).",
                 "schema": {"type": "string"},
             },
             {
-                "name": self.page_size_query_param, "in": "query", "required": False,
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
                 "description": f"Items per page (default {DEFAULT_PAGE_SIZE}; above {MAX_PAGE_SIZE} counts as {MAX_PAGE_SIZE}).",
                 "schema": {"type": "integer", "minimum": 1},
             },

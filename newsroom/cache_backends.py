@@ -113,7 +113,7 @@ class SharedFileCache(FileBasedCache):
         prefix = os.path.basename(self.stamp_prefix)
         for entry in os.scandir(directory) if os.path.isdir(directory) else ():
             if entry.name.startswith(prefix) and entry.name.endswith(".stamp"):
-                self.new_stamp(entry.name[len(prefix):-len(".stamp")])
+                self.new_stamp(entry.name[len(prefix) : -len(".stamp")])
 
 
 class _Health:
@@ -187,8 +187,9 @@ class ResilientRedisCache(RedisCache):
             os.remove(self._marker())  # the next outage is news again
         except OSError:
             pass
-        logger.warning("The cache at %s answers again (%d failed attempts); caching resumes.",
-                       self._safe_location(), failures)
+        logger.warning(
+            "The cache at %s answers again (%d failed attempts); caching resumes.", self._safe_location(), failures
+        )
         cache_reachable_again.send(sender=type(self), cache=self)
         return self.health.retry_at is None
 
@@ -205,8 +206,11 @@ class ResilientRedisCache(RedisCache):
             return
         if warn:
             logger.warning(
-                "The cache at %s is unreachable (%s: %s); serving from the database without it, "
-                "retrying every %g s.", self._safe_location(), type(error).__name__, error, self.retry_seconds,
+                "The cache at %s is unreachable (%s: %s); serving from the database without it, retrying every %g s.",
+                self._safe_location(),
+                type(error).__name__,
+                error,
+                self.retry_seconds,
             )
 
     def _marker(self) -> str:

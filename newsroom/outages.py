@@ -29,7 +29,7 @@ OUTAGE_ATTRIBUTE = "_newsroom_outage"
 API_PATH_PREFIX = "/api/"
 API_MESSAGE = "The service is briefly unavailable (its database or cache cannot be reached). Try again shortly."
 FALLBACK_503 = (
-    "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Back soon</title>"
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Back soon</title>'
     "<h1>Back soon</h1><p>The site cannot be shown just now. Please try again in a minute.</p></html>"
 )
 _last_warning = 0.0

@@ -86,9 +86,12 @@ class PreparedQuery:
         sql, params = compiler.as_sql()
         positions = {}
         for name, sample in self._samples.items():
-            other_sql, other_params = self._build(**{**self._samples, name: _changed(sample)}).using(
-                using
-            ).query.get_compiler(using=using).as_sql()
+            other_sql, other_params = (
+                self._build(**{**self._samples, name: _changed(sample)})
+                .using(using)
+                .query.get_compiler(using=using)
+                .as_sql()
+            )
             if other_sql != sql or len(other_params) != len(params):
                 raise ImproperlyConfigured(f"the SQL changes with the value of {name!r}: it cannot be prepared")
             where = [i for i, (a, b) in enumerate(zip(params, other_params)) if a != b]

@@ -393,7 +393,8 @@ if AWS_STORAGE_BUCKET_NAME:
     _custom_domain = env("AWS_S3_CUSTOM_DOMAIN", default="")
     _endpoint = env("AWS_S3_ENDPOINT_URL", default="")
     _media_origins.add(
-        f"https://{_custom_domain}" if _custom_domain
+        f"https://{_custom_domain}"
+        if _custom_domain
         else _origin(_endpoint) or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
     )
 _media_origins = sorted(origin for origin in _media_origins if origin)
@@ -429,7 +430,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

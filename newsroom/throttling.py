@@ -65,4 +65,3 @@ class SignedInThrottle(UserRateThrottle):
 
     def get_ident(self, request):
         return client_address(request)
-

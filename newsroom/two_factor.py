@@ -66,7 +66,9 @@ class TwoFactorMiddleware:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from your authenticator app", max_length=8, min_length=6,
+        label="Code from your authenticator app",
+        max_length=8,
+        min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -85,7 +87,7 @@ def _qr_svg(uri: str) -> str:
     out = BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
     svg = out.getvalue().decode()
-    return svg[svg.index("<svg"):]  # no XML declaration inside HTML
+    return svg[svg.index("<svg") :]  # no XML declaration inside HTML
 
 
 def _next_url(request) -> str:
@@ -132,4 +134,6 @@ def two_factor(request):
         context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 - drawn here from our own URI
         context["secret"] = base64.b32encode(device.bin_key).decode().rstrip("=")
         context["otpauth_uri"] = device.config_url
-    return render(request, "admin/two_factor.html", context, status=200 if request.method == "GET" or form.is_valid() else 400)
+    return render(
+        request, "admin/two_factor.html", context, status=200 if request.method == "GET" or form.is_valid() else 400
+    )

@@ -6,7 +6,6 @@ from media.views import stored_file
 from newsroom.api_common import api_or_site_handler
 from newsroom.two_factor import two_factor
 
-
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
@@ -32,6 +31,4 @@ urlpatterns = [
 if (settings.SERVE_MEDIA or settings.AWS_STORAGE_BUCKET_NAME) and settings.MEDIA_URL.startswith("/"):
     # Media files, 404 to readers until the item is public (media.views.stored_file): served from
     # local storage (make run, small sites), or redirected to a signed URL on private S3.
-    urlpatterns.append(
-        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), stored_file, name="media-file")
-    )
+    urlpatterns.append(re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), stored_file, name="media-file"))

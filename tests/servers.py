@@ -30,8 +30,12 @@ def site_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """Settings for a site of its own: SQLite and media under `tmp_path`, DEBUG on, quiet logs."""
     env = {key: value for key, value in os.environ.items() if key not in _INHERITED_BUT_NOT_WANTED}
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"), DEBUG="1",
-        SECRET_KEY="server-test", DJANGO_SETTINGS_MODULE="newsroom.settings", LOG_LEVEL="ERROR",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        DEBUG="1",
+        SECRET_KEY="server-test",
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        LOG_LEVEL="ERROR",
         NEWSROOM_ENV_FILE="",
     )
     env.update(overrides)
@@ -41,7 +45,12 @@ def site_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
 def manage(env: dict[str, str], *args: str) -> str:
     """Run a manage.py command in a process of its own; its standard output (fails on an error)."""
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -57,9 +66,23 @@ def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bo
     """gunicorn serving the site with `options`; returns once `ready(port)` holds (60 s at most)."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--no-control-socket", "--log-level", "warning", *options],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "newsroom.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            *options,
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while True:

@@ -90,16 +90,21 @@ FILTER_PARAMETERS = [
     OpenApiParameter("tag", str, description="Tag slug."),
     OpenApiParameter("kind", str, enum=Article.Kind.values),
     OpenApiParameter(
-        "legacy_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID}, description="Article id on the legacy site.",
+        "legacy_id",
+        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+        description="Article id on the legacy site.",
     ),
     OpenApiParameter(
-        "published_after", str,
+        "published_after",
+        str,
         description="ISO 8601 date or date-time; articles dated at or after it.",
     ),
     OpenApiParameter("published_before", str, description="ISO 8601 date or date-time; articles dated before it."),
     OpenApiParameter("q", str, description="Full-text search over title, summary and body."),
     OpenApiParameter(
-        "status", str, enum=list(STATUS_CHOICES),
+        "status",
+        str,
+        enum=list(STATUS_CHOICES),
         description="Editors only (articles.view_article): list non-live articles by status instead of live ones.",
     ),
 ]

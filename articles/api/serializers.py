@@ -150,8 +150,24 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "url", "web_url", "legacy_id", "title", "slug", "kind", "summary", "section", "breadcrumb",
-            "tags", "signoff", "source", "language", "published_at", "updated_at", "status", "lead_media",
+            "id",
+            "url",
+            "web_url",
+            "legacy_id",
+            "title",
+            "slug",
+            "kind",
+            "summary",
+            "section",
+            "breadcrumb",
+            "tags",
+            "signoff",
+            "source",
+            "language",
+            "published_at",
+            "updated_at",
+            "status",
+            "lead_media",
         ]
         read_only_fields = fields
 
@@ -190,7 +206,10 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """
 
     body_html = serializers.CharField(
-        source="body", required=False, allow_blank=True, validators=[validate_body_html],
+        source="body",
+        required=False,
+        allow_blank=True,
+        validators=[validate_body_html],
         help_text="HTML: paragraphs, links, lists, quotes and headings.",
     )
     section = serializers.SlugRelatedField(
@@ -202,7 +221,9 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     lead_media = serializers.PrimaryKeyRelatedField(queryset=MediaItem.objects.all(), allow_null=True, required=False)
     status = serializers.ChoiceField(choices=[s for s in STATUS_CHOICES if s != "all"], required=False)
     related_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=200,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=200,
         help_text="Ids of related articles, in order; replaces the whole list.",
     )
 
@@ -211,9 +232,25 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "kind", "summary", "body_html", "section", "tags", "signoff", "source", "language",
-            "lead_media", "published_at", "embargo_until", "expires_at", "pinned", "legacy_id", "legacy_sort",
-            "status", "related_ids",
+            "title",
+            "slug",
+            "kind",
+            "summary",
+            "body_html",
+            "section",
+            "tags",
+            "signoff",
+            "source",
+            "language",
+            "lead_media",
+            "published_at",
+            "embargo_until",
+            "expires_at",
+            "pinned",
+            "legacy_id",
+            "legacy_sort",
+            "status",
+            "related_ids",
         ]
 
     def validate_related_ids(self, ids):

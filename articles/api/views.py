@@ -53,7 +53,10 @@ ARTICLE_ETAG = re.compile(r'^(?:W/)?"a(\d+)v(\d+)-[0-9a-f]+"$')
 NEWEST_FIRST = [("published_at", True), ("id", True)]
 NEWEST_FIRST_ANY_STATUS = [("listed_at", True), ("id", True)]
 IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
     description="The ETag of the article as you last read it; a stale one is refused with 412. "
     "`*` matches whatever version is current (RFC 9110), i.e. a write that overrides other editors' changes.",
 )
@@ -90,19 +93,26 @@ def sections_for(articles) -> dict:
     ),
     retrieve=extend_schema(summary="One article", responses={200: ArticleDetailSerializer, **ERRORS}),
     create=extend_schema(
-        summary="Create an article", request=ArticleWriteSerializer,
+        summary="Create an article",
+        request=ArticleWriteSerializer,
         responses={201: ArticleDetailSerializer, **ERRORS},
     ),
     update=extend_schema(
-        summary="Replace an article", request=ArticleWriteSerializer, parameters=[IF_MATCH_PARAMETER],
+        summary="Replace an article",
+        request=ArticleWriteSerializer,
+        parameters=[IF_MATCH_PARAMETER],
         responses={200: ArticleDetailSerializer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Change an article", request=ArticleWriteSerializer, parameters=[IF_MATCH_PARAMETER],
+        summary="Change an article",
+        request=ArticleWriteSerializer,
+        parameters=[IF_MATCH_PARAMETER],
         responses={200: ArticleDetailSerializer, **WRITE_ERRORS},
     ),
     destroy=extend_schema(
-        summary="Delete an article", parameters=[IF_MATCH_PARAMETER], responses={204: None, **WRITE_ERRORS},
+        summary="Delete an article",
+        parameters=[IF_MATCH_PARAMETER],
+        responses={204: None, **WRITE_ERRORS},
     ),
 )
 class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
@@ -126,7 +136,9 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.action == "related":
             return readable_articles(self.request.user)
-        queryset = readable_articles(self.request.user).for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
+        queryset = (
+            readable_articles(self.request.user).for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
+        )
         if self.action == "retrieve":
             live_links = RelatedLink.objects.to_live_targets()
             queryset = queryset.prefetch_related(
@@ -183,9 +195,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
             match = ARTICLE_ETAG.match(tag)
             if match and int(match[1]) == article.pk:
                 return int(match[2])
-        raise PreconditionRequired(
-            "If-Match does not hold an ETag of this article; GET the article and send its ETag."
-        )
+        raise PreconditionRequired("If-Match does not hold an ETag of this article; GET the article and send its ETag.")
 
     def stale(self, exc: StaleEdit) -> Response:
         return Response(
@@ -216,7 +226,9 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        article = write_article(actor=request.user, article=Article(), data=serializer.validated_data, base_version=None)
+        article = write_article(
+            actor=request.user, article=Article(), data=serializer.validated_data, base_version=None
+        )
         return self.detail_response(article, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -225,7 +237,9 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(article, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         try:
-            write_article(actor=request.user, article=article, data=serializer.validated_data, base_version=base_version)
+            write_article(
+                actor=request.user, article=article, data=serializer.validated_data, base_version=base_version
+            )
         except StaleEdit as exc:
             return self.stale(exc)
         return self.detail_response(article)
@@ -243,15 +257,19 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         summary="An article's related list",
         parameters=[
             OpenApiParameter(
-                "format", str, enum=["legacy"],
+                "format",
+                str,
+                enum=["legacy"],
                 description="legacy: the old site's shape, every value a string (editors also see stubs).",
             )
         ],
         responses={
             200: OpenApiResponse(
                 response=PolymorphicProxySerializer(
-                    component_name="RelatedEntry", serializers=[RelatedSerializer, LegacyRelatedSerializer],
-                    resource_type_field_name=None, many=True,
+                    component_name="RelatedEntry",
+                    serializers=[RelatedSerializer, LegacyRelatedSerializer],
+                    resource_type_field_name=None,
+                    many=True,
                 ),
                 description="In editorial order, live articles only. With format=legacy, a list of "
                 "{id, sort, contenttypeid, pic, title} strings instead.",
@@ -274,9 +292,13 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The section tree, top sections in order, each with its subsections",
-                       responses={200: SectionNodeSerializer(many=True), **ERRORS}),
-    retrieve=extend_schema(summary="One section with its subsections", responses={200: SectionNodeSerializer, **ERRORS}),
+    list=extend_schema(
+        summary="The section tree, top sections in order, each with its subsections",
+        responses={200: SectionNodeSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One section with its subsections", responses={200: SectionNodeSerializer, **ERRORS}
+    ),
 )
 class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     schema = NewsroomAutoSchema()

@@ -35,7 +35,11 @@ def write_article(*, actor, article: Article, data: dict, base_version: int | No
             setattr(article, field, value)
         article.full_clean(validate_unique=True)
         actions.save_article(
-            actor=actor, article=article, base_version=base_version, related_ids=related_ids, tags=tags,
+            actor=actor,
+            article=article,
+            base_version=base_version,
+            related_ids=related_ids,
+            tags=tags,
             note="API",
         )
     elif base_version is not None:

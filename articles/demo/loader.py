@@ -111,8 +111,10 @@ def _import_legacy_pages(now, outcome: Outcome) -> dict[str, Article]:
     zone = ZoneInfo(settings.TIME_ZONE)
     numbers = {page.key: n for n, page in enumerate(LEGACY_PAGES)}
     stored = {
-        a.title: a for a in Article.objects.filter(
-            title__in=[split_title(p.title)[0] for p in LEGACY_PAGES], is_stub=False,
+        a.title: a
+        for a in Article.objects.filter(
+            title__in=[split_title(p.title)[0] for p in LEGACY_PAGES],
+            is_stub=False,
         ).order_by("-published_at")  # should a title be there twice, the first import counts
     }
     datelines, references = {}, {}
@@ -124,28 +126,45 @@ def _import_legacy_pages(now, outcome: Outcome) -> dict[str, Article]:
         if page.picture:
             video = page.key == LEGACY_LEAD
             pic = f"/demo/{page.key}.{'mp4' if video else 'jpg'}"
-            _media(split_title(page.title)[0], page.picture, n, video, legacy_path=pic,
-                   caption="Traffic crosses the new floating bridge over the Tigris." if video else "")
+            _media(
+                split_title(page.title)[0],
+                page.picture,
+                n,
+                video,
+                legacy_path=pic,
+                caption="Traffic crosses the new floating bridge over the Tigris." if video else "",
+            )
         references[page.key] = synthetic.Reference(
-            legacy_id=LEGACY_ID_BASE + n, sort=LEGACY_SORT_BASE + n, title=page.title, pic=pic,
+            legacy_id=LEGACY_ID_BASE + n,
+            sort=LEGACY_SORT_BASE + n,
+            title=page.title,
+            pic=pic,
         )
     with tempfile.TemporaryDirectory(prefix="newsroom-demo-pages-") as folder:
         for page in LEGACY_PAGES:
-            synthetic.write_page(Path(folder) / f"{numbers[page.key]:02d}-{page.key}.txt", _page(page, datelines, references))
+            synthetic.write_page(
+                Path(folder) / f"{numbers[page.key]:02d}-{page.key}.txt", _page(page, datelines, references)
+            )
         report = run_import([Path(folder)], zone=zone)
     if report.failed:
         raise CommandError(f"The demo's legacy pages did not all import: {report.summary()}")
     outcome.created += report.counts["created"]
     outcome.present += report.counts["unchanged"] + report.counts["updated"]
-    found = {a.title: a for a in Article.objects.filter(
-        title__in=[split_title(p.title)[0] for p in LEGACY_PAGES], is_stub=False)}
+    found = {
+        a.title: a
+        for a in Article.objects.filter(title__in=[split_title(p.title)[0] for p in LEGACY_PAGES], is_stub=False)
+    }
     return {page.key: found[split_title(page.title)[0]] for page in LEGACY_PAGES}
 
 
 def _page(page: LegacyStory, datelines: dict, references: dict) -> synthetic.Page:
     return synthetic.Page(
-        crumbs=list(page.crumbs), title=page.title, published=datelines[page.key], paragraphs=list(page.paragraphs),
-        signoff=page.signoff, related=[references[key] for key in page.related],
+        crumbs=list(page.crumbs),
+        title=page.title,
+        published=datelines[page.key],
+        paragraphs=list(page.paragraphs),
+        signoff=page.signoff,
+        related=[references[key] for key in page.related],
     )
 
 
@@ -163,8 +182,14 @@ def _story(story: Story, index: int, now, outcome: Outcome) -> Article:
         media = _media(story.title, story.picture, 100 + index, story.kind == "video", caption=story.caption)
     tags = [Tag.objects.get_or_create(name=name)[0] for name in story.tags]
     article = Article(
-        title=story.title, kind=story.kind, summary=story.summary, section=section, signoff=story.signoff,
-        source="Newsroom", language=story.language, lead_media=media,
+        title=story.title,
+        kind=story.kind,
+        summary=story.summary,
+        section=section,
+        signoff=story.signoff,
+        source="Newsroom",
+        language=story.language,
+        lead_media=media,
         body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in story.paragraphs),
         published_at=now - timedelta(hours=story.hours_ago),
     )

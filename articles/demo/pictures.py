@@ -181,8 +181,9 @@ def _bridge(image, draw, rng, palette):
     far = _shade(_mix(top, (70, 80, 60), 0.6), 0.9)
     draw.polygon(_ridge(rng, 330, 25), fill=far)
     river_top, river_bottom = 420, 640
-    image.paste(_gradient(_mix(top, (40, 90, 120), 0.5), (30, 70, 100), (WIDTH, river_bottom - river_top)),
-                (0, river_top))
+    image.paste(
+        _gradient(_mix(top, (40, 90, 120), 0.5), (30, 70, 100), (WIDTH, river_bottom - river_top)), (0, river_top)
+    )
     for _ in range(40):
         x, y = rng.randrange(WIDTH), rng.randrange(river_top + 10, river_bottom)
         draw.line([(x, y), (x + rng.randint(30, 90), y)], fill=_mix(accent, (255, 255, 255), 0.6), width=2)
@@ -196,8 +197,11 @@ def _bridge(image, draw, rng, palette):
     for _ in range(rng.randint(4, 8)):  # traffic
         x = rng.randrange(0, WIDTH - 90)
         w = rng.randint(50, 90)
-        draw.rounded_rectangle([x, deck - 30, x + w, deck - 4], radius=6,
-                               fill=rng.choice(((230, 230, 225), (200, 40, 40), (240, 200, 60), (60, 120, 200))))
+        draw.rounded_rectangle(
+            [x, deck - 30, x + w, deck - 4],
+            radius=6,
+            fill=rng.choice(((230, 230, 225), (200, 40, 40), (240, 200, 60), (60, 120, 200))),
+        )
     draw.rectangle([0, river_bottom, WIDTH, HEIGHT], fill=_shade(_mix(bottom, (120, 110, 80), 0.6), 0.8))
 
 
@@ -212,7 +216,9 @@ def _turbines(image, draw, rng, palette):
         scale = rng.uniform(0.5, 1.0)
         x = 120 + n * (WIDTH - 240) // 4 + rng.randint(-40, 40)
         base, hub_y = horizon + int(20 * scale), horizon - int(330 * scale)
-        draw.polygon([(x - 7 * scale, base), (x + 7 * scale, base), (x + 3, hub_y), (x - 3, hub_y)], fill=(240, 242, 245))
+        draw.polygon(
+            [(x - 7 * scale, base), (x + 7 * scale, base), (x + 3, hub_y), (x - 3, hub_y)], fill=(240, 242, 245)
+        )
         turn = rng.uniform(0, 120)
         for blade in range(3):
             angle = math.radians(turn + blade * 120)
@@ -230,13 +236,15 @@ def _road(image, draw, rng, palette):
     draw.polygon(_ridge(rng, horizon - 20, 20), fill=_shade(sand, 0.8))
     draw.rectangle([0, horizon, WIDTH, HEIGHT], fill=sand)
     vanish = WIDTH // 2 + rng.randint(-150, 150)
-    draw.polygon([(vanish - 6, horizon), (vanish + 6, horizon), (WIDTH // 2 + 420, HEIGHT), (WIDTH // 2 - 420, HEIGHT)],
-                 fill=(80, 80, 84))
+    draw.polygon(
+        [(vanish - 6, horizon), (vanish + 6, horizon), (WIDTH // 2 + 420, HEIGHT), (WIDTH // 2 - 420, HEIGHT)],
+        fill=(80, 80, 84),
+    )
     for step in range(12):
         t0, t1 = step / 12, (step + 0.5) / 12
-        y0, y1 = horizon + (HEIGHT - horizon) * t0 ** 1.6, horizon + (HEIGHT - horizon) * t1 ** 1.6
-        x0 = vanish + (WIDTH // 2 - vanish) * t0 ** 1.6
-        x1 = vanish + (WIDTH // 2 - vanish) * t1 ** 1.6
+        y0, y1 = horizon + (HEIGHT - horizon) * t0**1.6, horizon + (HEIGHT - horizon) * t1**1.6
+        x0 = vanish + (WIDTH // 2 - vanish) * t0**1.6
+        x1 = vanish + (WIDTH // 2 - vanish) * t1**1.6
         draw.line([(x0, y0), (x1, y1)], fill=(240, 230, 190), width=max(2, int(14 * t1)))
     vx, vy = vanish + rng.randint(-220, -80), horizon + rng.randint(140, 220)
     draw.rounded_rectangle([vx, vy, vx + 230, vy + 110], radius=14, fill=(245, 245, 240))
@@ -249,8 +257,16 @@ def _road(image, draw, rng, palette):
 
 
 MOTIFS = {
-    "landscape": _landscape, "town": _town, "pitch": _pitch, "sky": _night_sky, "sea": _sea,
-    "market": _market, "books": _books, "chart": _chart, "bridge": _bridge, "turbines": _turbines,
+    "landscape": _landscape,
+    "town": _town,
+    "pitch": _pitch,
+    "sky": _night_sky,
+    "sea": _sea,
+    "market": _market,
+    "books": _books,
+    "chart": _chart,
+    "bridge": _bridge,
+    "turbines": _turbines,
     "road": _road,
 }
 

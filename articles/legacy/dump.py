@@ -105,7 +105,9 @@ def _salvage(text: str, warnings: list[str]) -> list:
     if not closed:
         warnings.append(f"related list cut short after {len(values)} complete item(s) (no closing “]”)")
     elif text[pos:].strip():
-        warnings.append(f"related list: {len(text[pos:].strip().encode())} unexpected bytes after the closing “]” ignored")
+        warnings.append(
+            f"related list: {len(text[pos:].strip().encode())} unexpected bytes after the closing “]” ignored"
+        )
     return values
 
 

@@ -46,8 +46,10 @@ from newsroom.cache import bump_content_generation
 # Page fields compared on re-import (published_at is part of the identity lookup itself).
 COMPARED_FIELDS = ("title", "kind", "body", "section_id", "signoff", "language")
 FILLED_STUB = "filled the stub made from a related list"
-EDITED_HERE = ("the page changed on the old site since its last import, but editors have changed the article "
-               "here since then: their version was kept")
+EDITED_HERE = (
+    "the page changed on the old site since its last import, but editors have changed the article "
+    "here since then: their version was kept"
+)
 # A page whose insert collides with another import's (same identity, legacy id or path) is
 # imported again this many times in all before it is reported as failed.
 ATTEMPTS = 5
@@ -68,8 +70,15 @@ def page_identity(page: LegacyPage) -> str:
 
 def page_digest(page: LegacyPage) -> str:
     """A hash of everything the page says (breadcrumb, fields, related items as listed)."""
-    content = [page.sections, page.title, page.kind, page.body, page.signoff, page.language,
-               [[i.legacy_id, i.sort, i.title, i.pic] for i in page.related]]
+    content = [
+        page.sections,
+        page.title,
+        page.kind,
+        page.body,
+        page.signoff,
+        page.language,
+        [[i.legacy_id, i.sort, i.title, i.pic] for i in page.related],
+    ]
     return hashlib.blake2b(json.dumps(content, ensure_ascii=False).encode(), digest_size=16).hexdigest()
 
 
@@ -103,9 +112,7 @@ class ImportContext:
     """What stays the same for every page of a run: actor, media, caches, prepared SQL."""
 
     # What an article inserted by the importer holds in the snapshot fields it does not set.
-    SNAPSHOT_DEFAULTS = {
-        name: Article._meta.get_field(name).get_default() for name in SNAPSHOT_FIELDS
-    }
+    SNAPSHOT_DEFAULTS = {name: Article._meta.get_field(name).get_default() for name in SNAPSHOT_FIELDS}
 
     def __init__(self, *, actor=None, media_root: Path | None = None, dry_run: bool = False):
         if actor is not None and not actor.has_perm("articles.publish_article"):
@@ -162,8 +169,12 @@ class _PageWriter:
         page = self.page
         self.section_id = self.ctx.sections.section_id(page.sections)
         wanted = {
-            "title": page.title, "kind": page.kind, "body": page.body, "section_id": self.section_id,
-            "signoff": page.signoff, "language": page.language,
+            "title": page.title,
+            "kind": page.kind,
+            "body": page.body,
+            "section_id": self.section_id,
+            "signoff": page.signoff,
+            "language": page.language,
         }
         self.key, self.digest = key, digest = page_identity(page), page_digest(page)
         candidates = self.rows.identity_candidates(key, page.title, page.published_at)
@@ -197,18 +208,26 @@ class _PageWriter:
             identity = {"legacy_key": key, "legacy_digest": digest} if links_changed else {}
             Article.objects.filter(pk=pk).update(version=F("version") + 1, **identity)
         if status:
-            self._record_page(article if status == "created" and from_status == "" else None, pk, targets,
-                              from_status, status, legacy_id)
+            self._record_page(
+                article if status == "created" and from_status == "" else None,
+                pk,
+                targets,
+                from_status,
+                status,
+                legacy_id,
+            )
         elif self.side_changes:
             status = "updated"
         self._flush_records()
         if not status:
-            return PageResult(page.name, "unchanged", pk, page.title, warnings=self.warnings,
-                              missing_files=self.missing_files)
+            return PageResult(
+                page.name, "unchanged", pk, page.title, warnings=self.warnings, missing_files=self.missing_files
+            )
         transaction.on_commit(bump_content_generation)
         reason = FILLED_STUB if from_status == Article.Status.DRAFT and status == "created" else ""
-        return PageResult(page.name, status, pk, page.title, reason=reason, warnings=self.warnings,
-                          missing_files=self.missing_files)
+        return PageResult(
+            page.name, status, pk, page.title, reason=reason, warnings=self.warnings, missing_files=self.missing_files
+        )
 
     def _existing(self, found: dict, wanted: dict) -> tuple[str, Article | None, list[int] | bool]:
         """A page imported before: (status so far, the article if saved, its related targets
@@ -230,8 +249,12 @@ class _PageWriter:
     def _edited_since_import(self, found: dict, before: list[int]) -> bool:
         """Whether the article's fields or related order differ from what its last import wrote
         (its newest import revision); False when there is none to compare with."""
-        data = (Revision.objects.filter(article_id=found["id"], note__startswith="import")
-                .order_by("-number").values_list("data", flat=True).first())
+        data = (
+            Revision.objects.filter(article_id=found["id"], note__startswith="import")
+            .order_by("-number")
+            .values_list("data", flat=True)
+            .first()
+        )
         if data is None:
             return False
         return data.get("related_ids") != before or any(data.get(name) != found[name] for name in COMPARED_FIELDS)
@@ -239,9 +262,15 @@ class _PageWriter:
     def _create(self, wanted: dict) -> dict:
         """Insert the page as a new published article; its row (attname → value, with "id")."""
         row = {
-            **wanted, "slug": make_slug(self.page.title), "published_at": self.page.published_at,
-            "status": Article.Status.PUBLISHED, "created_by_id": self.ctx.actor_id,
-            "published_by_id": self.ctx.actor_id, "version": 1, "legacy_key": self.key, "legacy_digest": self.digest,
+            **wanted,
+            "slug": make_slug(self.page.title),
+            "published_at": self.page.published_at,
+            "status": Article.Status.PUBLISHED,
+            "created_by_id": self.ctx.actor_id,
+            "published_by_id": self.ctx.actor_id,
+            "version": 1,
+            "legacy_key": self.key,
+            "legacy_digest": self.digest,
         }
         (row["id"],) = self.rows.insert_article.rows([row], now=self.now)
         return row
@@ -312,8 +341,9 @@ class _PageWriter:
         takes its lead media too (the usual case: the first page to name it) is one UPDATE.
         """
         lead_media, adopted = self.lead_media, self.adopted
-        for pk in sorted(pk for pk, media in pics.items() if media is not None and pk in lead_media
-                         and lead_media[pk] is None):
+        for pk in sorted(
+            pk for pk, media in pics.items() if media is not None and pk in lead_media and lead_media[pk] is None
+        ):
             media = pics[pk]
             if pk in adopted:
                 legacy_id, sort = adopted.pop(pk)
@@ -326,10 +356,15 @@ class _PageWriter:
             if not took:
                 continue
             self.side_changes += 1
-            self.audit.append(self._audit_entry(
-                article_id=pk, title=self.titles[pk], from_status="", to_status="",
-                details={"lead_media_id": pics[pk], "named_by": self.page.name},
-            ))
+            self.audit.append(
+                self._audit_entry(
+                    article_id=pk,
+                    title=self.titles[pk],
+                    from_status="",
+                    to_status="",
+                    details={"lead_media_id": pics[pk], "named_by": self.page.name},
+                )
+            )
         for pk, (legacy_id, sort) in adopted.items():
             self.rows.set_legacy_id(pk, legacy_id, sort)
         adopted.clear()
@@ -356,56 +391,94 @@ class _PageWriter:
                     self.learnt_own_id = item.legacy_id
                 else:
                     self.side_changes += 1
-                    self.audit.append(self._audit_entry(
-                        article_id=pk, title=title, from_status="", to_status="",
-                        details={"legacy_id": item.legacy_id, "matched_by": "title", "pic": item.pic,
-                                 "referenced_by": self.page.name},
-                    ))
+                    self.audit.append(
+                        self._audit_entry(
+                            article_id=pk,
+                            title=title,
+                            from_status="",
+                            to_status="",
+                            details={
+                                "legacy_id": item.legacy_id,
+                                "matched_by": "title",
+                                "pic": item.pic,
+                                "referenced_by": self.page.name,
+                            },
+                        )
+                    )
                 continue
             if len(title) > MAX_TITLE:
                 self.warnings.append(f"related item {item.legacy_id}: title cut to {MAX_TITLE} characters")
-            stubs.append({
-                "title": title[:MAX_TITLE], "slug": make_slug(title), "kind": kind, "section_id": self.section_id,
-                "status": Article.Status.DRAFT, "is_stub": True, "legacy_id": item.legacy_id,
-                "legacy_sort": item.sort, "lead_media_id": pictures.get(item.pic),
-                "created_by_id": self.ctx.actor_id, "version": 1,
-            })
+            stubs.append(
+                {
+                    "title": title[:MAX_TITLE],
+                    "slug": make_slug(title),
+                    "kind": kind,
+                    "section_id": self.section_id,
+                    "status": Article.Status.DRAFT,
+                    "is_stub": True,
+                    "legacy_id": item.legacy_id,
+                    "legacy_sort": item.sort,
+                    "lead_media_id": pictures.get(item.pic),
+                    "created_by_id": self.ctx.actor_id,
+                    "version": 1,
+                }
+            )
         if stubs:
             for stub, pk in zip(stubs, self.rows.insert_article.rows(stubs, now=self.now), strict=True):
                 stub["id"] = pk
                 by_legacy[stub["legacy_id"]] = pk
                 self.new_stubs.add(pk)
-                self._add_records(pk, stub["title"], stub["status"], fresh_snapshot(stub, []), 1, "",
-                                  "import: stub for a related item",
-                                  {"legacy_id": stub["legacy_id"], "referenced_by": self.page.name})
+                self._add_records(
+                    pk,
+                    stub["title"],
+                    stub["status"],
+                    fresh_snapshot(stub, []),
+                    1,
+                    "",
+                    "import: stub for a related item",
+                    {"legacy_id": stub["legacy_id"], "referenced_by": self.page.name},
+                )
             self.side_changes += len(stubs)
 
     # -- the record ------------------------------------------------------------------------------
 
-    def _record_page(self, new_row: dict | None, pk: int, targets: list[int], from_status: str,
-                     status: str, legacy_id: int | None) -> None:
+    def _record_page(
+        self, new_row: dict | None, pk: int, targets: list[int], from_status: str, status: str, legacy_id: int | None
+    ) -> None:
         """Revision and audit entry of the page: `new_row` when this page inserted it."""
         details = {"file": self.page.name, "legacy_id": legacy_id}
         if new_row is not None:
-            self._add_records(pk, new_row["title"], new_row["status"], fresh_snapshot(new_row, targets), 1, "",
-                              "import", details)
+            self._add_records(
+                pk, new_row["title"], new_row["status"], fresh_snapshot(new_row, targets), 1, "", "import", details
+            )
             return
         article = Article.objects.get(pk=pk)
         number = (Revision.objects.filter(article=article).aggregate(top=Max("number"))["top"] or 0) + 1
         note = FILLED_STUB if status == "created" else "import"
-        self._add_records(pk, article.title, article.status, snapshot(article), number, from_status,
-                          f"import: {note}", details)
+        self._add_records(
+            pk, article.title, article.status, snapshot(article), number, from_status, f"import: {note}", details
+        )
 
     def _audit_entry(self, *, article_id: int, title: str, from_status: str, to_status: str, details: dict) -> dict:
-        return {"actor_id": self.ctx.actor_id, "action": "import", "article_id": article_id,
-                "object_repr": title[:300], "from_status": from_status, "to_status": to_status, "details": details}
+        return {
+            "actor_id": self.ctx.actor_id,
+            "action": "import",
+            "article_id": article_id,
+            "object_repr": title[:300],
+            "from_status": from_status,
+            "to_status": to_status,
+            "details": details,
+        }
 
-    def _add_records(self, pk: int, title: str, status: str, data: dict, number: int, from_status: str, note: str,
-                     details: dict):
-        self.revisions.append({"article_id": pk, "number": number, "created_by_id": self.ctx.actor_id,
-                               "data": data, "note": note[:200]})
-        self.audit.append(self._audit_entry(article_id=pk, title=title, from_status=from_status,
-                                            to_status=status, details=details))
+    def _add_records(
+        self, pk: int, title: str, status: str, data: dict, number: int, from_status: str, note: str, details: dict
+    ):
+        self.revisions.append(
+            {"article_id": pk, "number": number, "created_by_id": self.ctx.actor_id, "data": data, "note": note[:200]}
+        )
+        self.audit.append(
+            self._audit_entry(article_id=pk, title=title, from_status=from_status, to_status=status, details=details)
+        )
 
     def _flush_records(self) -> None:
         if self.revisions:
@@ -414,8 +487,9 @@ class _PageWriter:
             self.rows.insert_audit.rows(self.audit, now=self.now)
 
 
-def import_page(*, actor=None, page: LegacyPage, media_root: Path | None = None,
-                context: ImportContext | None = None) -> PageResult:
+def import_page(
+    *, actor=None, page: LegacyPage, media_root: Path | None = None, context: ImportContext | None = None
+) -> PageResult:
     """Import one parsed page in its own transaction; nothing of it remains if it fails.
 
     The actor (None for the system) needs `articles.publish_article`: imported pages are

@@ -79,18 +79,19 @@ def parse_dateline(line: str, zone: ZoneInfo) -> tuple[datetime, str | None]:
         raise NotALegacyPage(f"“{line.strip()[:60]}” is not a dateline like “Thu Mar 24, 2016 14:18:09”")
     try:
         moment = datetime(
-            int(match.group("year")), MONTHS.index(month_name) + 1, int(match.group("date")),
-            int(match.group("hour")), int(match.group("minute")), int(match.group("second") or 0),
+            int(match.group("year")),
+            MONTHS.index(month_name) + 1,
+            int(match.group("date")),
+            int(match.group("hour")),
+            int(match.group("minute")),
+            int(match.group("second") or 0),
             tzinfo=zone,
         )
     except ValueError as exc:
         raise NotALegacyPage(f"dateline “{line.strip()}” is not a real date ({exc})") from exc
     warning = None
     if DAYS[moment.weekday()] != day_name:
-        warning = (
-            f"dateline says {match.group('day')} but {moment:%b %d, %Y} was a {moment:%A}; "
-            "the date was kept"
-        )
+        warning = f"dateline says {match.group('day')} but {moment:%b %d, %Y} was a {moment:%A}; the date was kept"
     return moment.astimezone(UTC), warning
 
 
@@ -105,7 +106,9 @@ def looks_like_signoff(text: str) -> bool:
     return "/" in text or bool(re.fullmatch(r"[A-Z0-9 ]{1,12}", text) and re.search(r"[A-Z]", text))
 
 
-ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+ARABIC_LETTER = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]"
+)
 LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 

@@ -17,8 +17,12 @@ from media.models import MediaItem
 
 TICKS_AT_UNIX_EPOCH = 621_355_968_000_000_000
 KIND_BY_EXTENSION = {
-    "mp4": MediaItem.Kind.VIDEO, "m4v": MediaItem.Kind.VIDEO, "mov": MediaItem.Kind.VIDEO,
-    "jpg": MediaItem.Kind.IMAGE, "jpeg": MediaItem.Kind.IMAGE, "png": MediaItem.Kind.IMAGE,
+    "mp4": MediaItem.Kind.VIDEO,
+    "m4v": MediaItem.Kind.VIDEO,
+    "mov": MediaItem.Kind.VIDEO,
+    "jpg": MediaItem.Kind.IMAGE,
+    "jpeg": MediaItem.Kind.IMAGE,
+    "png": MediaItem.Kind.IMAGE,
     "webp": MediaItem.Kind.IMAGE,
 }
 TICKS = re.compile(r"_(\d{17,19})_")
@@ -90,8 +94,9 @@ class MediaResolver:
         # named once in the report (by the first page that refers to it), and not looked for again.
         self.not_found: set[str] = set()
 
-    def items_for(self, rows, paths: list[str], warnings: list[str], stored: list[str],
-                  missing: list[str] | None = None) -> tuple[dict[str, int], int]:
+    def items_for(
+        self, rows, paths: list[str], warnings: list[str], stored: list[str], missing: list[str] | None = None
+    ) -> tuple[dict[str, int], int]:
         """{legacy path: item id} for the usable `paths`, and how many items were created or given files.
 
         A file found under the media root is validated like an upload; one that fails keeps its
@@ -115,9 +120,15 @@ class MediaResolver:
             if file_missing:
                 missing_file.append(pk)
         new = [
-            {"kind": media_kind(path), "legacy_path": path, "file_missing": True,
-             "title": path.rsplit("/", 1)[-1][:255], "uploaded_at": upload_time(path) or timezone.now()}
-            for path in usable if path not in found
+            {
+                "kind": media_kind(path),
+                "legacy_path": path,
+                "file_missing": True,
+                "title": path.rsplit("/", 1)[-1][:255],
+                "uploaded_at": upload_time(path) or timezone.now(),
+            }
+            for path in usable
+            if path not in found
         ]
         if new:
             for row, pk in zip(new, rows.insert_media.rows(new), strict=True):

@@ -37,10 +37,14 @@ def iter_page_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def too_big(name: str, size: int, max_bytes: int) -> PageResult:
     """The `failed` result of a page file over the size limit (it is not read)."""
-    return PageResult(name, "failed", reason=(
-        f"the file is {size:,} bytes, more than the page size limit of {max_bytes:,} bytes "
-        "(LEGACY_MAX_PAGE_BYTES); skipped"
-    ))
+    return PageResult(
+        name,
+        "failed",
+        reason=(
+            f"the file is {size:,} bytes, more than the page size limit of {max_bytes:,} bytes "
+            "(LEGACY_MAX_PAGE_BYTES); skipped"
+        ),
+    )
 
 
 def read_page(path: Path, zone: ZoneInfo, max_bytes: int | None = None) -> LegacyPage | PageResult:
@@ -72,8 +76,9 @@ def read_batch(paths: list[Path], zone: ZoneInfo, max_bytes: int | None = None) 
     return [read_page(path, zone, max_bytes) for path in paths]
 
 
-def read_pages(paths: Iterable[Path], zone: ZoneInfo, *, worker: bool = False,
-               max_bytes: int | None = None) -> Iterator[LegacyPage | PageResult]:
+def read_pages(
+    paths: Iterable[Path], zone: ZoneInfo, *, worker: bool = False, max_bytes: int | None = None
+) -> Iterator[LegacyPage | PageResult]:
     """Every page under `paths` in order, parsed here or (with `worker`) in one worker process;
     files over `max_bytes` become `failed` results."""
     files = iter_page_files(paths)

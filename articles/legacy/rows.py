@@ -34,14 +34,25 @@ IN_SIZES = (1, 2, 4, 8, 16, 32)
 # Columns whose Python value is already what the database takes (when of a plain type), so
 # the per-field preparation can be skipped; anything else goes through the field as usual.
 PLAIN_TYPES = {
-    "CharField", "TextField", "SlugField", "BooleanField", "IntegerField", "BigIntegerField",
-    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "FloatField", "ForeignKey",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "BooleanField",
+    "IntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "FloatField",
+    "ForeignKey",
 }
 PLAIN_VALUES = (str, int, bool, float, type(None))
 _NOW = object()
 _UNCHOSEN = object()
 # Pragmas SQLite accepts only outside a transaction.
-NOT_IN_A_TRANSACTION = {"temp_store"}  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
+NOT_IN_A_TRANSACTION = {
+    "temp_store"
+}  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
 
 
 class Statements:
@@ -130,8 +141,11 @@ class Inserter:
             plain = field.get_internal_type() in PLAIN_TYPES
             self.slots[field.attname] = (index, field, plain)
             value = None
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) or (
-                    field.default is timezone.now):
+            if (
+                getattr(field, "auto_now", False)
+                or getattr(field, "auto_now_add", False)
+                or (field.default is timezone.now)
+            ):
                 self.now_slots.append((index, field.attname, field))
             elif field.has_default() and callable(field.default):
                 self.callable_slots.append((index, field.attname, field))
@@ -141,9 +155,7 @@ class Inserter:
                     value = field.get_db_prep_save(value, db)
             self.template.append(value)
         quote = db.ops.quote_name
-        self.head = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
-        )
+        self.head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.tail = f" RETURNING {quote(meta.pk.column)}"
         self._sql: dict[int, tuple[str, str]] = {}
@@ -190,8 +202,21 @@ class Inserter:
 class Rows:
     """The importer's reads and writes, bound to the current default connection's dialect."""
 
-    IDENTITY_COLUMNS = ("id", "is_stub", "status", "version", "legacy_id", "title", "kind", "body",
-                        "section_id", "signoff", "language", "legacy_key", "legacy_digest")
+    IDENTITY_COLUMNS = (
+        "id",
+        "is_stub",
+        "status",
+        "version",
+        "legacy_id",
+        "title",
+        "kind",
+        "body",
+        "section_id",
+        "signoff",
+        "language",
+        "legacy_key",
+        "legacy_digest",
+    )
 
     def __init__(self):
         self.sql = sql = Statements()
@@ -238,8 +263,7 @@ class Rows:
             size = next(s for s in IN_SIZES if s >= len(part))
             sql = self._in_sql.get((name, size))
             if sql is None:
-                sql = self._in_sql[name, size] = self.sql.pair(
-                    template.format("(" + ", ".join(["%s"] * size) + ")"))
+                sql = self._in_sql[name, size] = self.sql.pair(template.format("(" + ", ".join(["%s"] * size) + ")"))
             found.extend(self.sql.fetch(sql, part + [part[-1]] * (size - len(part))))
         return found
 
@@ -262,8 +286,11 @@ class Rows:
 
     def targets_by_legacy_id(self, legacy_ids: list[int]) -> dict[int, tuple[int, int | None, str]]:
         """{legacy id: (article id, lead media id, title)} of the articles holding these legacy ids."""
-        rows = self._in("legacy", f"SELECT legacy_id, id, lead_media_id, title FROM {self.article} "
-                                  "WHERE legacy_id IN {}", legacy_ids)
+        rows = self._in(
+            "legacy",
+            f"SELECT legacy_id, id, lead_media_id, title FROM {self.article} WHERE legacy_id IN {{}}",
+            legacy_ids,
+        )
         return {legacy_id: (pk, media, title) for legacy_id, pk, media, title in rows}
 
     def ids_by_legacy_id(self, legacy_ids: list[int]) -> dict[int, int]:
@@ -277,8 +304,11 @@ class Rows:
         filter and read every article still waiting for its legacy id, a number that grows with
         the archive (0.3 ms a look-up at 80,000 articles, against ~0.02 ms by title).
         """
-        rows = self._in("title", f"SELECT title, kind, id, lead_media_id FROM {self.article} "
-                                 "WHERE +legacy_id IS NULL AND title IN {}", titles)
+        rows = self._in(
+            "title",
+            f"SELECT title, kind, id, lead_media_id FROM {self.article} WHERE +legacy_id IS NULL AND title IN {{}}",
+            titles,
+        )
         return sorted(rows, key=lambda row: row[2])
 
     def set_lead_media(self, pk: int, media_id: int) -> bool:
@@ -295,8 +325,9 @@ class Rows:
         return [row[0] for row in self.sql.fetch(self._related_targets, [source_id])]
 
     def media_by_legacy_path(self, paths: list[str]) -> list[tuple[int, str, bool, str]]:
-        return self._in("media", f"SELECT id, legacy_path, file_missing, kind FROM {self.media} "
-                                 "WHERE legacy_path IN {}", paths)
+        return self._in(
+            "media", f"SELECT id, legacy_path, file_missing, kind FROM {self.media} WHERE legacy_path IN {{}}", paths
+        )
 
     def set_legacy_id(self, pk: int, legacy_id: int, legacy_sort: int | None) -> bool:
         """Give an article matched by title its legacy id (only if it still has none); whether it took it."""
@@ -312,7 +343,8 @@ class Rows:
             if sql is None:
                 values = ", ".join(["(%s, %s, %s)"] * len(part))
                 sql = self._link_sql[len(part)] = self.sql.pair(
-                    f"INSERT INTO {self.link} (source_id, target_id, position) VALUES {values}")
+                    f"INSERT INTO {self.link} (source_id, target_id, position) VALUES {values}"
+                )
             params = []
             for n, target in enumerate(part, start):
                 params += (source_id, target, n)

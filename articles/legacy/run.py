@@ -85,8 +85,14 @@ def background_checkpoints():
     not in WAL mode.
     """
     name = str(connection.settings_dict.get("NAME") or "")
-    if (connection.vendor != "sqlite" or connection.in_atomic_block or not name or name.startswith("file:")
-            or ":memory:" in name or not os.path.isfile(name)):
+    if (
+        connection.vendor != "sqlite"
+        or connection.in_atomic_block
+        or not name
+        or name.startswith("file:")
+        or ":memory:" in name
+        or not os.path.isfile(name)
+    ):
         yield None
         return
     with connection.cursor() as cursor:
@@ -108,13 +114,20 @@ def import_parsed(page: LegacyPage | PageResult, *, context: ImportContext) -> P
     except PermissionDenied:
         raise
     except Exception as exc:  # noqa: BLE001 - one page's failure is reported; the others still import
-        return PageResult(page.name, "failed", title=page.title, reason=f"{type(exc).__name__}: {exc}",
-                          warnings=page.warnings)
+        return PageResult(
+            page.name, "failed", title=page.title, reason=f"{type(exc).__name__}: {exc}", warnings=page.warnings
+        )
 
 
 def run_import(
-    paths: Iterable[Path], *, actor=None, zone: ZoneInfo, media_root: Path | None = None, dry_run: bool = False,
-    on_result: Callable[[PageResult], None] | None = None, parse_in_worker: bool = False,
+    paths: Iterable[Path],
+    *,
+    actor=None,
+    zone: ZoneInfo,
+    media_root: Path | None = None,
+    dry_run: bool = False,
+    on_result: Callable[[PageResult], None] | None = None,
+    parse_in_worker: bool = False,
 ) -> ImportReport:
     """Import every page under `paths`, streaming; `on_result` sees each result.
 

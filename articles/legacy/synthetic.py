@@ -56,27 +56,74 @@ PLACES = {
 TOWNS = tuple((country, town) for country, towns in PLACES.items() for town in towns)
 TOPICS = ("Infrastructure", "Health", "Education", "Economy", "Transport", "Farming", "Environment", "Energy")
 ACTORS = (
-    "Engineers", "Municipal Crews", "Volunteers", "Contractors", "Ministry Teams", "Students",
-    "Farmers' Unions", "City Workers", "Aid Agencies", "Local Councils", "Technicians", "Inspectors",
-    "Rail Workers", "Water Authority", "Health Officials", "Utility Crews", "Charities", "Surveyors",
-    "Planners", "Residents",
+    "Engineers",
+    "Municipal Crews",
+    "Volunteers",
+    "Contractors",
+    "Ministry Teams",
+    "Students",
+    "Farmers' Unions",
+    "City Workers",
+    "Aid Agencies",
+    "Local Councils",
+    "Technicians",
+    "Inspectors",
+    "Rail Workers",
+    "Water Authority",
+    "Health Officials",
+    "Utility Crews",
+    "Charities",
+    "Surveyors",
+    "Planners",
+    "Residents",
 )
 DEEDS = (
-    "Repair", "Reopen", "Inspect", "Restore", "Upgrade", "Rebuild", "Survey", "Hand Over", "Clean Up",
-    "Connect", "Finish Work on", "Open",
+    "Repair",
+    "Reopen",
+    "Inspect",
+    "Restore",
+    "Upgrade",
+    "Rebuild",
+    "Survey",
+    "Hand Over",
+    "Clean Up",
+    "Connect",
+    "Finish Work on",
+    "Open",
 )
 THINGS = (
-    "Schools", "Water Pumps", "Clinics", "Footbridges", "Bakeries", "Power Lines", "Wells", "Roads",
-    "Market Halls", "Generators", "Classrooms", "Rail Crossings", "Grain Stores", "Bus Shelters",
-    "Irrigation Canals", "Street Lights", "Health Posts", "Phone Masts", "Pumping Stations", "Fire Stations",
+    "Schools",
+    "Water Pumps",
+    "Clinics",
+    "Footbridges",
+    "Bakeries",
+    "Power Lines",
+    "Wells",
+    "Roads",
+    "Market Halls",
+    "Generators",
+    "Classrooms",
+    "Rail Crossings",
+    "Grain Stores",
+    "Bus Shelters",
+    "Irrigation Canals",
+    "Street Lights",
+    "Health Posts",
+    "Phone Masts",
+    "Pumping Stations",
+    "Fire Stations",
 )
 NUMBERS = range(2, 50)
 TITLE_SPACE = len(ACTORS) * len(DEEDS) * len(NUMBERS) * len(THINGS) * len(TOWNS)
 
 SIGNOFFS = ("K/RD 4", "L/MZ 8", "T/FA 12", "B/NS 6", "D/HQ 1", "E/YO 15", "G/PW 10")
 OFFICIALS = (
-    "a spokeswoman for the governorate", "the deputy mayor", "the project's site manager",
-    "a ministry engineer", "the head of the district council", "a member of the works committee",
+    "a spokeswoman for the governorate",
+    "the deputy mayor",
+    "the project's site manager",
+    "a ministry engineer",
+    "the head of the district council",
+    "a member of the works committee",
 )
 # Paragraph sentences; the slots are filled per page. Written for this generator.
 SENTENCES = (
@@ -99,8 +146,14 @@ SENTENCES = (
     "The governorate plans to train {n} young people as technicians to look after the new equipment.",
     "Some residents complained about dust and noise, but most said the disruption had been worth it.",
 )
-COUNTRY_ADJ = {"Iraq": "Iraqi", "Jordan": "Jordanian", "Egypt": "Egyptian", "Tunisia": "Tunisian",
-               "Oman": "Omani", "Morocco": "Moroccan"}
+COUNTRY_ADJ = {
+    "Iraq": "Iraqi",
+    "Jordan": "Jordanian",
+    "Egypt": "Egyptian",
+    "Tunisia": "Tunisian",
+    "Oman": "Omani",
+    "Morocco": "Moroccan",
+}
 
 
 @dataclass(frozen=True)
@@ -127,16 +180,24 @@ class Page:
 
 def dateline(moment: datetime) -> str:
     """`Thu Mar 24, 2016 14:18:09`, whatever the locale."""
-    return (f"{WEEKDAYS[moment.weekday()]} {MONTHS[moment.month - 1]} {moment.day:02d}, {moment.year} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+    return (
+        f"{WEEKDAYS[moment.weekday()]} {MONTHS[moment.month - 1]} {moment.day:02d}, {moment.year} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
 
 
 def item_json(reference: Reference) -> str:
     """One related item as the legacy JSON wrote it: every value a string, no spaces."""
     return json.dumps(
-        {"id": str(reference.legacy_id), "sort": str(reference.sort), "contenttypeid": "21",
-         "pic": reference.pic, "title": reference.title},
-        ensure_ascii=False, separators=(",", ":"),
+        {
+            "id": str(reference.legacy_id),
+            "sort": str(reference.sort),
+            "contenttypeid": "21",
+            "pic": reference.pic,
+            "title": reference.title,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
 
 
@@ -227,10 +288,16 @@ def title_for(number: int, multiplier: int, offset: int) -> tuple[str, str, str]
 
 def _paragraphs(rng: random.Random, country: str, town: str, published: datetime) -> list[str]:
     slots = {
-        "actor": rng.choice(ACTORS), "town": town, "other_town": rng.choice(PLACES[country]),
+        "actor": rng.choice(ACTORS),
+        "town": town,
+        "other_town": rng.choice(PLACES[country]),
         "day": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[published.weekday()],
-        "n": rng.randint(2, 40), "things": rng.choice(THINGS).lower(), "weeks": rng.randint(2, 9),
-        "official": rng.choice(OFFICIALS), "pct": rng.randint(15, 85), "bids": rng.randint(3, 19),
+        "n": rng.randint(2, 40),
+        "things": rng.choice(THINGS).lower(),
+        "weeks": rng.randint(2, 9),
+        "official": rng.choice(OFFICIALS),
+        "pct": rng.randint(15, 85),
+        "bids": rng.randint(3, 19),
         "country_adj": COUNTRY_ADJ[country],
     }
     slots["official_cap"] = slots["official"][0].upper() + slots["official"][1:]
@@ -254,8 +321,15 @@ class Summary:
 
 
 def generate(
-    out_dir: Path | str, count: int, *, seed: int = 7, related: int = 10, start: datetime | None = None,
-    end: datetime | None = None, step: int | None = None, zone: str = DEFAULT_ZONE,
+    out_dir: Path | str,
+    count: int,
+    *,
+    seed: int = 7,
+    related: int = 10,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    step: int | None = None,
+    zone: str = DEFAULT_ZONE,
 ) -> Summary:
     """Write `count` pages and `index.json` into `out_dir` (created if missing); see the module doc."""
     if count < 0:
@@ -299,22 +373,32 @@ def generate(
             window = recent[-WINDOW:]
             chosen = sorted(rng.sample(range(len(window)), min(len(window), rng.randint(0, related))))
             page = Page(
-                crumbs=crumbs, title=title, published=published,
-                paragraphs=_paragraphs(rng, country, town, published), signoff=rng.choice(SIGNOFFS),
+                crumbs=crumbs,
+                title=title,
+                published=published,
+                paragraphs=_paragraphs(rng, country, town, published),
+                signoff=rng.choice(SIGNOFFS),
                 related=[window[i][0] for i in chosen],  # `recent` is in sort order already
             )
             name = f"page_{number:0{width}d}.txt"
             write_page(out / name, page, [window[i][1] for i in chosen])
             utc = published.replace(tzinfo=tz).astimezone(UTC)
             reference = Reference(
-                legacy_id=2_100_000 + number * 5 + rng.randrange(5), sort=4_000_000 + number, title=title,
+                legacy_id=2_100_000 + number * 5 + rng.randrange(5),
+                sort=4_000_000 + number,
+                title=title,
                 pic=media_path(utc, video, rng),
             )
             recent.append((reference, item_json(reference)))
             if len(recent) > 4 * WINDOW:
-                del recent[: -WINDOW]
-            entry = {"file": name, "legacy_id": str(reference.legacy_id), "title": title,
-                     "published": published.isoformat(), "related": [str(r.legacy_id) for r in page.related]}
+                del recent[:-WINDOW]
+            entry = {
+                "file": name,
+                "legacy_id": str(reference.legacy_id),
+                "title": title,
+                "published": published.isoformat(),
+                "related": [str(r.legacy_id) for r in page.related],
+            }
             index.write(("\n" if number == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
         index.write("\n]\n")
     return Summary(count=count, first=first, last=last)
@@ -342,13 +426,22 @@ def main(argv: list[str] | None = None) -> int:
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--start", type=_moment, help="dateline of the first page (local time of --zone)")
     when.add_argument("--end", type=_moment, help="dateline of the last page (default: today's midnight in --zone)")
-    parser.add_argument("--step", type=int, help="average seconds between pages (default: 3 hours, "
-                                                 "less for runs longer than ten years)")
+    parser.add_argument(
+        "--step", type=int, help="average seconds between pages (default: 3 hours, less for runs longer than ten years)"
+    )
     parser.add_argument("--zone", default=DEFAULT_ZONE, help=f"the legacy site's time zone (default {DEFAULT_ZONE})")
     args = parser.parse_args(argv)
     try:
-        summary = generate(args.out_dir, args.count, seed=args.seed, related=args.related, start=args.start,
-                           end=args.end, step=args.step, zone=args.zone)
+        summary = generate(
+            args.out_dir,
+            args.count,
+            seed=args.seed,
+            related=args.related,
+            start=args.start,
+            end=args.end,
+            step=args.step,
+            zone=args.zone,
+        )
     except ZoneInfoNotFoundError:
         parser.error(f"unknown time zone “{args.zone}”")
     except (ValueError, OSError) as exc:

@@ -4,21 +4,48 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 REPORTER = [
-    "articles.add_article", "articles.change_article", "articles.view_article", "articles.submit_article",
-    "articles.view_section", "articles.view_tag", "articles.add_tag", "articles.view_relatedlink",
-    "articles.add_relatedlink", "articles.change_relatedlink", "articles.delete_relatedlink",
-    "media.add_mediaitem", "media.change_mediaitem", "media.view_mediaitem",
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.submit_article",
+    "articles.view_section",
+    "articles.view_tag",
+    "articles.add_tag",
+    "articles.view_relatedlink",
+    "articles.add_relatedlink",
+    "articles.change_relatedlink",
+    "articles.delete_relatedlink",
+    "media.add_mediaitem",
+    "media.change_mediaitem",
+    "media.view_mediaitem",
 ]
 EDITOR = REPORTER + [
-    "articles.edit_any_article", "articles.publish_article", "articles.add_section", "articles.change_section",
-    "articles.change_tag", "articles.view_revision", "articles.view_auditentry", "articles.add_previewlink",
-    "articles.view_previewlink", "articles.change_previewlink", "media.view_rendition",
+    "articles.edit_any_article",
+    "articles.publish_article",
+    "articles.add_section",
+    "articles.change_section",
+    "articles.change_tag",
+    "articles.view_revision",
+    "articles.view_auditentry",
+    "articles.add_previewlink",
+    "articles.view_previewlink",
+    "articles.change_previewlink",
+    "media.view_rendition",
 ]
 CHIEF = EDITOR + [
-    "articles.delete_article", "articles.delete_section", "articles.delete_tag", "media.delete_mediaitem",
-    "articles.add_staffprofile", "articles.change_staffprofile", "articles.view_staffprofile",
+    "articles.delete_article",
+    "articles.delete_section",
+    "articles.delete_tag",
+    "media.delete_mediaitem",
+    "articles.add_staffprofile",
+    "articles.change_staffprofile",
+    "articles.view_staffprofile",
     "articles.delete_previewlink",
-    "auth.view_user", "auth.change_user", "auth.add_user", "auth.view_group", "auth.change_group",
+    "auth.view_user",
+    "auth.change_user",
+    "auth.add_user",
+    "auth.view_group",
+    "auth.change_group",
 ]
 ROLES = {"Reporter": REPORTER, "Editor": EDITOR, "Chief editor": CHIEF}
 

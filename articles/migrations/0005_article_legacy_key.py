@@ -18,21 +18,27 @@ def restore_sqlite_search_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_pinned_index'),
+        ("articles", "0004_pinned_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='legacy_digest',
+            model_name="article",
+            name="legacy_digest",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='article',
-            name='legacy_key',
-            field=models.CharField(blank=True, editable=False, help_text='Identity of the legacy page this article was imported from.', max_length=64, null=True, unique=True),
+            model_name="article",
+            name="legacy_key",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="Identity of the legacy page this article was imported from.",
+                max_length=64,
+                null=True,
+                unique=True,
+            ),
         ),
         migrations.RunPython(restore_sqlite_search_triggers, migrations.RunPython.noop),
     ]

@@ -1,7 +1,7 @@
 """Template tags for a site whose archive is only partly imported (see articles.legacy.links).
 
-    {% load legacy_tags %}
-    {% legacy_related_item article %}  <li class="related-item related-legacy">…</li>, or nothing
+{% load legacy_tags %}
+{% legacy_related_item article %}  <li class="related-item related-legacy">…</li>, or nothing
 """
 
 from django import template
@@ -31,8 +31,9 @@ def legacy_related_item(article):
     if not thumb and media is not None and not media.is_video:
         source = links.media_url(media.legacy_path)
         if source:
-            thumb = html_format('<img src="{}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer">',
-                                source)
+            thumb = html_format(
+                '<img src="{}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer">', source
+            )
     label = html_format('<span class="kind">{}</span> ', article.kind_label) if article.kind_label else ""
     return html_format(
         '<li class="related-item related-legacy" lang="{}" dir="{}">\n'
@@ -41,5 +42,11 @@ def legacy_related_item(article):
         '        <span class="related-text">{}<span class="related-title">{}</span>'
         ' <span class="related-source" lang="en" dir="ltr">(on {})</span></span>\n'
         "      </a>\n    </li>",
-        article.language, article.text_direction, url, thumb, label, article.title, links.host(),
+        article.language,
+        article.text_direction,
+        url,
+        thumb,
+        label,
+        article.title,
+        links.host(),
     )

@@ -1,11 +1,11 @@
 """Template tags of the public site: sign-off, dateline, related entries and navigation.
 
-    {% load news_tags %}
-    {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
-    {% dateline article %}      <time datetime="2016-03-24T14:18:09+04:30">Thu Mar 24, 2016 14:18:09 UTC+4:30</time>
-    {% related_item article %}  <li class="related-item">…</li>: one entry of a related list
-    {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
-    {% site_nav %}              the header's section links, made once per content generation
+{% load news_tags %}
+{% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
+{% dateline article %}      <time datetime="2016-03-24T14:18:09+04:30">Thu Mar 24, 2016 14:18:09 UTC+4:30</time>
+{% related_item article %}  <li class="related-item">…</li>: one entry of a related list
+{% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
+{% site_nav %}              the header's section links, made once per content generation
 """
 
 import hashlib
@@ -137,7 +137,8 @@ def related_item(article):
     rather than in the template: the list is the page's longest loop."""
     thumb = (
         picture(article.lead_media, sizes="8rem", crop="16x9", alt="", max_width=RELATED_THUMB_MAX_WIDTH)
-        if article.lead_media_id else ""
+        if article.lead_media_id
+        else ""
     )
     label = html_format('<span class="kind">{}</span> ', article.kind_label) if article.kind_label else ""
     return html_format(
@@ -145,5 +146,10 @@ def related_item(article):
         '        <span class="related-thumb">{}</span>\n'
         '        <span class="related-text">{}<span class="related-title">{}</span></span>\n'
         "      </a>\n    </li>",
-        article.language, article.text_direction, article.get_absolute_url(), thumb, label, article.title,
+        article.language,
+        article.text_direction,
+        article.get_absolute_url(),
+        thumb,
+        label,
+        article.title,
     )

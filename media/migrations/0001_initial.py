@@ -3,79 +3,156 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import media.models
 from django.db import migrations, models
+
+import media.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='MediaItem',
+            name="MediaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('image', 'Image'), ('video', 'Video')], max_length=8)),
-                ('file', models.FileField(blank=True, help_text='JPEG, PNG or WebP image, or MP4 video. Checked by content, not by name.', max_length=255, upload_to=media.models.media_upload_to)),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('caption', models.TextField(blank=True)),
-                ('alt_text', models.CharField(blank=True, help_text='What the image shows, for readers who cannot see it. Required for accessibility.', max_length=500)),
-                ('credit', models.CharField(blank=True, help_text='Shown with the media, e.g. "AFP".', max_length=255)),
-                ('copyright_holder', models.CharField(blank=True, max_length=255)),
-                ('usage_terms', models.TextField(blank=True, help_text='Restrictions agreed with the source.')),
-                ('licence_expires', models.DateField(blank=True, help_text='After this date the item may no longer be used.', null=True)),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
-                ('duration', models.FloatField(blank=True, help_text='Video length in seconds.', null=True)),
-                ('codec', models.CharField(blank=True, max_length=32)),
-                ('file_size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('focal_x', models.FloatField(default=0.5, help_text='Horizontal focal point (0 = left, 1 = right); crops keep it in frame.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('focal_y', models.FloatField(default=0.5, help_text='Vertical focal point (0 = top, 1 = bottom).', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('sha256', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('legacy_path', models.CharField(blank=True, help_text='Path on the legacy site, e.g. /2016/03/06/alalam_…_25f_4x3.mp4.', max_length=255, null=True, unique=True)),
-                ('file_missing', models.BooleanField(default=False, help_text='Known by reference (e.g. from the archive) but no file in storage yet.')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('poster', models.ForeignKey(blank=True, help_text='Still image shown before a video plays. Made automatically from the video.', limit_choices_to={'kind': 'image'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='poster_of', to='media.mediaitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("image", "Image"), ("video", "Video")], max_length=8)),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        help_text="JPEG, PNG or WebP image, or MP4 video. Checked by content, not by name.",
+                        max_length=255,
+                        upload_to=media.models.media_upload_to,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("caption", models.TextField(blank=True)),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for readers who cannot see it. Required for accessibility.",
+                        max_length=500,
+                    ),
+                ),
+                ("credit", models.CharField(blank=True, help_text='Shown with the media, e.g. "AFP".', max_length=255)),
+                ("copyright_holder", models.CharField(blank=True, max_length=255)),
+                ("usage_terms", models.TextField(blank=True, help_text="Restrictions agreed with the source.")),
+                (
+                    "licence_expires",
+                    models.DateField(
+                        blank=True, help_text="After this date the item may no longer be used.", null=True
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
+                ("duration", models.FloatField(blank=True, help_text="Video length in seconds.", null=True)),
+                ("codec", models.CharField(blank=True, max_length=32)),
+                ("file_size", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "focal_x",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="Horizontal focal point (0 = left, 1 = right); crops keep it in frame.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "focal_y",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="Vertical focal point (0 = top, 1 = bottom).",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                ("sha256", models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
+                (
+                    "legacy_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="Path on the legacy site, e.g. /2016/03/06/alalam_…_25f_4x3.mp4.",
+                        max_length=255,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "file_missing",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Known by reference (e.g. from the archive) but no file in storage yet.",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "poster",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Still image shown before a video plays. Made automatically from the video.",
+                        limit_choices_to={"kind": "image"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="poster_of",
+                        to="media.mediaitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-id'],
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Rendition',
+            name="Rendition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spec', models.CharField(help_text='e.g. "w640" or "crop16x9-w960"', max_length=32)),
-                ('format', models.CharField(choices=[('jpeg', 'JPEG'), ('webp', 'WebP')], max_length=4)),
-                ('file', models.FileField(max_length=255, upload_to=media.models.rendition_upload_to)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('media', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renditions', to='media.mediaitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("spec", models.CharField(help_text='e.g. "w640" or "crop16x9-w960"', max_length=32)),
+                ("format", models.CharField(choices=[("jpeg", "JPEG"), ("webp", "WebP")], max_length=4)),
+                ("file", models.FileField(max_length=255, upload_to=media.models.rendition_upload_to)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "media",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="renditions", to="media.mediaitem"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='mediaitem',
-            index=models.Index(fields=['kind', '-uploaded_at'], name='media_media_kind_9895c0_idx'),
+            model_name="mediaitem",
+            index=models.Index(fields=["kind", "-uploaded_at"], name="media_media_kind_9895c0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='mediaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['image', 'video'])), name='media_kind_valid'),
+            model_name="mediaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["image", "video"])), name="media_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mediaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('focal_x__gte', 0), ('focal_x__lte', 1), ('focal_y__gte', 0), ('focal_y__lte', 1)), name='media_focal_point_in_frame'),
+            model_name="mediaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("focal_x__gte", 0), ("focal_x__lte", 1), ("focal_y__gte", 0), ("focal_y__lte", 1)),
+                name="media_focal_point_in_frame",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mediaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('poster', models.F('id')), _negated=True), name='media_not_own_poster'),
+            model_name="mediaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("poster", models.F("id")), _negated=True), name="media_not_own_poster"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rendition',
-            constraint=models.UniqueConstraint(fields=('media', 'spec', 'format'), name='rendition_unique_spec'),
+            model_name="rendition",
+            constraint=models.UniqueConstraint(fields=("media", "spec", "format"), name="rendition_unique_spec"),
         ),
     ]

@@ -9,10 +9,11 @@ story uses it or an editor marks it public.
 
 import re
 
-import media.models
 from django.db import migrations, models
 from django.db.models import Q
 from django.utils import timezone
+
+import media.models
 
 INLINE = re.compile(r'data-media-id="([0-9]+)"')
 
@@ -24,21 +25,22 @@ def mark_media_of_live_stories_public(apps, schema_editor):
     live = Article.objects.filter(
         Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        status="published", published_at__lte=now, is_stub=False,
+        status="published",
+        published_at__lte=now,
+        is_stub=False,
     )
     ids = set(live.filter(lead_media__isnull=False).values_list("lead_media_id", flat=True))
     for body in live.filter(body__contains="data-media-id=").values_list("body", flat=True).iterator():
         ids.update(int(found) for found in INLINE.findall(body))
     ids = sorted(ids)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         MediaItem.objects.filter(pk__in=chunk).update(public=True)
         posters = MediaItem.objects.filter(pk__in=chunk, poster__isnull=False).values_list("poster_id", flat=True)
         MediaItem.objects.filter(pk__in=list(posters)).update(public=True)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("media", "0002_video_captions"),
         ("articles", "0005_article_legacy_key"),
@@ -58,7 +60,10 @@ class Migration(migrations.Migration):
             model_name="mediaitem",
             name="file",
             field=models.FileField(
-                blank=True, db_index=True, max_length=255, upload_to=media.models.media_upload_to,
+                blank=True,
+                db_index=True,
+                max_length=255,
+                upload_to=media.models.media_upload_to,
                 help_text="JPEG, PNG or WebP image, or MP4 video. Checked by content, not by name.",
             ),
         ),

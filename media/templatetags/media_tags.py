@@ -63,8 +63,15 @@ def picture(item, sizes=DEFAULT_SIZES, crop="", loading="lazy", css_class="", al
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
         'decoding="async"{}></picture>',
-        webp, sizes, src, ", ".join(f"{u} {w}w" for u, w, _ in jpeg), sizes, width, height,
-        alt_text_for(item, image) if alt is None else alt, loading,
+        webp,
+        sizes,
+        src,
+        ", ".join(f"{u} {w}w" for u, w, _ in jpeg),
+        sizes,
+        width,
+        height,
+        alt_text_for(item, image) if alt is None else alt,
+        loading,
         html_format(' class="{}"', css_class) if css_class else "",
     )
 

@@ -23,8 +23,9 @@ def url(item):
 
 
 def test_an_editor_sets_and_removes_a_videos_captions(editor_client, video):
-    response = editor_client.put(url(video), {"file": SimpleUploadedFile("ferry.vtt", VTT), "language": "en"},
-                                 format="multipart")
+    response = editor_client.put(
+        url(video), {"file": SimpleUploadedFile("ferry.vtt", VTT), "language": "en"}, format="multipart"
+    )
     assert response.status_code == 200, response.json()
     video.refresh_from_db()
     assert response.json()["captions"] == {"url": f"http://testserver{video.captions.url}", "language": "en"}
@@ -39,8 +40,9 @@ def test_a_bad_file_or_language_is_a_field_error_and_nothing_changes(editor_clie
     response = editor_client.put(url(video), {"file": srt}, format="multipart")
     assert response.status_code == 400
     assert 'Line 1 must start with "WEBVTT"' in str(response.json())
-    bad_language = editor_client.put(url(video), {"file": SimpleUploadedFile("f.vtt", VTT), "language": "English"},
-                                     format="multipart")
+    bad_language = editor_client.put(
+        url(video), {"file": SimpleUploadedFile("f.vtt", VTT), "language": "English"}, format="multipart"
+    )
     assert bad_language.status_code == 400 and "not a language code" in str(bad_language.json())
     assert not MediaItem.objects.get(pk=video.pk).captions
 
@@ -53,6 +55,9 @@ def test_an_image_has_no_captions(editor_client):
 
 def test_captions_need_the_change_permission(anon, plain_client, video):
     for client in (anon, plain_client):
-        assert client.put(url(video), {"file": SimpleUploadedFile("f.vtt", VTT)}, format="multipart").status_code in (401, 403)
+        assert client.put(url(video), {"file": SimpleUploadedFile("f.vtt", VTT)}, format="multipart").status_code in (
+            401,
+            403,
+        )
         assert client.delete(url(video)).status_code in (401, 403)
     assert not MediaItem.objects.get(pk=video.pk).captions

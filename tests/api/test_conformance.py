@@ -32,7 +32,9 @@ def schema(anon):
 # --- Every answer under /api/ is JSON ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/api/v1/articles/0.5/", "/api/v1/articles/1/x/", "/api/v1/nothing/", "/api/", "/api/v2/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/articles/0.5/", "/api/v1/articles/1/x/", "/api/v1/nothing/", "/api/", "/api/v2/"]
+)
 @pytest.mark.parametrize("debug", [False, True])
 def test_unknown_urls_under_api_answer_json_404(anon, settings, path, debug):
     settings.DEBUG = debug  # with DEBUG on, Django would otherwise draw its HTML debug page
@@ -82,10 +84,17 @@ def test_the_schema_is_json_unless_yaml_is_asked_for(anon):
 # --- Ids beyond 64 bits --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [
-    f"/api/v1/articles/{TOO_BIG}/", f"/api/v1/articles/{TOO_BIG}/related/", f"/api/v1/media/{TOO_BIG}/",
-    f"/api/v1/sections/{TOO_BIG}/", f"/api/v1/tags/{TOO_BIG}/", f"/api/v1/articles/{10**40}/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/articles/{TOO_BIG}/",
+        f"/api/v1/articles/{TOO_BIG}/related/",
+        f"/api/v1/media/{TOO_BIG}/",
+        f"/api/v1/sections/{TOO_BIG}/",
+        f"/api/v1/tags/{TOO_BIG}/",
+        f"/api/v1/articles/{10**40}/",
+    ],
+)
 def test_huge_ids_in_api_paths_are_json_404(anon, editor_client, path):
     assert_json_error(anon.get(path), 404)
     assert_json_error(editor_client.get(path), 404)
@@ -103,7 +112,8 @@ def test_huge_related_ids_are_a_400_naming_the_field(editor_client):
     SectionFactory(slug="news")
     target = ArticleFactory()
     response = editor_client.post(
-        "/api/v1/articles/", {"title": "Bridge reopens", "section": "news", "related_ids": [target.pk, TOO_BIG]},
+        "/api/v1/articles/",
+        {"title": "Bridge reopens", "section": "news", "related_ids": [target.pk, TOO_BIG]},
         format="json",
     )
     body = assert_json_error(response, 400)
@@ -112,8 +122,9 @@ def test_huge_related_ids_are_a_400_naming_the_field(editor_client):
     assert not Article.objects.filter(title="Bridge reopens").exists()
 
     article = ArticleFactory()
-    patch = editor_client.patch(f"/api/v1/articles/{article.pk}/", {"related_ids": [TOO_BIG]}, format="json",
-                                HTTP_IF_MATCH="*")
+    patch = editor_client.patch(
+        f"/api/v1/articles/{article.pk}/", {"related_ids": [TOO_BIG]}, format="json", HTTP_IF_MATCH="*"
+    )
     assert "related_ids" in assert_json_error(patch, 400)
     assert not article.related_links.exists()
 
@@ -193,7 +204,9 @@ def test_if_match_is_still_required(editor_client):
 
 
 def test_schema_documents_the_star(schema):
-    (if_match,) = [p for p in schema["paths"]["/api/v1/articles/{id}/"]["patch"]["parameters"] if p["name"] == "If-Match"]
+    (if_match,) = [
+        p for p in schema["paths"]["/api/v1/articles/{id}/"]["patch"]["parameters"] if p["name"] == "If-Match"
+    ]
     assert "`*`" in if_match["description"]
 
 
@@ -219,7 +232,8 @@ def test_real_slugs_match_the_schema_pattern(schema, anon):
     ArticleFactory(slug="army-engineers_rebuild-2")
     components = schema["components"]["schemas"]
     patterns = {
-        name: components[name]["properties"]["slug"]["pattern"] for name in ("Article", "ArticleDetail", "SectionNode", "TagList", "Tag")
+        name: components[name]["properties"]["slug"]["pattern"]
+        for name in ("Article", "ArticleDetail", "SectionNode", "TagList", "Tag")
     }
     slugs = [a["slug"] for a in anon.get("/api/v1/articles/").json()["results"]] + [section.slug, tag.slug]
     assert ARABIC_SLUG in slugs
@@ -237,4 +251,3 @@ def test_schema_bounds_path_ids_and_describes_uploads_as_files(schema):
     upload = schema["components"]["schemas"]["MediaUpload"]["properties"]["file"]
     assert upload["format"] == "binary"
     assert schema["components"]["schemas"]["ArticleWrite"]["properties"]["related_ids"]["items"]["maximum"] == 2**63 - 1
-

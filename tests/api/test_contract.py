@@ -18,7 +18,8 @@ API = "http://testserver/api/v1"
 def renditions(item_id: int, sizes: dict) -> dict:
     return {
         spec: {
-            "width": w, "height": h,
+            "width": w,
+            "height": h,
             "webp": f"http://testserver/media-renditions/{item_id}/{spec}.webp",
             "jpeg": f"http://testserver/media-renditions/{item_id}/{spec}.jpeg",
         }
@@ -28,10 +29,22 @@ def renditions(item_id: int, sizes: dict) -> dict:
 
 # A 64×48 picture: every width clamps to 64; crops keep their ratio.
 SMALL_PHOTO = {
-    "w320": (64, 48), "w640": (64, 48), "w960": (64, 48), "w1280": (64, 48),
-    "4x3-w320": (64, 48), "4x3-w640": (64, 48), "4x3-w960": (64, 48), "4x3-w1280": (64, 48),
-    "16x9-w320": (64, 36), "16x9-w640": (64, 36), "16x9-w960": (64, 36), "16x9-w1280": (64, 36),
-    "1x1-w320": (48, 48), "1x1-w640": (48, 48), "1x1-w960": (48, 48), "1x1-w1280": (48, 48),
+    "w320": (64, 48),
+    "w640": (64, 48),
+    "w960": (64, 48),
+    "w1280": (64, 48),
+    "4x3-w320": (64, 48),
+    "4x3-w640": (64, 48),
+    "4x3-w960": (64, 48),
+    "4x3-w1280": (64, 48),
+    "16x9-w320": (64, 36),
+    "16x9-w640": (64, 36),
+    "16x9-w960": (64, 36),
+    "16x9-w1280": (64, 36),
+    "1x1-w320": (48, 48),
+    "1x1-w640": (48, 48),
+    "1x1-w960": (48, 48),
+    "1x1-w1280": (48, 48),
 }
 
 
@@ -44,13 +57,27 @@ def story():
         mosul = SectionFactory(name="Mosul", slug="mosul", parent=conflict)
         poster = ImageFactory(title="Poster: convoy", alt_text="")
         clip = ImageFactory(
-            kind="video", title="Convoy", alt_text="A convoy on a desert road", credit="Agency pool",
-            width=640, height=360, duration=42.5, poster=poster, captions="captions/convoy.vtt", captions_language="en",
+            kind="video",
+            title="Convoy",
+            alt_text="A convoy on a desert road",
+            credit="Agency pool",
+            width=640,
+            height=360,
+            duration=42.5,
+            poster=poster,
+            captions="captions/convoy.vtt",
+            captions_language="en",
         )
         article = ArticleFactory(
-            title="Troops move toward the northern city", kind=Article.Kind.VIDEO, section=mosul,
-            summary="Columns set out before dawn.", body="<p>Columns set out before dawn.</p>",
-            signoff="S/SH 11", source="Agency", legacy_id=1800001, lead_media=clip,
+            title="Troops move toward the northern city",
+            kind=Article.Kind.VIDEO,
+            section=mosul,
+            summary="Columns set out before dawn.",
+            body="<p>Columns set out before dawn.</p>",
+            signoff="S/SH 11",
+            source="Agency",
+            legacy_id=1800001,
+            lead_media=clip,
             published_at=datetime(2016, 3, 24, 10, 48, 9, tzinfo=UTC),
             tags=[TagFactory(name="Northern front", slug="northern-front")],
         )
@@ -109,13 +136,19 @@ def test_article_detail_is_exactly_the_documented_document(anon, story):
         },
         "related": [
             {
-                "id": first.pk, "title": "Bridge reopens", "kind": "text",
-                "web_url": f"{SITE}/news/{first.pk}/bridge-reopens/", "url": f"{API}/articles/{first.pk}/",
+                "id": first.pk,
+                "title": "Bridge reopens",
+                "kind": "text",
+                "web_url": f"{SITE}/news/{first.pk}/bridge-reopens/",
+                "url": f"{API}/articles/{first.pk}/",
                 "thumbnail_url": f"http://testserver/media-renditions/{photo.pk}/4x3-w320.jpeg",
             },
             {
-                "id": second.pk, "title": "Talks resume", "kind": "text",
-                "web_url": f"{SITE}/news/{second.pk}/talks-resume/", "url": f"{API}/articles/{second.pk}/",
+                "id": second.pk,
+                "title": "Talks resume",
+                "kind": "text",
+                "web_url": f"{SITE}/news/{second.pk}/talks-resume/",
+                "url": f"{API}/articles/{second.pk}/",
                 "thumbnail_url": None,
             },
         ],
@@ -151,8 +184,13 @@ def test_legacy_related_shape_uses_strings_legacy_ids_and_labels(editor_client, 
 
     assert response.status_code == 200
     assert response.json() == [
-        {"id": "1796140", "sort": "3517883", "contenttypeid": "21", "pic": "/2016/03/06/convoy_25f_4x3.jpg",
-         "title": "VIDEO: Bridge reopens"},
+        {
+            "id": "1796140",
+            "sort": "3517883",
+            "contenttypeid": "21",
+            "pic": "/2016/03/06/convoy_25f_4x3.jpg",
+            "title": "VIDEO: Bridge reopens",
+        },
         {"id": str(hidden.pk), "sort": "1", "contenttypeid": "21", "pic": "", "title": "Unfinished draft"},
         {"id": str(story["second"].pk), "sort": "2", "contenttypeid": "21", "pic": "", "title": "Talks resume"},
     ]
@@ -172,8 +210,13 @@ def test_sections_come_as_a_tree(anon, story):
     [root] = [s for s in body["results"] if s["slug"] == "iraq"]
     assert [c["path"] for c in root["children"]] == ["iraq/conflict", "iraq/economy"]
     assert root["children"][0]["children"][0] == {
-        "id": story["mosul"].pk, "name": "Mosul", "slug": "mosul", "path": "iraq/conflict/mosul",
-        "description": "", "web_url": f"{SITE}/section/iraq/conflict/mosul/", "children": [],
+        "id": story["mosul"].pk,
+        "name": "Mosul",
+        "slug": "mosul",
+        "path": "iraq/conflict/mosul",
+        "description": "",
+        "web_url": f"{SITE}/section/iraq/conflict/mosul/",
+        "children": [],
     }
     one = anon.get(f"/api/v1/sections/{iraq.pk}/").json()
     assert one == root
@@ -185,7 +228,9 @@ def test_tags_list_by_name(anon, story):
     body = anon.get("/api/v1/tags/").json()
     assert [t["slug"] for t in body["results"]] == ["aid-convoys", "northern-front"]
     assert body["results"][1] == {
-        "id": body["results"][1]["id"], "name": "Northern front", "slug": "northern-front",
+        "id": body["results"][1]["id"],
+        "name": "Northern front",
+        "slug": "northern-front",
         "web_url": f"{SITE}/tag/northern-front/",
     }
 
@@ -198,8 +243,13 @@ def test_media_record(anon, story):
     assert body["poster_url"] == f"http://testserver{poster.file.url}"
     assert body["uploaded_at"] == "2016-03-24T14:18:09Z"
     assert {k: body[k] for k in ("kind", "width", "height", "duration", "alt", "credit", "file_missing")} == {
-        "kind": "video", "width": 640, "height": 360, "duration": 42.5,
-        "alt": "A convoy on a desert road", "credit": "Agency pool", "file_missing": False,
+        "kind": "video",
+        "width": 640,
+        "height": 360,
+        "duration": 42.5,
+        "alt": "A convoy on a desert road",
+        "credit": "Agency pool",
+        "file_missing": False,
     }
 
 

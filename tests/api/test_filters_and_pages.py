@@ -19,11 +19,15 @@ def ids(response):
 
 def test_filters_combine(anon):
     iraq = SectionFactory(name="Iraq", slug="iraq")
-    mosul = SectionFactory(name="Mosul", slug="mosul", parent=SectionFactory(name="Conflict", slug="conflict", parent=iraq))
+    mosul = SectionFactory(
+        name="Mosul", slug="mosul", parent=SectionFactory(name="Conflict", slug="conflict", parent=iraq)
+    )
     elsewhere = SectionFactory(slug="sport")
     floods, aid = TagFactory(slug="floods"), TagFactory(slug="aid")
     day = lambda d: datetime(2016, 3, d, 12, tzinfo=UTC)  # noqa: E731
-    match = ArticleFactory(section=mosul, kind="video", tags=[floods], published_at=day(10), title="River rises near dam")
+    match = ArticleFactory(
+        section=mosul, kind="video", tags=[floods], published_at=day(10), title="River rises near dam"
+    )
     ArticleFactory(section=mosul, kind="text", tags=[floods], published_at=day(10), title="River rises again")
     ArticleFactory(section=mosul, kind="video", tags=[aid], published_at=day(10), title="River convoy")
     ArticleFactory(section=elsewhere, kind="video", tags=[floods], published_at=day(10), title="River sport")
@@ -31,19 +35,26 @@ def test_filters_combine(anon):
     dam = ArticleFactory(section=mosul, kind="video", tags=[floods], published_at=day(11), title="Dam inspected")
 
     params = {
-        "section": "iraq", "tag": "floods", "kind": "video", "published_after": "2016-03-05",
-        "published_before": "2016-03-15T00:00:00+00:00", "q": "river",
+        "section": "iraq",
+        "tag": "floods",
+        "kind": "video",
+        "published_after": "2016-03-05",
+        "published_before": "2016-03-15T00:00:00+00:00",
+        "q": "river",
     }
     assert ids(anon.get("/api/v1/articles/", params)) == [match.pk]
     assert len(ids(anon.get("/api/v1/articles/", {"section": "iraq/conflict"}))) == 5
     assert ids(anon.get("/api/v1/articles/", {"section": "iraq/conflict/mosul", "q": "dam", "tag": "floods"})) == [
-        dam.pk, match.pk,
+        dam.pk,
+        match.pk,
     ]
 
 
 def test_search_results_come_newest_first(anon):
     older = ArticleFactory(title="Harbour cranes", published_at=timezone.now() - timedelta(days=2))
-    newer = ArticleFactory(title="Harbour cranes and harbour cranes again", published_at=timezone.now() - timedelta(days=1))
+    newer = ArticleFactory(
+        title="Harbour cranes and harbour cranes again", published_at=timezone.now() - timedelta(days=1)
+    )
     assert ids(anon.get("/api/v1/articles/", {"q": "harbour cranes"})) == [newer.pk, older.pk]
 
 

@@ -43,10 +43,15 @@ def test_anonymous_callers_never_get_the_stubs(anon, imported):
 def test_a_stub_filled_by_its_own_page_shows_to_everyone(anon, imported, tmp_path):
     later = tmp_path / "lamp.txt"
     later.write_text(
-        "\n\n".join([
-            "Coast – Ports", "VIDEO: Lighthouse Keepers Restore Old Signal Lamp", "Fri May 05, 2017 16:02:10",
-            "Two keepers spent the winter rebuilding the lamp's brass housing by hand.", "M/RK 7",
-        ]),
+        "\n\n".join(
+            [
+                "Coast – Ports",
+                "VIDEO: Lighthouse Keepers Restore Old Signal Lamp",
+                "Fri May 05, 2017 16:02:10",
+                "Two keepers spent the winter rebuilding the lamp's brass housing by hand.",
+                "M/RK 7",
+            ]
+        ),
         encoding="utf-8",
     )
     call_command("import_legacy", str(later), stdout=open(tmp_path / "out.txt", "w"))

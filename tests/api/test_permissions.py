@@ -45,7 +45,9 @@ def request(client, method, route, world):
         ("related", "GET"): lambda: client.get(f"/api/v1/articles/{article.pk}/related/"),
         ("media", "GET"): lambda: client.get("/api/v1/media/"),
         ("media", "POST"): lambda: client.post(
-            "/api/v1/media/", {"file": io.BytesIO(jpeg_bytes(color=(9, 9, 9))), "alt": "Dark square"}, format="multipart"
+            "/api/v1/media/",
+            {"file": io.BytesIO(jpeg_bytes(color=(9, 9, 9))), "alt": "Dark square"},
+            format="multipart",
         ),
         ("media-item", "GET"): lambda: client.get(f"/api/v1/media/{media.pk}/"),
         ("media-item", "PUT"): lambda: client.put(f"/api/v1/media/{media.pk}/", {"credit": "Desk"}, format="json"),
@@ -61,12 +63,28 @@ def request(client, method, route, world):
     return calls[(route, method)]()
 
 
-READS = [("articles", "GET"), ("article", "GET"), ("related", "GET"), ("media", "GET"), ("media-item", "GET"),
-         ("sections", "GET"), ("section", "GET"), ("tags", "GET"), ("tag", "GET")]
+READS = [
+    ("articles", "GET"),
+    ("article", "GET"),
+    ("related", "GET"),
+    ("media", "GET"),
+    ("media-item", "GET"),
+    ("sections", "GET"),
+    ("section", "GET"),
+    ("tags", "GET"),
+    ("tag", "GET"),
+]
 WRITES = {
-    ("articles", "POST"): 201, ("article", "PUT"): 200, ("article", "PATCH"): 200, ("article", "DELETE"): 204,
-    ("media", "POST"): 201, ("media-item", "PUT"): 200, ("media-item", "PATCH"): 200, ("media-item", "DELETE"): 204,
-    ("sections", "POST"): 405, ("tags", "POST"): 405,
+    ("articles", "POST"): 201,
+    ("article", "PUT"): 200,
+    ("article", "PATCH"): 200,
+    ("article", "DELETE"): 204,
+    ("media", "POST"): 201,
+    ("media-item", "PUT"): 200,
+    ("media-item", "PATCH"): 200,
+    ("media-item", "DELETE"): 204,
+    ("sections", "POST"): 405,
+    ("tags", "POST"): 405,
 }
 MATRIX = (
     [("anonymous", *call, 200) for call in READS]

@@ -42,7 +42,9 @@ def test_list_costs_the_same_for_10_and_100_articles(editor_client, rich_article
 
 def test_detail_costs_the_same_for_0_1_and_20_related(editor_client):
     section = SectionFactory(parent=SectionFactory())
-    lonely, single, busy = (ArticleFactory(section=section, lead_media=ImageFactory(), tags=[TagFactory()]) for _ in range(3))
+    lonely, single, busy = (
+        ArticleFactory(section=section, lead_media=ImageFactory(), tags=[TagFactory()]) for _ in range(3)
+    )
     for source, count in ((single, 1), (busy, 20)):
         for _ in range(count):
             video = ImageFactory(kind="video", poster=ImageFactory())

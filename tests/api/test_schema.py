@@ -98,7 +98,10 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 @schema.parametrize()
 @settings(
-    max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_every_operation_answers_within_its_schema(case, newsroom):
@@ -124,24 +127,32 @@ def well_formed_requests(newsroom, editor_headers):
         ("/api/v1/articles/", "POST"): {"body": {"title": ARABIC_TITLE + " مرة أخرى", "section": "news"}},
         ("/api/v1/articles/{id}/", "GET"): {"path_parameters": {"id": arabic.pk}},
         ("/api/v1/articles/{id}/", "PUT"): {
-            "path_parameters": {"id": arabic.pk}, "headers": {"If-Match": "*"},
+            "path_parameters": {"id": arabic.pk},
+            "headers": {"If-Match": "*"},
             "body": {"title": ARABIC_TITLE, "section": newsroom["arabic_section"].path, "tags": ["الموصل"]},
         },
         ("/api/v1/articles/{id}/", "PATCH"): {
-            "path_parameters": {"id": first.pk}, "headers": {"If-Match": etag}, "body": {"summary": "Updated."},
+            "path_parameters": {"id": first.pk},
+            "headers": {"If-Match": etag},
+            "body": {"summary": "Updated."},
         },
-        ("/api/v1/articles/{id}/", "DELETE"): {"path_parameters": {"id": spare_article.pk}, "headers": {"If-Match": "*"}},
+        ("/api/v1/articles/{id}/", "DELETE"): {
+            "path_parameters": {"id": spare_article.pk},
+            "headers": {"If-Match": "*"},
+        },
         ("/api/v1/articles/{id}/related/", "GET"): {"path_parameters": {"id": first.pk}, "query": {"format": "legacy"}},
         ("/api/v1/media/", "GET"): {"query": {"kind": "video"}},
         ("/api/v1/media/", "POST"): {
-            "body": {"file": jpeg_bytes(), "title": "Bridge"}, "media_type": "multipart/form-data",
+            "body": {"file": jpeg_bytes(), "title": "Bridge"},
+            "media_type": "multipart/form-data",
         },
         ("/api/v1/media/{id}/", "GET"): {"path_parameters": {"id": video.pk}},
         ("/api/v1/media/{id}/", "PUT"): {"path_parameters": {"id": video.pk}, "body": {"title": "Bridge at dusk"}},
         ("/api/v1/media/{id}/", "PATCH"): {"path_parameters": {"id": video.pk}, "body": {"focal_x": 0.25}},
         ("/api/v1/media/{id}/", "DELETE"): {"path_parameters": {"id": spare_image.pk}},
         ("/api/v1/media/{id}/captions/", "PUT"): {
-            "path_parameters": {"id": video.pk}, "body": {"file": CAPTIONS, "language": "en"},
+            "path_parameters": {"id": video.pk},
+            "body": {"file": CAPTIONS, "language": "en"},
             "media_type": "multipart/form-data",
         },
         ("/api/v1/media/{id}/captions/", "DELETE"): {"path_parameters": {"id": video.pk}},
@@ -174,16 +185,25 @@ def test_schema_names_every_route_and_method(anon):
     assert document["openapi"].startswith("3.")
     operations = {(path, method) for path, item in document["paths"].items() for method in item}
     assert operations == {
-        ("/api/v1/articles/", "get"), ("/api/v1/articles/", "post"),
-        ("/api/v1/articles/{id}/", "get"), ("/api/v1/articles/{id}/", "put"),
-        ("/api/v1/articles/{id}/", "patch"), ("/api/v1/articles/{id}/", "delete"),
+        ("/api/v1/articles/", "get"),
+        ("/api/v1/articles/", "post"),
+        ("/api/v1/articles/{id}/", "get"),
+        ("/api/v1/articles/{id}/", "put"),
+        ("/api/v1/articles/{id}/", "patch"),
+        ("/api/v1/articles/{id}/", "delete"),
         ("/api/v1/articles/{id}/related/", "get"),
-        ("/api/v1/media/", "get"), ("/api/v1/media/", "post"),
-        ("/api/v1/media/{id}/", "get"), ("/api/v1/media/{id}/", "put"),
-        ("/api/v1/media/{id}/", "patch"), ("/api/v1/media/{id}/", "delete"),
-        ("/api/v1/media/{id}/captions/", "put"), ("/api/v1/media/{id}/captions/", "delete"),
-        ("/api/v1/sections/", "get"), ("/api/v1/sections/{id}/", "get"),
-        ("/api/v1/tags/", "get"), ("/api/v1/tags/{id}/", "get"),
+        ("/api/v1/media/", "get"),
+        ("/api/v1/media/", "post"),
+        ("/api/v1/media/{id}/", "get"),
+        ("/api/v1/media/{id}/", "put"),
+        ("/api/v1/media/{id}/", "patch"),
+        ("/api/v1/media/{id}/", "delete"),
+        ("/api/v1/media/{id}/captions/", "put"),
+        ("/api/v1/media/{id}/captions/", "delete"),
+        ("/api/v1/sections/", "get"),
+        ("/api/v1/sections/{id}/", "get"),
+        ("/api/v1/tags/", "get"),
+        ("/api/v1/tags/{id}/", "get"),
     }
     detail = document["components"]["schemas"]["ArticleDetail"]["properties"]
     for field in ("id", "url", "web_url", "legacy_id", "breadcrumb", "lead_media", "related", "body_html"):

@@ -22,8 +22,12 @@ def mixed():
         ArticleFactory(title=f"Draft {WORD}", draft=True, legacy_id=2, **common),
         ArticleFactory(title=f"Review {WORD}", status=Article.Status.REVIEW, published_at=None, legacy_id=3, **common),
         ArticleFactory(title=f"Archived {WORD}", status=Article.Status.ARCHIVED, legacy_id=4, **common),
-        ArticleFactory(title=f"Scheduled {WORD}", published_at=now + timezone.timedelta(hours=2), legacy_id=5, **common),
-        ArticleFactory(title=f"Embargoed {WORD}", embargo_until=now + timezone.timedelta(hours=2), legacy_id=6, **common),
+        ArticleFactory(
+            title=f"Scheduled {WORD}", published_at=now + timezone.timedelta(hours=2), legacy_id=5, **common
+        ),
+        ArticleFactory(
+            title=f"Embargoed {WORD}", embargo_until=now + timezone.timedelta(hours=2), legacy_id=6, **common
+        ),
         ArticleFactory(title=f"Expired {WORD}", expires_at=now - timezone.timedelta(minutes=1), legacy_id=7, **common),
         ArticleFactory(title=f"Stub {WORD}", draft=True, is_stub=True, legacy_id=8, **common),
     ]
@@ -33,8 +37,13 @@ def mixed():
 
 
 LIST_QUERIES = [
-    {}, {"section": "desk"}, {"tag": "quarries"}, {"kind": "video"}, {"q": WORD},
-    {"published_after": "2000-01-01"}, {"published_before": "2999-01-01"},
+    {},
+    {"section": "desk"},
+    {"tag": "quarries"},
+    {"kind": "video"},
+    {"q": WORD},
+    {"published_after": "2000-01-01"},
+    {"published_before": "2999-01-01"},
     {"section": "desk", "tag": "quarries", "kind": "video", "q": WORD},
 ] + [{"legacy_id": n} for n in range(1, 9)]
 
@@ -70,7 +79,8 @@ def test_anonymous_status_parameter_reveals_nothing(anon, mixed):
 def test_editors_see_each_status_when_they_ask(editor_client, mixed):
     live, hidden = mixed
     titles = lambda status: sorted(  # noqa: E731
-        a["title"] for a in editor_client.get("/api/v1/articles/", {"status": status, "page_size": 50}).json()["results"]
+        a["title"]
+        for a in editor_client.get("/api/v1/articles/", {"status": status, "page_size": 50}).json()["results"]
     )
     assert titles("draft") == [f"Draft {WORD}", f"Stub {WORD}"]
     assert titles("review") == [f"Review {WORD}"]

@@ -30,18 +30,27 @@ def state(article):
     """Everything a write could touch, to prove a refused one touched nothing."""
     article.refresh_from_db()
     return (
-        article.title, article.summary, article.status, article.version,
+        article.title,
+        article.summary,
+        article.status,
+        article.version,
         list(article.related_links.values_list("target_id", flat=True)),
-        Revision.objects.filter(article=article).count(), AuditEntry.objects.count(),
+        Revision.objects.filter(article=article).count(),
+        AuditEntry.objects.count(),
     )
 
 
 def test_create_with_tags_related_order_and_publish(editor_client, desk, editor):
     first, second, third = desk["targets"]
     body = {
-        "title": "Markets steady after the cut", "section": "economy", "kind": "text",
-        "summary": "Traders shrugged.", "body_html": "<p>Traders <em>shrugged</em>.</p>",
-        "tags": ["markets"], "related_ids": [third.pk, first.pk, second.pk], "status": "published",
+        "title": "Markets steady after the cut",
+        "section": "economy",
+        "kind": "text",
+        "summary": "Traders shrugged.",
+        "body_html": "<p>Traders <em>shrugged</em>.</p>",
+        "tags": ["markets"],
+        "related_ids": [third.pk, first.pk, second.pk],
+        "status": "published",
     }
     response = editor_client.post("/api/v1/articles/", body, format="json")
 
@@ -55,7 +64,8 @@ def test_create_with_tags_related_order_and_publish(editor_client, desk, editor)
     assert data["tags"] == [{"name": desk["tag"].name, "slug": "markets"}]
     assert data["body_html"] == "<p>Traders <em>shrugged</em>.</p>"
     assert list(AuditEntry.objects.filter(article=article).order_by("id").values_list("action", flat=True)) == [
-        "create", "publish",
+        "create",
+        "publish",
     ]
 
 
@@ -139,7 +149,9 @@ def test_publishing_a_stub_is_400_and_changes_nothing(editor_client):
     stub = ArticleFactory(draft=True, is_stub=True, legacy_id=555)
     etag = editor_client.get(url(stub))["ETag"]
     before = state(stub)
-    response = editor_client.patch(url(stub), {"summary": "Filled", "status": "published"}, format="json", HTTP_IF_MATCH=etag)
+    response = editor_client.patch(
+        url(stub), {"summary": "Filled", "status": "published"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert response.status_code == 400
     assert "stub" in response.json()["detail"]
     assert state(stub) == before
@@ -172,7 +184,9 @@ def test_bad_writes_are_400_naming_the_field_and_write_nothing(editor_client, de
     Article.objects.filter(pk=target.pk).update(legacy_id=4242)
     RelatedLink.objects.create(source=article, target=desk["targets"][1], position=0)
     swap = {"SELF": article.pk, "T0": target.pk, "T0-legacy": 4242}
-    patch = {k: [swap.get(v, v) for v in val] if isinstance(val, list) else swap.get(val, val) for k, val in patch.items()}
+    patch = {
+        k: [swap.get(v, v) for v in val] if isinstance(val, list) else swap.get(val, val) for k, val in patch.items()
+    }
     etag = editor_client.get(url(article))["ETag"]
     before = state(article)
 
@@ -188,7 +202,9 @@ def test_bad_writes_are_400_naming_the_field_and_write_nothing(editor_client, de
 def test_malformed_json_and_non_object_bodies_are_400(editor_client, desk):
     article = desk["article"]
     etag = editor_client.get(url(article))["ETag"]
-    broken = editor_client.generic("PATCH", url(article), '{"title": ', content_type="application/json", HTTP_IF_MATCH=etag)
+    broken = editor_client.generic(
+        "PATCH", url(article), '{"title": ', content_type="application/json", HTTP_IF_MATCH=etag
+    )
     assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
     listed = editor_client.patch(url(article), ["title"], format="json", HTTP_IF_MATCH=etag)
     assert listed.status_code == 400 and listed.json()["detail"]
@@ -211,7 +227,11 @@ def test_media_upload_is_checked_like_the_admin(editor_client):
     assert created.status_code == 201, created.content
     item = created.json()
     assert (item["kind"], item["width"], item["height"], item["alt"], item["credit"]) == (
-        "image", 120, 90, "Trading floor", "Desk",
+        "image",
+        120,
+        90,
+        "Trading floor",
+        "Desk",
     )
     again = editor_client.post("/api/v1/media/", {"file": io.BytesIO(data)}, format="multipart")
     assert again.status_code == 200 and again.json()["id"] == item["id"]

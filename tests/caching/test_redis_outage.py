@@ -29,7 +29,8 @@ RETRY_SECONDS = 0.3  # the back-off, short here so that the test sees the recove
 def redis_cache(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.ResilientRedisCache", "LOCATION": location,
+            "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
+            "LOCATION": location,
             "KEY_PREFIX": f"nr-outage-{os.getpid()}",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_SECONDS": RETRY_SECONDS},
         }
@@ -63,9 +64,21 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while True:

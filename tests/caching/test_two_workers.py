@@ -9,9 +9,9 @@ on serving the old page for up to PAGE_CACHE_SECONDS (299.7 s measured).
 """
 
 import http.client
-from concurrent.futures import ThreadPoolExecutor
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -36,19 +36,28 @@ def site(tmp_path):
     """A migrated SQLite site with one live story, served by two gunicorn workers."""
     env = site_environment(tmp_path, SECRET_KEY="shared-cache-test", PAGE_CACHE_SECONDS="300")
     manage(env, "migrate", "--noinput")
-    url = shell(env, (
-        "from django.utils import timezone\n"
-        "from articles import actions\n"
-        "from articles.models import Article, Section\n"
-        "world = Section.objects.create(name='World', slug='world')\n"
-        "story = Article.objects.create(title='Bridge reopens', slug='bridge-reopens', section=world,\n"
-        "    summary='A summary.', body='<p>Text.</p>', status='draft')\n"
-        "actions.publish(actor=None, article=story)\n"
-        "print(story.get_absolute_url())\n"
-    ))
+    url = shell(
+        env,
+        (
+            "from django.utils import timezone\n"
+            "from articles import actions\n"
+            "from articles.models import Article, Section\n"
+            "world = Section.objects.create(name='World', slug='world')\n"
+            "story = Article.objects.create(title='Bridge reopens', slug='bridge-reopens', section=world,\n"
+            "    summary='A summary.', body='<p>Text.</p>', status='draft')\n"
+            "actions.publish(actor=None, article=story)\n"
+            "print(story.get_absolute_url())\n"
+        ),
+    )
     server, port = start_gunicorn(
         # Which worker answered each request: its pid, in the access log.
-        env, "--workers", "2", "--access-logfile", "-", "--access-logformat", "%(p)s %(U)s %(s)s",
+        env,
+        "--workers",
+        "2",
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        "%(p)s %(U)s %(s)s",
         ready=lambda port: get(port, url)[0] == 200,
     )
     site = {"env": env, "port": port, "url": url, "server": server}
@@ -85,7 +94,9 @@ STORY = "from articles.models import Article\nstory = Article.objects.get(slug='
 
 
 def test_unpublishing_is_seen_by_every_worker_at_once(site):
-    answers = requests_after(site, STORY + "from articles import actions\nactions.unpublish(actor=None, article=story)\n")
+    answers = requests_after(
+        site, STORY + "from articles import actions\nactions.unpublish(actor=None, article=story)\n"
+    )
     stale = [status for status, _ in answers if status != 404]
     assert stale == [], f"{len(stale)} of {len(answers)} requests after unpublishing still got the story"
     assert len(pids_answering(site, 404)) == 2, "both workers answered after the change"

@@ -4,8 +4,8 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, AuditEntry, Section
@@ -23,19 +23,32 @@ def editor_client(client, editor):
 
 def inline_management(prefix, total, initial=0):
     return {
-        f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
     }
 
 
 def article_form(section, **overrides):
     data = {
-        "section": section.pk, "kind": "video", "title": "Engineers open a floating bridge",
-        "slug": "", "summary": "A crossing links both banks again.",
+        "section": section.pk,
+        "kind": "video",
+        "title": "Engineers open a floating bridge",
+        "slug": "",
+        "summary": "A crossing links both banks again.",
         "body": "<p>The bridge opened at dawn, <em>officials</em> said.</p>",
-        "signoff": "S/SH 11", "source": "AFP", "language": "en", "lead_media": "", "tags": [],
-        "published_at_0": "", "published_at_1": "", "embargo_until_0": "", "embargo_until_1": "",
-        "expires_at_0": "", "expires_at_1": "",
+        "signoff": "S/SH 11",
+        "source": "AFP",
+        "language": "en",
+        "lead_media": "",
+        "tags": [],
+        "published_at_0": "",
+        "published_at_1": "",
+        "embargo_until_0": "",
+        "embargo_until_1": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
     }
     data.update(inline_management("related_links", 0))
     data.update(overrides)
@@ -117,10 +130,14 @@ def test_media_upload_whose_content_is_not_what_its_name_says_is_refused(editor_
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("holiday.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
-    response = editor_client.post(reverse("admin:media_mediaitem_add"), {"file": fake, "title": "x", "focal_x": 0.5, "focal_y": 0.5})
+    response = editor_client.post(
+        reverse("admin:media_mediaitem_add"), {"file": fake, "title": "x", "focal_x": 0.5, "focal_y": 0.5}
+    )
     assert response.status_code == 200
     assert "file" in response.context["adminform"].form.errors
-    assert "neither a JPEG, PNG or WebP image nor an MP4 video" in str(response.context["adminform"].form.errors["file"])
+    assert "neither a JPEG, PNG or WebP image nor an MP4 video" in str(
+        response.context["adminform"].form.errors["file"]
+    )
     assert not MediaItem.objects.exists()
 
 
@@ -168,12 +185,17 @@ def missing_video(**kwargs):
 
 
 def test_changelist_marks_stubs_and_videos_without_a_file(editor_client, stub):
-    silent = ArticleFactory(title="Silent video story", kind="video",
-                            lead_media=missing_video(legacy_path="/2016/03/06/a_25f_4x3.mp4"))
+    silent = ArticleFactory(
+        title="Silent video story", kind="video", lead_media=missing_video(legacy_path="/2016/03/06/a_25f_4x3.mp4")
+    )
     plain = ArticleFactory(title="Plain text story")
     page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
-    rows = {title: row for row in re.findall(r"<tr>.*?</tr>", page, re.S)
-            for title in (stub.title, silent.title, plain.title) if title in row}
+    rows = {
+        title: row
+        for row in re.findall(r"<tr>.*?</tr>", page, re.S)
+        for title in (stub.title, silent.title, plain.title)
+        if title in row
+    }
     assert re.search(r'<td class="field-status_display">Stub</td>', rows[stub.title])
     assert "⚠ no video file" in rows[silent.title] and "/2016/03/06/a_25f_4x3.mp4" in rows[silent.title]
     assert "no video file" not in rows[plain.title] and "Stub" not in rows[plain.title]
@@ -182,8 +204,10 @@ def test_changelist_marks_stubs_and_videos_without_a_file(editor_client, stub):
 def test_change_form_warns_about_a_video_without_its_file(editor_client):
     silent = ArticleFactory(kind="video", lead_media=missing_video(legacy_path="/2016/03/06/a_25f_4x3.mp4"))
     page = editor_client.get(reverse("admin:articles_article_change", args=[silent.pk])).content.decode()
-    assert 'class="warning nr-video-warning" role="alert">The lead video has no file yet (legacy file ' \
-           "/2016/03/06/a_25f_4x3.mp4)" in page
+    assert (
+        'class="warning nr-video-warning" role="alert">The lead video has no file yet (legacy file '
+        "/2016/03/06/a_25f_4x3.mp4)" in page
+    )
     no_lead = ArticleFactory(kind="video")
     page = editor_client.get(reverse("admin:articles_article_change", args=[no_lead.pk])).content.decode()
     assert "This video story has no lead video" in page
@@ -211,26 +235,34 @@ def test_related_items_inline_names_a_chosen_stub_as_such(editor_client, stub):
 def test_autocomplete_results_for_related_targets_mark_stubs(editor_client, stub):
     ArticleFactory(title="Ferry timetable changes")
     url = reverse("admin:articles_article_autocomplete")
-    response = editor_client.get(url, {"term": "ferry", "app_label": "articles", "model_name": "relatedlink",
-                                       "field_name": "target"})
+    response = editor_client.get(
+        url, {"term": "ferry", "app_label": "articles", "model_name": "relatedlink", "field_name": "target"}
+    )
     assert response.status_code == 200
     texts = sorted(result["text"] for result in response.json()["results"])
     assert texts == ["Ferry timetable changes", "[stub] Ferry sinks off the cape"]
     # The same view refuses what Django's own refuses (a field that is no article chooser).
-    assert editor_client.get(url, {"term": "x", "app_label": "articles", "model_name": "relatedlink",
-                                   "field_name": "position"}).status_code == 403
+    assert (
+        editor_client.get(
+            url, {"term": "x", "app_label": "articles", "model_name": "relatedlink", "field_name": "position"}
+        ).status_code
+        == 403
+    )
 
 
 def test_autocomplete_needs_a_signed_in_editor(client, stub):
-    response = client.get(reverse("admin:articles_article_autocomplete"),
-                          {"term": "ferry", "app_label": "articles", "model_name": "relatedlink", "field_name": "target"})
+    response = client.get(
+        reverse("admin:articles_article_autocomplete"),
+        {"term": "ferry", "app_label": "articles", "model_name": "relatedlink", "field_name": "target"},
+    )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def test_raw_id_lookup_popup_marks_stubs(editor_client, stub):
     ArticleFactory(title="Ferry timetable changes")
-    page = editor_client.get(reverse("admin:articles_article_changelist"),
-                             {"_to_field": "id", "_popup": "1", "q": "ferry"}).content.decode()
+    page = editor_client.get(
+        reverse("admin:articles_article_changelist"), {"_to_field": "id", "_popup": "1", "q": "ferry"}
+    ).content.decode()
     row = next(row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if stub.title in row)
     assert '<td class="field-status_display">Stub</td>' in row
 

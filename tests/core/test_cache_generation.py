@@ -29,8 +29,11 @@ def cache_backend(request, settings):
                 pytest.fail("Redis is not reachable on 127.0.0.1:6379 in CI")
             pytest.skip("Redis is not running on 127.0.0.1:6379; the Redis case needs it")
         settings.CACHES = {
-            "default": {"BACKEND": "newsroom.cache_backends.ResilientRedisCache",
-                        "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": f"nr-test-{os.getpid()}"}
+            "default": {
+                "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/15",
+                "KEY_PREFIX": f"nr-test-{os.getpid()}",
+            }
         }
     caches["default"].clear()
     yield request.param

@@ -89,8 +89,13 @@ def test_printed_commands_work_verbatim_in_a_new_shell(project_with_env):
     assert "Newsroom is at http://127.0.0.1:8000/" in banner
     create = re.search(r"create an editor account:\s+(.+)", banner).group(1)
     assert create == ".venv/bin/python manage.py createsuperuser"  # nothing to carry over
-    ok(sh(create + " --noinput --username newcomer --email newcomer@example.org", root,
-          DJANGO_SUPERUSER_PASSWORD="a long passphrase 42"))
+    ok(
+        sh(
+            create + " --noinput --username newcomer --email newcomer@example.org",
+            root,
+            DJANGO_SUPERUSER_PASSWORD="a long passphrase 42",
+        )
+    )
     token = re.search(r"an API token for a user:\s+(.+)", banner).group(1)
     result = ok(sh(token.replace("USERNAME", "newcomer"), root))
     assert TOKEN.search(result.stdout), result.stdout
@@ -104,8 +109,14 @@ def test_printed_commands_carry_the_settings_make_run_was_given(project_with_env
     elsewhere = f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"
     given = {"DATABASE_URL": elsewhere, "SECRET_KEY": "not-to-be-printed-" + "x" * 40}
     ok(sh(".venv/bin/python manage.py migrate --noinput", root, **given))
-    ok(sh(".venv/bin/python manage.py createsuperuser --noinput --username elsewhere --email e@example.org",
-          root, DJANGO_SUPERUSER_PASSWORD="a long passphrase 42", **given))
+    ok(
+        sh(
+            ".venv/bin/python manage.py createsuperuser --noinput --username elsewhere --email e@example.org",
+            root,
+            DJANGO_SUPERUSER_PASSWORD="a long passphrase 42",
+            **given,
+        )
+    )
     banner = ok(sh('.venv/bin/python scripts/run-banner "127.0.0.1" "8000"', root, **given)).stdout
     assert "not-to-be-printed" not in banner
     command = re.search(r"an API token for a user:\s+(.+)", banner).group(1).replace("USERNAME", "elsewhere")

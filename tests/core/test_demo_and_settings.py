@@ -47,8 +47,11 @@ def _run_with_settings(env, code="print('ok')"):
     setup = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='newsroom.settings'; django.setup();"
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
     return subprocess.run(
-        [sys.executable, "-c", setup + code], cwd=settings.BASE_DIR, env={**clean, **env},
-        capture_output=True, text=True,
+        [sys.executable, "-c", setup + code],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
     )
 
 
@@ -75,8 +78,18 @@ def test_missing_secret_key_names_what_to_do():
 
 def test_empty_variables_mean_their_defaults():
     """`.env.example` copied as `.env` leaves many variables empty: each means its default."""
-    empty = dict.fromkeys(["DATABASE_URL", "PAGE_CACHE_SECONDS", "SESSION_COOKIE_SECURE", "ALLOWED_HOSTS",
-                           "CONN_MAX_AGE", "SECURE_HSTS_SECONDS", "LOG_LEVEL"], "")
+    empty = dict.fromkeys(
+        [
+            "DATABASE_URL",
+            "PAGE_CACHE_SECONDS",
+            "SESSION_COOKIE_SECURE",
+            "ALLOWED_HOSTS",
+            "CONN_MAX_AGE",
+            "SECURE_HSTS_SECONDS",
+            "LOG_LEVEL",
+        ],
+        "",
+    )
     code = (
         "from django.conf import settings as s; d = s.DATABASES['default'];"
         "print(d['ENGINE'], d['NAME'].endswith('var/newsroom.sqlite3'), s.PAGE_CACHE_SECONDS,"
@@ -94,9 +107,14 @@ def test_the_test_settings_ignore_a_local_env(tmp_path):
     local = _run_with_settings({"NEWSROOM_ENV_FILE": str(env_file), **SCRATCH_DB}, code)
     assert local.stdout.strip() == "From the local .env 7 True", local.stderr
     tests = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup();" + code], cwd=settings.BASE_DIR,
-        env={**{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SITE_NAME", "PAGE_CACHE_SECONDS"}},
-             "DJANGO_SETTINGS_MODULE": "newsroom.test_settings", "NEWSROOM_ENV_FILE": str(env_file)},
-        capture_output=True, text=True,
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        cwd=settings.BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SITE_NAME", "PAGE_CACHE_SECONDS"}},
+            "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
+            "NEWSROOM_ENV_FILE": str(env_file),
+        },
+        capture_output=True,
+        text=True,
     )
     assert tests.stdout.strip() == "Newsroom 300 False", tests.stderr

@@ -45,9 +45,24 @@ def clean_env(tmp_path, **extra):
 def gunicorn(env, *args):
     """Run gunicorn on the site as `make serve` does (preloaded) and wait for it to exit."""
     return subprocess.run(
-        [str(PYTHON), "-m", "gunicorn", "newsroom.wsgi:application", "--preload", "--bind",
-         "127.0.0.1:0", "--workers", "1", "--no-control-socket", *args],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        [
+            str(PYTHON),
+            "-m",
+            "gunicorn",
+            "newsroom.wsgi:application",
+            "--preload",
+            "--bind",
+            "127.0.0.1:0",
+            "--workers",
+            "1",
+            "--no-control-socket",
+            *args,
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -56,8 +71,12 @@ class Server:
 
     def __init__(self, env):
         self.process = subprocess.Popen(
-            [str(BASE_DIR / "scripts" / "serve")], cwd=BASE_DIR, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [str(BASE_DIR / "scripts" / "serve")],
+            cwd=BASE_DIR,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self.stdout, self.stderr = [], []
         self.listening = threading.Event()

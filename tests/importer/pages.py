@@ -11,14 +11,23 @@ def dump(items: list[dict]) -> str:
 
 def item(legacy_id: int, title: str, *, sort: int | None = None, pic: str = "") -> dict:
     return {
-        "id": str(legacy_id), "sort": str(sort if sort is not None else legacy_id), "contenttypeid": "21",
-        "pic": pic or f"/2017/02/0{legacy_id % 9 + 1}/desk_63622{legacy_id:013d}_25f_4x3.jpg", "title": title,
+        "id": str(legacy_id),
+        "sort": str(sort if sort is not None else legacy_id),
+        "contenttypeid": "21",
+        "pic": pic or f"/2017/02/0{legacy_id % 9 + 1}/desk_63622{legacy_id:013d}_25f_4x3.jpg",
+        "title": title,
     }
 
 
-def page(title: str, *, dateline: str = "Mon Feb 06, 2017 10:00:00", breadcrumb: str = "Lebanon – Politics",
-         paragraphs: tuple[str, ...] = ("Council members met for three hours on Monday.",),
-         signoff: str = "A/JB 14", related: list[dict] | None = None) -> str:
+def page(
+    title: str,
+    *,
+    dateline: str = "Mon Feb 06, 2017 10:00:00",
+    breadcrumb: str = "Lebanon – Politics",
+    paragraphs: tuple[str, ...] = ("Council members met for three hours on Monday.",),
+    signoff: str = "A/JB 14",
+    related: list[dict] | None = None,
+) -> str:
     parts = [breadcrumb, title, dateline, *paragraphs, signoff]
     if related:
         parts.append(dump(related))
@@ -36,7 +45,10 @@ def write(folder, name: str, text: str):
 # cannot find the seven others, among them the lighthouse story's own lead video (named by the
 # coast guard page's related list).
 MISSING_MEDIA_PAGES = "missing_media"
-FOUND_PICTURES = ("/2017/03/01/coast_636201000000000001_25f_4x3.jpg", "/2017/03/02/coast_636202000000000002_25f_4x3.jpg")
+FOUND_PICTURES = (
+    "/2017/03/01/coast_636201000000000001_25f_4x3.jpg",
+    "/2017/03/02/coast_636202000000000002_25f_4x3.jpg",
+)
 NOT_FOUND = {
     "coast_guard.txt": [
         "/2017/03/14/coast_636214000000000014_25f_4x3.mp4",

@@ -33,8 +33,9 @@ def test_lists_longer_than_a_look_up_chunk_and_odd_lengths_resolve_in_order():
     assert Article.objects.stubs().count() == 33
     # Five of those again, by legacy id: found, not stubbed twice; their pictures are the same items.
     again = [item(9000 + n, f"Early story {n}") for n in (3, 1, 4, 15, 9)]
-    result = import_page(page=parsed(page("Short related list", dateline="Tue Feb 07, 2017 10:00:00",
-                                          related=again)), context=context)
+    result = import_page(
+        page=parsed(page("Short related list", dateline="Tue Feb 07, 2017 10:00:00", related=again)), context=context
+    )
     links = list(RelatedLink.objects.filter(source_id=result.article_id).values_list("target__legacy_id", flat=True))
     assert links == [9001, 9003, 9004, 9009, 9015]
     assert Article.objects.stubs().count() == 33 and MediaItem.objects.count() == 33
@@ -62,12 +63,23 @@ def test_driver_and_logged_cursors_store_the_same(tmp_path):
         for pk in ids:
             article = Article.objects.get(pk=pk)
             assert article.revisions.get().data == snapshot(article)
-            rows.append((
-                article.status, article.version, article.kind, article.body, article.signoff,
-                [(t.is_stub, t.legacy_id % 100, t.lead_media_id is not None, t.version)
-                 for t in (link.target for link in article.related_links.order_by("position"))],
-                sorted((e.from_status, e.to_status, sorted(e.details)) for e in AuditEntry.objects.filter(article=article)),
-            ))
+            rows.append(
+                (
+                    article.status,
+                    article.version,
+                    article.kind,
+                    article.body,
+                    article.signoff,
+                    [
+                        (t.is_stub, t.legacy_id % 100, t.lead_media_id is not None, t.version)
+                        for t in (link.target for link in article.related_links.order_by("position"))
+                    ],
+                    sorted(
+                        (e.from_status, e.to_status, sorted(e.details))
+                        for e in AuditEntry.objects.filter(article=article)
+                    ),
+                )
+            )
         return rows
 
     with CaptureQueriesContext(connection) as queries:
@@ -86,8 +98,10 @@ def test_a_driver_error_is_a_django_error_and_the_page_leaves_nothing(import_leg
 
     def self_link(self, source_id, target_ids, **kwargs):
         # A link from the article to itself breaks a check constraint, inside the driver.
-        self.sql.run(self.sql.pair(f"INSERT INTO {self.link} (source_id, target_id, position) VALUES (%s, %s, 0)"),
-                     [source_id, source_id])
+        self.sql.run(
+            self.sql.pair(f"INSERT INTO {self.link} (source_id, target_id, position) VALUES (%s, %s, 0)"),
+            [source_id, source_id],
+        )
 
     monkeypatch.setattr(Rows, "replace_links", self_link)
     run = import_legacy(tmp_path / "a.txt")
@@ -133,7 +147,9 @@ def test_adopting_with_lead_media_is_all_or_nothing():
     versions = dict(Article.objects.values_list("pk", "version"))
     assert not rows.adopt_with_lead_media(pictured.pk, 9501, 5, picture.pk)
     pictured.refresh_from_db()
-    assert pictured.legacy_id is None and pictured.lead_media_id == other.pk and pictured.version == versions[pictured.pk]
+    assert (
+        pictured.legacy_id is None and pictured.lead_media_id == other.pk and pictured.version == versions[pictured.pk]
+    )
     assert rows.adopt_with_lead_media(bare.pk, 9502, 6, picture.pk)
     bare.refresh_from_db()
     assert (bare.legacy_id, bare.legacy_sort, bare.lead_media_id) == (9502, 6, picture.pk)

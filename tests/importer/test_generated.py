@@ -66,8 +66,11 @@ def test_fifty_generated_pages_match_the_ground_truth(generated, import_legacy):
     for entry in index:
         text = (folder / entry["file"]).read_text(encoding="utf-8").rstrip()
         last = text.rsplit("\n", 1)[-1]
-        expected = [by_legacy[int(i["id"])] for i in json.loads(last[last.index('"') + 1 : -1])] \
-            if last.startswith("string(") else []
+        expected = (
+            [by_legacy[int(i["id"])] for i in json.loads(last[last.index('"') + 1 : -1])]
+            if last.startswith("string(")
+            else []
+        )
         source = Article.objects.get(title=split_title(entry["title"])[0])
         assert list(source.related_links.values_list("target_id", flat=True)) == expected
 
@@ -179,8 +182,12 @@ def test_titles_never_repeat(tmp_path):
 
 def test_the_command_line_writes_pages_and_refuses_bad_options(tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "articles.legacy.synthetic", *map(str, args)],
-                              cwd=settings.BASE_DIR, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "articles.legacy.synthetic", *map(str, args)],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
 
     done = run(tmp_path / "out", "--count", 3, "--start", "2020-01-01T10:00:00", "--step", 60)
     assert done.returncode == 0, done.stderr

@@ -50,8 +50,12 @@ def test_reimport_keeps_an_editors_body_and_related_order(import_legacy, tmp_pat
     article = Article.objects.get(title=TITLE)
     first, second = (Article.objects.get(legacy_id=n) for n in (7811, 7812))
     saved = editor_saves(article, body="<p>Rewritten by the desk.</p>")
-    actions.save_article(actor=None, article=Article.objects.get(pk=article.pk), base_version=saved.version,
-                         related_ids=[second.pk, first.pk])
+    actions.save_article(
+        actor=None,
+        article=Article.objects.get(pk=article.pk),
+        base_version=saved.version,
+        related_ids=[second.pk, first.pk],
+    )
 
     assert import_legacy(path).lines[0].startswith("unchanged")
 
@@ -102,8 +106,7 @@ def test_the_database_refuses_two_articles_with_one_legacy_identity(import_legac
         ArticleFactory(title="Another", legacy_key=key)
 
 
-def test_an_identity_inserted_by_another_import_meanwhile_counts_as_already_there(import_legacy, tmp_path,
-                                                                                  monkeypatch):
+def test_an_identity_inserted_by_another_import_meanwhile_counts_as_already_there(import_legacy, tmp_path, monkeypatch):
     """Another import commits the same page between this page's look-up and its insert: the
     unique column refuses the insert, and the page is looked up again instead of failing."""
     path = write(tmp_path, "a.txt", page(TITLE, related=[item(7821, "Ferries add an evening run")]))
@@ -133,8 +136,11 @@ def test_two_imports_of_one_corpus_at_once_make_no_duplicate(tmp_path):
 
     for n in range(40):
         related = [item(7900 + (n + k) % 45, f"Shared story {(n + k) % 45}") for k in range(4)]
-        write(tmp_path, f"{n:03}.txt", page(f"Story number {n}", dateline=f"Mon Feb 06, 2017 10:{n:02}:00",
-                                            related=related))
+        write(
+            tmp_path,
+            f"{n:03}.txt",
+            page(f"Story number {n}", dateline=f"Mon Feb 06, 2017 10:{n:02}:00", related=related),
+        )
     start = threading.Barrier(2)
     reports, errors = [], []
 
@@ -169,7 +175,12 @@ def test_a_page_over_the_size_limit_is_skipped_and_named(import_legacy, tmp_path
 
     assert run.exit_code == 1
     line = run.line_for("big.txt")
-    assert line.startswith("failed") and f"{big.stat().st_size:,} bytes" in line and "2,000" in line and "LEGACY_MAX_PAGE_BYTES" in line
+    assert (
+        line.startswith("failed")
+        and f"{big.stat().st_size:,} bytes" in line
+        and "2,000" in line
+        and "LEGACY_MAX_PAGE_BYTES" in line
+    )
     assert run.line_for("small.txt").startswith("created")
     assert list(Article.objects.values_list("title", flat=True)) == ["Small page"]
 

@@ -50,7 +50,11 @@ def test_unknown_related_items_become_stubs_that_hold_what_the_item_said(import_
     import_legacy(fixture_page("port_cranes.txt"))
     stub = Article.objects.get(legacy_id=4100101)
     assert stub.is_stub and stub.status == Article.Status.DRAFT and not stub.is_live()
-    assert (stub.title, stub.kind, stub.legacy_sort) == ("Fishing boats head out before the monsoon season", "video", 5200011)
+    assert (stub.title, stub.kind, stub.legacy_sort) == (
+        "Fishing boats head out before the monsoon season",
+        "video",
+        5200011,
+    )
     media = stub.lead_media
     assert media.legacy_path == "/2016/07/02/harbour_636030540000000000_25f_4x3.mp4"
     assert media.kind == "video" and media.file_missing and media.url is None
@@ -69,8 +73,11 @@ def test_related_list_on_the_site_shows_live_targets_only(
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Fishing boats head out" not in html  # still a stub: no dead link
     assert "Customs office opens a second inspection lane" not in html
-    write(tmp_path, "boats.txt", page("VIDEO: Fishing boats head out before the monsoon season",
-                                      dateline="Sat Jul 02, 2016 08:00:00"))
+    write(
+        tmp_path,
+        "boats.txt",
+        page("VIDEO: Fishing boats head out before the monsoon season", dateline="Sat Jul 02, 2016 08:00:00"),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert "filled the stub" in import_legacy(tmp_path / "boats.txt").lines[0]
     html = client.get(article.get_absolute_url()).content.decode()
@@ -130,12 +137,19 @@ def test_page_then_reference_resolve_to_one_article(import_legacy, fixture_page)
     port = Article.objects.get(title=PORT)
     arabic = Article.objects.get(language="ar")
     assert list(arabic.related_links.values_list("target_id", flat=True)) == [port.pk]
-    assert Article.objects.filter(title=PORT).count() == 1 and not Article.objects.filter(title=PORT, is_stub=True).exists()
+    assert (
+        Article.objects.filter(title=PORT).count() == 1
+        and not Article.objects.filter(title=PORT, is_stub=True).exists()
+    )
 
 
 def test_reference_by_title_gives_an_existing_article_its_legacy_id(import_legacy, tmp_path):
     own = ArticleFactory(title="Harbour master retires after thirty years")
-    write(tmp_path, "a.txt", page("New harbour master named", related=[item(7001, "Harbour master retires after thirty years")]))
+    write(
+        tmp_path,
+        "a.txt",
+        page("New harbour master named", related=[item(7001, "Harbour master retires after thirty years")]),
+    )
     run = import_legacy(tmp_path)
     assert run.exit_code == 0
     own.refresh_from_db()
@@ -172,12 +186,22 @@ def test_reimport_is_a_no_op(import_legacy, fixture_page, django_capture_on_comm
 
 
 def test_changed_page_is_updated_in_place(import_legacy, tmp_path):
-    path = write(tmp_path, "a.txt", page("Ferry timetable changes", paragraphs=("Old text.",),
-                                         related=[item(7101, "Ferries add an evening run")]))
+    path = write(
+        tmp_path,
+        "a.txt",
+        page("Ferry timetable changes", paragraphs=("Old text.",), related=[item(7101, "Ferries add an evening run")]),
+    )
     import_legacy(path)
     article = Article.objects.get(title="Ferry timetable changes")
-    write(tmp_path, "a.txt", page("Ferry timetable changes", paragraphs=("New text.",),
-                                  related=[item(7102, "Ferry fares rise"), item(7101, "Ferries add an evening run")]))
+    write(
+        tmp_path,
+        "a.txt",
+        page(
+            "Ferry timetable changes",
+            paragraphs=("New text.",),
+            related=[item(7102, "Ferry fares rise"), item(7101, "Ferries add an evening run")],
+        ),
+    )
     run = import_legacy(path)
     assert run.lines[0].startswith("updated")
     article.refresh_from_db()
@@ -212,10 +236,16 @@ def test_pages_in_reverse_order_end_the_same(import_legacy, tmp_path):
     backward.mkdir()
     texts = [
         page("Bridge inspection begins", dateline="Mon Feb 06, 2017 08:00:00"),
-        page("Bridge inspection finds cracks", dateline="Tue Feb 07, 2017 08:00:00",
-             related=[item(7301, "Bridge inspection begins")]),
-        page("Bridge closed for repairs", dateline="Wed Feb 08, 2017 08:00:00",
-             related=[item(7302, "Bridge inspection finds cracks"), item(7301, "Bridge inspection begins")]),
+        page(
+            "Bridge inspection finds cracks",
+            dateline="Tue Feb 07, 2017 08:00:00",
+            related=[item(7301, "Bridge inspection begins")],
+        ),
+        page(
+            "Bridge closed for repairs",
+            dateline="Wed Feb 08, 2017 08:00:00",
+            related=[item(7302, "Bridge inspection finds cracks"), item(7301, "Bridge inspection begins")],
+        ),
     ]
     for n, text in enumerate(texts):
         write(forward, f"{n}.txt", text)
@@ -248,10 +278,18 @@ def test_media_files_are_copied_from_the_media_root(import_legacy, tmp_path):
     (root / "2017/02/04").mkdir(parents=True)
     (root / good.lstrip("/")).write_bytes(jpeg_bytes(80, 60))
     (root / bad.lstrip("/")).write_bytes(b"this is not an image at all")
-    write(tmp_path, "a.txt", page("Ferry timetable changes", related=[
-        item(7401, "Ferries add an evening run", pic=good), item(7402, "Ferry fares rise", pic=bad),
-        item(7403, "Ferry crews train", pic="/../../outside/secret.jpg"),
-    ]))
+    write(
+        tmp_path,
+        "a.txt",
+        page(
+            "Ferry timetable changes",
+            related=[
+                item(7401, "Ferries add an evening run", pic=good),
+                item(7402, "Ferry fares rise", pic=bad),
+                item(7403, "Ferry crews train", pic="/../../outside/secret.jpg"),
+            ],
+        ),
+    )
     run = import_legacy(tmp_path / "a.txt", media_root=str(root))
     assert run.exit_code == 0
     copied = MediaItem.objects.get(legacy_path=good)
@@ -318,10 +356,16 @@ def test_progress_bar_only_on_a_terminal(import_legacy, fixture_page, capsys, mo
 def test_a_page_failing_midway_leaves_nothing_and_a_rerun_has_no_duplicates(import_legacy, tmp_path, monkeypatch):
     pages = [
         page("Bridge inspection begins", dateline="Mon Feb 06, 2017 08:00:00"),
-        page("Bridge inspection finds cracks", dateline="Tue Feb 07, 2017 08:00:00",
-             related=[item(7501, "Bridge inspection begins"), item(7502, "Engineers order new steel")]),
-        page("Bridge closed for repairs", dateline="Wed Feb 08, 2017 08:00:00",
-             related=[item(7503, "Bridge inspection finds cracks"), item(7504, "Detour signs go up")]),
+        page(
+            "Bridge inspection finds cracks",
+            dateline="Tue Feb 07, 2017 08:00:00",
+            related=[item(7501, "Bridge inspection begins"), item(7502, "Engineers order new steel")],
+        ),
+        page(
+            "Bridge closed for repairs",
+            dateline="Wed Feb 08, 2017 08:00:00",
+            related=[item(7503, "Bridge inspection finds cracks"), item(7504, "Detour signs go up")],
+        ),
     ]
     for n, text in enumerate(pages):
         write(tmp_path, f"{n}.txt", text)
@@ -355,8 +399,15 @@ class Killed(BaseException):
 
 def test_an_import_killed_midway_and_run_again_ends_with_no_duplicates(import_legacy, tmp_path, monkeypatch):
     for n in range(5):
-        write(tmp_path, f"{n}.txt", page(f"Council session number {n}", dateline=f"Mon Feb 06, 2017 0{n}:00:00",
-                                         related=[item(7600 + n, f"Council agenda {n}")]))
+        write(
+            tmp_path,
+            f"{n}.txt",
+            page(
+                f"Council session number {n}",
+                dateline=f"Mon Feb 06, 2017 0{n}:00:00",
+                related=[item(7600 + n, f"Council agenda {n}")],
+            ),
+        )
     real = importer_module._PageWriter._flush_records
     calls = {"n": 0}
 
@@ -394,8 +445,9 @@ def test_queries_per_page_do_not_grow_with_the_related_list(tmp_path, django_ass
     import_page(page=warm, context=context)  # the section is cached from here on
     for size, first_id in ((2, 8000), (10, 8100)):
         related = [item(first_id + n, f"Related story {first_id + n}") for n in range(size)]
-        parsed = parse_page(page(f"Page with {size} items", breadcrumb="Oman – Trade", related=related).encode(),
-                            "p.txt", zone)
+        parsed = parse_page(
+            page(f"Page with {size} items", breadcrumb="Oman – Trade", related=related).encode(), "p.txt", zone
+        )
         with django_assert_max_num_queries(12):
             result = import_page(page=parsed, context=context)
         assert result.status == "created"
@@ -403,8 +455,9 @@ def test_queries_per_page_do_not_grow_with_the_related_list(tmp_path, django_ass
 
 
 def test_system_and_actor_permission_in_the_import_function(db):
-    from django.core.exceptions import PermissionDenied
     from zoneinfo import ZoneInfo
+
+    from django.core.exceptions import PermissionDenied
 
     from articles.legacy.importer import import_page
     from articles.legacy.parser import parse_page
@@ -428,10 +481,19 @@ def test_video_label_is_part_of_the_exact_title(import_legacy, tmp_path):
     """“VIDEO: Divers inspect the pier” and “Divers inspect the pier” are two legacy items."""
     write(tmp_path, "1.txt", page("VIDEO: Divers inspect the pier", dateline="Mon Feb 06, 2017 08:00:00"))
     write(tmp_path, "2.txt", page("Divers inspect the pier", dateline="Tue Feb 07, 2017 08:00:00"))
-    write(tmp_path, "3.txt", page("Pier reopens to boats", dateline="Wed Feb 08, 2017 08:00:00", related=[
-        item(7701, "VIDEO: Divers inspect the pier"), item(7702, "Divers inspect the pier"),
-        item(7703, "PHOTOS: Divers inspect the pier"),
-    ]))
+    write(
+        tmp_path,
+        "3.txt",
+        page(
+            "Pier reopens to boats",
+            dateline="Wed Feb 08, 2017 08:00:00",
+            related=[
+                item(7701, "VIDEO: Divers inspect the pier"),
+                item(7702, "Divers inspect the pier"),
+                item(7703, "PHOTOS: Divers inspect the pier"),
+            ],
+        ),
+    )
     assert import_legacy(tmp_path).exit_code == 0
     video = Article.objects.get(title="Divers inspect the pier", kind="video")
     text = Article.objects.get(title="Divers inspect the pier", kind="text")
@@ -448,8 +510,15 @@ def test_a_failed_page_leaves_no_stored_media_file(import_legacy, tmp_path, monk
     pic = "/2017/02/03/desk_9_25f_4x3.jpg"
     (root / "2017/02/03").mkdir(parents=True)
     (root / pic.lstrip("/")).write_bytes(jpeg_bytes(40, 30, color=(200, 30, 30)))
-    write(tmp_path, "a.txt", page("Ferry timetable changes", breadcrumb="Oman – Transport",
-                                  related=[item(7801, "Ferries add an evening run", pic=pic)]))
+    write(
+        tmp_path,
+        "a.txt",
+        page(
+            "Ferry timetable changes",
+            breadcrumb="Oman – Transport",
+            related=[item(7801, "Ferries add an evening run", pic=pic)],
+        ),
+    )
 
     def fail(self, *args, **kwargs):
         raise RuntimeError("database went away")
@@ -458,6 +527,9 @@ def test_a_failed_page_leaves_no_stored_media_file(import_legacy, tmp_path, monk
     run = import_legacy(tmp_path / "a.txt", media_root=str(root))
     assert run.exit_code == 1 and "database went away" in run.lines[0]
     assert MediaItem.objects.count() == Article.objects.count() == Section.objects.count() == 0
-    stored = [p for p in (settings.MEDIA_ROOT / "library").rglob("*") if p.is_file()] \
-        if (settings.MEDIA_ROOT / "library").exists() else []
+    stored = (
+        [p for p in (settings.MEDIA_ROOT / "library").rglob("*") if p.is_file()]
+        if (settings.MEDIA_ROOT / "library").exists()
+        else []
+    )
     assert stored == []

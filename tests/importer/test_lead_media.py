@@ -16,10 +16,15 @@ def test_an_imported_page_takes_the_picture_a_later_page_names_for_it(tmp_path, 
     ferry = Article.objects.get(title="Ferry service resumes across the bay")
     assert ferry.lead_media is None
 
-    second = write(tmp_path, "b.txt", page(
-        "Port authority extends opening hours", dateline="Tue Feb 07, 2017 09:00:00",
-        related=[item(4101, "VIDEO: Ferry service resumes across the bay", pic=CLIP)],
-    ))
+    second = write(
+        tmp_path,
+        "b.txt",
+        page(
+            "Port authority extends opening hours",
+            dateline="Tue Feb 07, 2017 09:00:00",
+            related=[item(4101, "VIDEO: Ferry service resumes across the bay", pic=CLIP)],
+        ),
+    )
     assert import_legacy(second).exit_code == 0
     ferry.refresh_from_db()
     assert ferry.legacy_id == 4101
@@ -40,8 +45,15 @@ def test_a_picture_an_editor_chose_is_never_replaced(tmp_path, import_legacy, ed
     chosen = ImageFactory()
     Article.objects.filter(pk=silos.pk).update(lead_media=chosen)
 
-    write(tmp_path, "b.txt", page("Harvest estimates rise", dateline="Wed Feb 08, 2017 09:00:00",
-                                  related=[item(4102, "Grain silos reopen in the north")]))
+    write(
+        tmp_path,
+        "b.txt",
+        page(
+            "Harvest estimates rise",
+            dateline="Wed Feb 08, 2017 09:00:00",
+            related=[item(4102, "Grain silos reopen in the north")],
+        ),
+    )
     import_legacy(tmp_path / "b.txt")
     silos.refresh_from_db()
     assert silos.lead_media == chosen

@@ -8,7 +8,14 @@ from articles.models import Article
 from media.models import MediaItem
 from tests.factories import jpeg_bytes
 from tests.importer.pages import (
-    FOUND_PICTURES, LIGHTHOUSE, MISSING_MEDIA_PAGES, NOT_FOUND, item, page, partial_media_root, write,
+    FOUND_PICTURES,
+    LIGHTHOUSE,
+    MISSING_MEDIA_PAGES,
+    NOT_FOUND,
+    item,
+    page,
+    partial_media_root,
+    write,
 )
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -25,8 +32,7 @@ def test_report_names_each_missing_file_once_with_the_page_that_named_it(import_
     assert missing == expected  # in page order, each file once (coastal road is named by both pages)
     assert len(missing) == 7
     assert run.lines[-1] == (
-        f"2 page(s): 2 created, 0 updated, 0 unchanged, 0 failed; 0 warning(s). "
-        f"7 media file(s) not found under {root}."
+        f"2 page(s): 2 created, 0 updated, 0 unchanged, 0 failed; 0 warning(s). 7 media file(s) not found under {root}."
     )
     # Each missing line follows the line of its page.
     for name in NOT_FOUND:
@@ -73,10 +79,18 @@ def test_refused_and_unsafe_files_are_warnings_not_missing_lines(import_legacy, 
     bad = "/2017/02/04/desk_2_25f_4x3.jpg"
     (root / "2017/02/04").mkdir(parents=True)
     (root / bad.lstrip("/")).write_bytes(b"this is not an image at all")
-    write(tmp_path, "a.txt", page("Ferry timetable changes", related=[
-        item(7402, "Ferry fares rise", pic=bad), item(7403, "Ferry crews train", pic="/../../outside/secret.jpg"),
-        item(7404, "Ferry crews strike", pic="/2017/02/05/desk_3_25f_4x3.jpg"),
-    ]))
+    write(
+        tmp_path,
+        "a.txt",
+        page(
+            "Ferry timetable changes",
+            related=[
+                item(7402, "Ferry fares rise", pic=bad),
+                item(7403, "Ferry crews train", pic="/../../outside/secret.jpg"),
+                item(7404, "Ferry crews strike", pic="/2017/02/05/desk_3_25f_4x3.jpg"),
+            ],
+        ),
+    )
     run = import_legacy(tmp_path / "a.txt", media_root=str(root))
     assert [line for line in run.lines if line.startswith("missing")] == [
         f"missing   /2017/02/05/desk_3_25f_4x3.jpg (named by {tmp_path / 'a.txt'})"

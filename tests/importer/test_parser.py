@@ -39,7 +39,10 @@ def test_every_field_of_a_page_in_the_seed_format():
     assert len(parsed.related) == 11
     first = parsed.related[0]
     assert (first.legacy_id, first.title, first.content_type) == (
-        4100101, "VIDEO: Fishing boats head out before the monsoon season", "21")
+        4100101,
+        "VIDEO: Fishing boats head out before the monsoon season",
+        "21",
+    )
     assert first.pic == "/2016/07/02/harbour_636030540000000000_25f_4x3.mp4"
     assert any("repeats id 4100122" in w for w in parsed.warnings)
 
@@ -77,23 +80,29 @@ def test_weekday_that_disagrees_with_the_date_is_a_warning():
     assert not parse(page("Ferry timetable changes")).warnings
 
 
-@pytest.mark.parametrize("crumb, expected", [
-    ("Iraq – Conflict – Mosul", ["Iraq", "Conflict", "Mosul"]),
-    ("Iraq - Conflict - Mosul", ["Iraq", "Conflict", "Mosul"]),
-    ("Iraq—Conflict—Mosul", ["Iraq", "Conflict", "Mosul"]),
-    ("Syria – Conflict – Deir ez-Zor", ["Syria", "Conflict", "Deir ez-Zor"]),
-])
+@pytest.mark.parametrize(
+    "crumb, expected",
+    [
+        ("Iraq – Conflict – Mosul", ["Iraq", "Conflict", "Mosul"]),
+        ("Iraq - Conflict - Mosul", ["Iraq", "Conflict", "Mosul"]),
+        ("Iraq—Conflict—Mosul", ["Iraq", "Conflict", "Mosul"]),
+        ("Syria – Conflict – Deir ez-Zor", ["Syria", "Conflict", "Deir ez-Zor"]),
+    ],
+)
 def test_breadcrumb_separators(crumb, expected):
     assert parse(page("Ferry timetable changes", breadcrumb=crumb)).sections == expected
 
 
-@pytest.mark.parametrize("raw, title, kind", [
-    ("VIDEO: Crews clear the road", "Crews clear the road", "video"),
-    ("video:Crews clear the road", "Crews clear the road", "video"),
-    ("PHOTOS: Crews clear the road", "Crews clear the road", "photo"),
-    ("Photos : Crews clear the road", "Crews clear the road", "photo"),
-    ("Crews clear the road: day two", "Crews clear the road: day two", "text"),
-])
+@pytest.mark.parametrize(
+    "raw, title, kind",
+    [
+        ("VIDEO: Crews clear the road", "Crews clear the road", "video"),
+        ("video:Crews clear the road", "Crews clear the road", "video"),
+        ("PHOTOS: Crews clear the road", "Crews clear the road", "photo"),
+        ("Photos : Crews clear the road", "Crews clear the road", "photo"),
+        ("Crews clear the road: day two", "Crews clear the road: day two", "text"),
+    ],
+)
 def test_title_label_becomes_the_kind(raw, title, kind):
     assert split_title(raw) == (title, kind)
 
@@ -112,12 +121,15 @@ def test_last_line_is_the_signoff_when_there_is_no_dump():
     assert parsed.signoff == "M/AH 7" and parsed.related == []
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("Just some notes\n\nwith no dateline at all\n", "no dateline"),
-    ("Thu Mar 24, 2016 14:18:09\n\nA body without a title\n", "no title"),
-    ("", "empty"),
-    ("Iraq\n\nTitle\n\nThu Feb 30, 2016 14:18:09\n", "not a real date"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Just some notes\n\nwith no dateline at all\n", "no dateline"),
+        ("Thu Mar 24, 2016 14:18:09\n\nA body without a title\n", "no title"),
+        ("", "empty"),
+        ("Iraq\n\nTitle\n\nThu Feb 30, 2016 14:18:09\n", "not a real date"),
+    ],
+)
 def test_a_file_that_is_not_a_page_says_why(text, reason):
     with pytest.raises(NotALegacyPage, match=reason):
         parse(text)
@@ -171,8 +183,13 @@ def test_picture_paths_decode_the_upload_time_and_kind():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).map(str.strip)
-                .filter(bool), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).map(str.strip).filter(bool),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_legacy_text_stays_text(paragraphs):
     """Whatever characters a paragraph holds, the stored body shows exactly that text, no markup."""
     html = body_html(paragraphs)

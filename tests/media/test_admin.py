@@ -76,7 +76,12 @@ def test_video_upload_gets_a_poster_and_the_editor_may_replace_it(admin_client):
 
 def test_an_item_with_a_file_keeps_it(admin_client):
     item = ingest_bytes(draw_photo(100, 100, seed=45), filename="a.jpg", title="Keep")
-    data = {"title": "Keep", "focal_x": "0.5", "focal_y": "0.5", "file": SimpleUploadedFile("b.jpg", draw_photo(90, 90))}
+    data = {
+        "title": "Keep",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+        "file": SimpleUploadedFile("b.jpg", draw_photo(90, 90)),
+    }
     response = admin_client.post(f"{CHANGELIST}{item.pk}/change/", data)
     assert "Upload the new file as a new item" in response.context["adminform"].form.errors["file"][0]
 
@@ -87,7 +92,7 @@ def test_change_form_has_the_focal_point_picker_and_usage(admin_client):
     page = admin_client.get(f"{CHANGELIST}{item.pk}/change/").content.decode()
     assert 'class="focal-picker"' in page and "left:25.0%;top:75.0%" in page
     assert "media/focal.js" in page
-    assert f'/media-renditions/{item.pk}/w640.jpeg' in page
+    assert f"/media-renditions/{item.pk}/w640.jpeg" in page
     assert "Bridge reopens" in page and f"/admin/articles/article/{article.pk}/change/" in page
 
 
@@ -212,7 +217,9 @@ def test_a_video_on_disk_is_not_accepted_as_a_poster(admin_client, on_disk):
     data = {k: v for k, v in form.initial.items() if v is not None and k != "file"}
     data["new_poster"] = SimpleUploadedFile("still.mp4", encode_clip(seconds=1, seed=54))
     response = admin_client.post(f"{CHANGELIST}{video.pk}/change/", data)
-    assert response.context["adminform"].form.errors["new_poster"] == ["“still.mp4” is a video; an image is needed here."]
+    assert response.context["adminform"].form.errors["new_poster"] == [
+        "“still.mp4” is a video; an image is needed here."
+    ]
 
 
 def test_a_poster_on_disk_replaces_the_automatic_one(admin_client, on_disk):

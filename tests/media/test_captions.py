@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.models import Article
 from media.actions import delete_media
 from media.captions import attach_captions, remove_captions, validate_webvtt
+from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.samples import draw_photo, encode_clip
-from media.ingest import ingest_bytes
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,10 @@ def test_a_webvtt_file_with_bom_and_crlf_is_accepted():
     [
         (b"1\n00:00:01.000 --> 00:00:02.000\nHello\n", 'Line 1 must start with "WEBVTT"'),
         (b"WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\nHello\n", 'Line 1 must start with "WEBVTT"'),
-        (b"WEBVTT\n\n00:00:01,000 --> 00:00:02,000\nSRT commas\n", "Line 3: “00:00:01,000 --> 00:00:02,000” is not a cue timing"),
+        (
+            b"WEBVTT\n\n00:00:01,000 --> 00:00:02,000\nSRT commas\n",
+            "Line 3: “00:00:01,000 --> 00:00:02,000” is not a cue timing",
+        ),
         (b"WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nBackwards\n", "Line 3: the cue ends before it starts"),
         (b"WEBVTT\n\nNOTE nothing else\n", "has no cues"),
         (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\xff\xfe broken\n", "not UTF-8 text (byte 39 "),
@@ -88,9 +91,7 @@ def test_the_article_player_offers_the_captions_in_the_articles_language(client,
     article = ArticleFactory(kind=Article.Kind.VIDEO, lead_media=video, language="ar")
     html = client.get(article.get_absolute_url()).content.decode()
     player = html[html.index("<video") : html.index("</video>")]
-    assert (
-        f'<track kind="captions" src="{video.captions.url}" srclang="ar" label="Arabic captions" default>' in player
-    )
+    assert f'<track kind="captions" src="{video.captions.url}" srclang="ar" label="Arabic captions" default>' in player
     assert client.get(video.captions.url)["Content-Type"].startswith("text/vtt")
 
 
@@ -105,7 +106,8 @@ def test_an_editor_uploads_captions_in_the_admin(client, editor, video):
     form = client.get(f"{CHANGELIST}{video.pk}/change/").context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in {"file", "captions"}}
     refused = client.post(
-        f"{CHANGELIST}{video.pk}/change/", {**data, "new_captions": SimpleUploadedFile("c.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHi\n")}
+        f"{CHANGELIST}{video.pk}/change/",
+        {**data, "new_captions": SimpleUploadedFile("c.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHi\n")},
     )
     assert refused.status_code == 200
     assert 'Line 1 must start with "WEBVTT"' in refused.context["adminform"].form.errors["new_captions"][0]
@@ -125,7 +127,9 @@ def test_an_image_refuses_captions_in_the_admin(client, editor):
     photo = ingest_bytes(draw_photo(200, 150, seed=62), filename="p.jpg", title="Photo")
     form = client.get(f"{CHANGELIST}{photo.pk}/change/").context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in {"file", "captions"}}
-    response = client.post(f"{CHANGELIST}{photo.pk}/change/", {**data, "new_captions": SimpleUploadedFile("c.vtt", GOOD)})
+    response = client.post(
+        f"{CHANGELIST}{photo.pk}/change/", {**data, "new_captions": SimpleUploadedFile("c.vtt", GOOD)}
+    )
     assert response.context["adminform"].form.errors["new_captions"] == ["Only a video has captions."]
 
 

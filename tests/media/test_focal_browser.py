@@ -5,7 +5,6 @@ import pytest
 
 from tests.browser_support import launch
 
-
 pytestmark = pytest.mark.browser
 
 

@@ -42,7 +42,10 @@ def test_svg_is_refused_as_a_script_carrier(settings):
 
 def test_html_renamed_jpg_is_refused():
     message = refusal(b"<!DOCTYPE html><html><body><script>steal()</script></body></html>", "photo.jpg")
-    assert message == "“photo.jpg” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
+    assert (
+        message
+        == "“photo.jpg” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
+    )
 
 
 def test_png_with_an_html_tail_is_refused():
@@ -72,7 +75,10 @@ def test_truncated_jpeg_is_refused():
 def test_gif_is_refused_naming_it():
     out = io.BytesIO()
     Image.new("P", (10, 10)).save(out, "GIF")
-    assert refusal(out.getvalue(), "anim.gif") == "“anim.gif” is a GIF image; upload a JPEG, PNG or WebP image or an MP4 video."
+    assert (
+        refusal(out.getvalue(), "anim.gif")
+        == "“anim.gif” is a GIF image; upload a JPEG, PNG or WebP image or an MP4 video."
+    )
 
 
 def test_byte_cap_is_checked_before_anything_else(settings):
@@ -88,9 +94,7 @@ def test_pixel_cap_is_checked_from_the_header_before_decoding(settings, monkeypa
     settings.MEDIA_MAX_IMAGE_PIXELS = 1_000_000
     data, decoded = png_bytes(1200, 1000), []
     monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self) or None)
-    assert refusal(data, "wide.png") == (
-        "The image is 1200×1000 pixels, more than the limit of 1,000,000 pixels."
-    )
+    assert refusal(data, "wide.png") == ("The image is 1200×1000 pixels, more than the limit of 1,000,000 pixels.")
     assert decoded == []
 
 
@@ -171,7 +175,10 @@ def test_same_bytes_twice_are_one_item():
 
 
 def test_name_claiming_another_kind_is_refused():
-    assert refusal(draw_photo(50, 50), "clip.mp4", expected_kind="video") == "“clip.mp4” is an image, not a video as its name says."
+    assert (
+        refusal(draw_photo(50, 50), "clip.mp4", expected_kind="video")
+        == "“clip.mp4” is an image, not a video as its name says."
+    )
 
 
 # --- video -----------------------------------------------------------------------------------
@@ -247,10 +254,13 @@ def clip_with_location(container_format: str, options: dict | None = None) -> by
 
     out = io.BytesIO()
     with av.open(out, mode="w", format=container_format, options=options or {}) as container:
-        container.metadata.update({
-            "location": "+35.6892+051.3890/", "com.apple.quicktime.location.ISO6709": "+35.6892+051.3890+1200.000/",
-            "comment": "Shot by Jane Roe on her phone",
-        })
+        container.metadata.update(
+            {
+                "location": "+35.6892+051.3890/",
+                "com.apple.quicktime.location.ISO6709": "+35.6892+051.3890+1200.000/",
+                "comment": "Shot by Jane Roe on her phone",
+            }
+        )
         stream = container.add_stream("libx264", rate=12)
         stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
         for index in range(18):
@@ -262,10 +272,13 @@ def clip_with_location(container_format: str, options: dict | None = None) -> by
     return out.getvalue()
 
 
-@pytest.mark.parametrize("container_format, options, marker", [
-    ("mov", None, b"\xa9xyz"),
-    ("mp4", {"movflags": "use_metadata_tags"}, b"ISO6709"),
-])
+@pytest.mark.parametrize(
+    "container_format, options, marker",
+    [
+        ("mov", None, b"\xa9xyz"),
+        ("mp4", {"movflags": "use_metadata_tags"}, b"ISO6709"),
+    ],
+)
 def test_a_videos_location_and_other_metadata_are_not_stored(container_format, options, marker):
     import av
 

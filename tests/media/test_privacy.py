@@ -90,7 +90,9 @@ def assert_all(client, urls, status):
 def story_with(item, how="lead", **fields):
     if how == "lead":
         return ArticleFactory(lead_media=item, **fields)
-    return ArticleFactory(body=f'<p>Before.</p><img data-media-id="{item.pk}" alt="x" src="/x.jpg"><p>After.</p>', **fields)
+    return ArticleFactory(
+        body=f'<p>Before.</p><img data-media-id="{item.pk}" alt="x" src="/x.jpg"><p>After.</p>', **fields
+    )
 
 
 @pytest.mark.parametrize("how", ["lead", "inline"])
@@ -143,8 +145,9 @@ def test_embargo_end_makes_media_public_and_unpublishing_hides_them_again(client
 def test_publishing_the_draft_makes_its_lead_and_inline_media_public(client, staff, editor):
     lead = ingest_bytes(draw_photo(300, 200, seed=1), filename="lead.jpg")
     inline = ingest_bytes(draw_photo(300, 200, seed=2), filename="inline.jpg")
-    story = ArticleFactory(lead_media=lead, body=f'<p>x</p><img data-media-id="{inline.pk}" alt="y" src="/y.jpg">',
-                           **HIDDEN["draft"])
+    story = ArticleFactory(
+        lead_media=lead, body=f'<p>x</p><img data-media-id="{inline.pk}" alt="y" src="/y.jpg">', **HIDDEN["draft"]
+    )
     for item in (lead, inline):
         assert client.get(f"/api/v1/media/{item.pk}/").status_code == 404
     actions.publish(actor=editor, article=story)
@@ -241,7 +244,8 @@ def test_share_link_opens_the_drafts_video_poster_and_captions_only(client, edit
     video = ingest_bytes(encode_clip(seconds=1.0, width=160, height=120), filename="clip.mp4", title="Quay")
     attach_captions(video, b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
     story = actions.save_article(
-        actor=editor, article=ArticleFactory.build(draft=True, lead_media=video, section=SectionFactory()),
+        actor=editor,
+        article=ArticleFactory.build(draft=True, lead_media=video, section=SectionFactory()),
     )
     link = preview.create_link(actor=editor, article=story)
     page = client.get(f"/preview/{link.token}/").content.decode()

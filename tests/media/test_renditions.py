@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def photo():
-    return ingest_bytes(draw_photo(1600, 1200, seed=3), filename="scene.jpg", title="River scene", alt_text="A river at dusk")
+    return ingest_bytes(
+        draw_photo(1600, 1200, seed=3), filename="scene.jpg", title="River scene", alt_text="A river at dusk"
+    )
 
 
 def marked_photo(width, height, fx, fy):
@@ -51,7 +53,13 @@ def test_unknown_format_is_refused(photo):
 
 @pytest.mark.parametrize(
     "spec,size",
-    [("w320", (320, 240)), ("w1280", (1280, 960)), ("16x9-w640", (640, 360)), ("1x1-w960", (960, 960)), ("4x3-w320", (320, 240))],
+    [
+        ("w320", (320, 240)),
+        ("w1280", (1280, 960)),
+        ("16x9-w640", (640, 360)),
+        ("1x1-w960", (960, 960)),
+        ("4x3-w320", (320, 240)),
+    ],
 )
 @pytest.mark.parametrize("fmt,pil_format", [("jpeg", "JPEG"), ("webp", "WEBP")])
 def test_renditions_have_the_asked_size_and_format(photo, spec, size, fmt, pil_format):
@@ -85,7 +93,9 @@ def test_crops_keep_the_focal_point_in_frame(fx, fy, crop):
     made = renditions.get_or_create_rendition(item, f"{crop}-w640", "jpeg")
     image = stored_image(made).convert("RGB")
     reds = [
-        (x, y) for x in range(0, image.width, 2) for y in range(0, image.height, 2)
+        (x, y)
+        for x in range(0, image.width, 2)
+        for y in range(0, image.height, 2)
         if image.getpixel((x, y))[0] > 200 and image.getpixel((x, y))[1] < 80
     ]
     assert reds, f"the focal mark at ({fx}, {fy}) fell outside the {crop} crop"
@@ -175,7 +185,10 @@ def test_picture_of_item_without_file_renders_nothing():
 
 
 def test_rendition_url_tag(photo):
-    assert render('{% rendition_url item "1x1-w320" "webp" %}', item=photo) == f"/media-renditions/{photo.pk}/1x1-w320.webp"
+    assert (
+        render('{% rendition_url item "1x1-w320" "webp" %}', item=photo)
+        == f"/media-renditions/{photo.pk}/1x1-w320.webp"
+    )
 
 
 def test_prefetch_for_keeps_article_lists_at_fixed_queries(django_assert_num_queries):
@@ -183,11 +196,17 @@ def test_prefetch_for_keeps_article_lists_at_fixed_queries(django_assert_num_que
 
     for seed in range(4):
         ArticleFactory(lead_media=ingest_bytes(draw_photo(400, 300, seed=seed + 10), filename="a.jpg"))
-    ArticleFactory(lead_media=ingest_bytes(__import__("media.samples").samples.encode_clip(seconds=1, seed=2), filename="v.mp4"))
+    ArticleFactory(
+        lead_media=ingest_bytes(__import__("media.samples").samples.encode_clip(seconds=1, seed=2), filename="v.mp4")
+    )
     for item in MediaItem.objects.images():
         renditions.get_or_create_rendition(item, "w320", "jpeg")
     with django_assert_num_queries(3):
-        articles = list(Article.objects.select_related("lead_media__poster").prefetch_related(*renditions.prefetch_for("lead_media")))
+        articles = list(
+            Article.objects.select_related("lead_media__poster").prefetch_related(
+                *renditions.prefetch_for("lead_media")
+            )
+        )
         urls = [renditions.rendition_url(a.lead_media, "w320", "jpeg") for a in articles]
     assert all(u.startswith("/media/renditions/") for u in urls)
 
@@ -223,12 +242,20 @@ def test_load_renditions_can_read_only_the_crops_a_page_draws(photo):
 def test_load_renditions_names_every_items_files_whatever_the_list_length(count):
     """Lists up to 256 items go through prepared SQL padded to 16, 64 or 256 ids; longer ones not."""
     items = MediaItem.objects.bulk_create(
-        MediaItem(kind=MediaItem.Kind.IMAGE, title=f"Photo {n}", file=f"library/p{n}.jpg", width=800, height=600,
-                  sha256=f"{n:064x}")
+        MediaItem(
+            kind=MediaItem.Kind.IMAGE,
+            title=f"Photo {n}",
+            file=f"library/p{n}.jpg",
+            width=800,
+            height=600,
+            sha256=f"{n:064x}",
+        )
         for n in range(count)
     )
     Rendition.objects.bulk_create(
-        Rendition(media=item, spec="16x9-w320", format="webp", file=f"renditions/{item.pk}-thumb.webp", width=320, height=180)
+        Rendition(
+            media=item, spec="16x9-w320", format="webp", file=f"renditions/{item.pk}-thumb.webp", width=320, height=180
+        )
         for item in items
     )
     fresh = list(MediaItem.objects.filter(pk__in=[item.pk for item in items]))

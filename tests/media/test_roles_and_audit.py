@@ -4,6 +4,7 @@ no revision and no audit entry.
 """
 
 import importlib
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from rest_framework.authtoken.models import Token
@@ -81,7 +82,9 @@ def test_reporter_may_not_change_or_remove_captions_of_a_published_video(reporte
     client = api(reporter)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.put(f"/api/v1/media/{video.pk}/captions/", {"file": SimpleUploadedFile("c.vtt", VTT)}, format="multipart")
+    response = client.put(
+        f"/api/v1/media/{video.pk}/captions/", {"file": SimpleUploadedFile("c.vtt", VTT)}, format="multipart"
+    )
     assert response.status_code == 403
     assert client.delete(f"/api/v1/media/{video.pk}/captions/").status_code == 403
     video.refresh_from_db()
@@ -114,7 +117,9 @@ def test_captions_changes_are_audited(desk_editor):
 
     video = ingest_bytes(encode_clip(seconds=1.0, width=160, height=120), filename="v.mp4", title="Quay")
     client = api(desk_editor)
-    response = client.put(f"/api/v1/media/{video.pk}/captions/", {"file": SimpleUploadedFile("c.vtt", VTT)}, format="multipart")
+    response = client.put(
+        f"/api/v1/media/{video.pk}/captions/", {"file": SimpleUploadedFile("c.vtt", VTT)}, format="multipart"
+    )
     assert response.status_code == 200
     assert client.delete(f"/api/v1/media/{video.pk}/captions/").status_code == 200
     assert [e.details["fields"] for e in media_audit()] == [["captions", "captions_language"], ["captions"]]
@@ -135,8 +140,9 @@ def test_admin_shows_a_published_storys_media_read_only_to_a_reporter(client, re
     page = client.get(f"{CHANGELIST}{published_photo.pk}/change/")
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
-    forged = client.post(f"{CHANGELIST}{published_photo.pk}/change/", {"title": "Forged", "focal_x": "0.5",
-                                                                        "focal_y": "0.5"})
+    forged = client.post(
+        f"{CHANGELIST}{published_photo.pk}/change/", {"title": "Forged", "focal_x": "0.5", "focal_y": "0.5"}
+    )
     assert forged.status_code == 403
     published_photo.refresh_from_db()
     assert published_photo.title != "Forged"
@@ -164,4 +170,6 @@ def test_only_publishers_mark_media_public_in_the_admin(client, reporter, desk_e
     client.post(CHANGELIST, {"action": "mark_public", "_selected_action": [photo.pk]})
     photo.refresh_from_db()
     assert photo.public
-    assert [(e.action, e.actor, e.details["fields"]) for e in media_audit()] == [("media_edit", desk_editor, ["public"])]
+    assert [(e.action, e.actor, e.details["fields"]) for e in media_audit()] == [
+        ("media_edit", desk_editor, ["public"])
+    ]

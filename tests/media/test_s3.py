@@ -36,8 +36,12 @@ def s3_storage(settings, s3_endpoint, monkeypatch):
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": BUCKET, "endpoint_url": s3_endpoint, "access_key": "testing",
-                "secret_key": "testing", "region_name": "us-east-1", "querystring_auth": False,
+                "bucket_name": BUCKET,
+                "endpoint_url": s3_endpoint,
+                "access_key": "testing",
+                "secret_key": "testing",
+                "region_name": "us-east-1",
+                "querystring_auth": False,
                 "file_overwrite": False,
             },
         },

@@ -18,14 +18,18 @@ def test_usages_list_lead_poster_and_inline():
     photo = ImageFactory(title="Harbour")
     video = ingest_bytes(encode_clip(seconds=1, seed=11), filename="v.mp4", title="Harbour clip")
     lead = ArticleFactory(title="Port reopens", lead_media=photo)
-    inline = ArticleFactory(title="Ships return", body=f'<p>Ships.</p><img src="/x.jpg" alt="" data-media-id="{photo.pk}">')
+    inline = ArticleFactory(
+        title="Ships return", body=f'<p>Ships.</p><img src="/x.jpg" alt="" data-media-id="{photo.pk}">'
+    )
     via_video = ArticleFactory(title="Video report", lead_media=video)
     ArticleFactory(title="Other", body=f'<img src="/y.jpg" alt="" data-media-id="{photo.pk}0">')  # id 10x, not ours
 
     found = {(str(u.article), u.how) for u in usages(photo)}
     assert found == {("Port reopens", LEAD), ("Ships return", INLINE)}
     poster_uses = usages(video.poster)
-    assert [(u.article.pk, u.how) for u in poster_uses] == [(via_video.pk, f"{LEAD}: poster of the video “Harbour clip”")]
+    assert [(u.article.pk, u.how) for u in poster_uses] == [
+        (via_video.pk, f"{LEAD}: poster of the video “Harbour clip”")
+    ]
     assert lead.pk != inline.pk
 
 

@@ -45,7 +45,9 @@ def test_specs_or_formats_outside_the_set_are_404(client, photo, path):
 
 
 def test_unknown_or_fileless_items_are_404(client):
-    ref = MediaItem.objects.create(kind="image", legacy_path="/2016/z.jpg", file_missing=True, width=10, height=10, public=True)
+    ref = MediaItem.objects.create(
+        kind="image", legacy_path="/2016/z.jpg", file_missing=True, width=10, height=10, public=True
+    )
     assert client.get(f"/media-renditions/{ref.pk}/w320.jpeg").status_code == 404
     assert client.get("/media-renditions/999999/w320.jpeg").status_code == 404
 

@@ -59,18 +59,24 @@ class Worker:
     def upload(self, filename: str, parts, size: int, content_length: int | None = None, timeout: float = 120):
         """POST a file to the media API as multipart, its bytes streamed from `parts`."""
         return self.post_file(
-            "/api/v1/media/", {"Authorization": f"Token {self.token}"}, {"title": "Upload test"},
-            filename, parts, size, content_length=content_length, timeout=timeout,
+            "/api/v1/media/",
+            {"Authorization": f"Token {self.token}"},
+            {"title": "Upload test"},
+            filename,
+            parts,
+            size,
+            content_length=content_length,
+            timeout=timeout,
         )
 
     def post_file(self, url, headers, fields, filename, parts, size, content_length=None, timeout: float = 120):
         """POST `fields` and a file as multipart to `url`, the file's bytes streamed from `parts`;
         returns (status, headers, body)."""
         head = "".join(
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
             for name, value in fields.items()
         ) + (
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         )
         head = head.encode()
@@ -114,12 +120,19 @@ class Worker:
         cookies = {}
         status, _, _ = self.request("GET", "/admin/login/", cookies)
         assert status == 200 and "csrftoken" in cookies
-        form = urlencode({
-            "csrfmiddlewaretoken": cookies["csrftoken"], "username": "media-desk", "password": ADMIN_PASSWORD,
-            "next": "/admin/",
-        })
+        form = urlencode(
+            {
+                "csrfmiddlewaretoken": cookies["csrftoken"],
+                "username": "media-desk",
+                "password": ADMIN_PASSWORD,
+                "next": "/admin/",
+            }
+        )
         status, headers, body = self.request(
-            "POST", "/admin/login/", cookies, body=form,
+            "POST",
+            "/admin/login/",
+            cookies,
+            body=form,
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert status == 302 and "sessionid" in cookies, body[:500]
@@ -142,18 +155,24 @@ def remember_cookies(cookies: dict, headers) -> None:
 def worker(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("memory")
     env = site_environment(
-        tmp_path, SECRET_KEY="memory-test", MEDIA_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT), TMPDIR=str(tmp_path),
+        tmp_path,
+        SECRET_KEY="memory-test",
+        MEDIA_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT),
+        TMPDIR=str(tmp_path),
     )
     manage(env, "migrate", "--noinput")
-    token = shell(env, (
-        "from django.contrib.auth.models import Permission, User\n"
-        "from rest_framework.authtoken.models import Token\n"
-        # Not a superuser, so that signing in takes a password only (no one-time code).
-        f"desk = User.objects.create_user('media-desk', password='{ADMIN_PASSWORD}', is_staff=True)\n"
-        "desk.user_permissions.set(Permission.objects.filter(content_type__app_label='media'))\n"
-        "user = User.objects.create_user('desk', is_staff=True, is_superuser=True)\n"
-        "print(Token.objects.create(user=user).key)\n"
-    ))
+    token = shell(
+        env,
+        (
+            "from django.contrib.auth.models import Permission, User\n"
+            "from rest_framework.authtoken.models import Token\n"
+            # Not a superuser, so that signing in takes a password only (no one-time code).
+            f"desk = User.objects.create_user('media-desk', password='{ADMIN_PASSWORD}', is_staff=True)\n"
+            "desk.user_permissions.set(Permission.objects.filter(content_type__app_label='media'))\n"
+            "user = User.objects.create_user('desk', is_staff=True, is_superuser=True)\n"
+            "print(Token.objects.create(user=user).key)\n"
+        ),
+    )
 
     def ready(port):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -187,9 +206,7 @@ def test_a_large_video_upload_streams_to_disk(worker):
 
 
 def test_a_large_upload_of_a_refused_kind_costs_little_memory(worker):
-    (status, body), growth = worker.peak_growth(
-        lambda: worker.upload("big.mp4", zeros(BIG_UPLOAD), BIG_UPLOAD)
-    )
+    (status, body), growth = worker.peak_growth(lambda: worker.upload("big.mp4", zeros(BIG_UPLOAD), BIG_UPLOAD))
     print(f"{BIG_UPLOAD // MB} MB refused upload: {status}, worker grew {growth / MB:.1f} MB")
     assert status == 400
     assert "neither a JPEG, PNG or WebP image nor an MP4 video" in body.decode()
@@ -201,8 +218,7 @@ ADMIN_ADD = "/admin/media/mediaitem/add/"
 
 def admin_upload(worker, cookies, filename, parts, size):
     """Upload a file through the media library's add form, as the signed-in desk."""
-    fields = {"csrfmiddlewaretoken": cookies["csrftoken"], "title": "Admin upload", "focal_x": "0.5",
-              "focal_y": "0.5"}
+    fields = {"csrfmiddlewaretoken": cookies["csrftoken"], "title": "Admin upload", "focal_x": "0.5", "focal_y": "0.5"}
     headers = {"Cookie": cookie_header(cookies), "Referer": f"http://127.0.0.1:{worker.port}{ADMIN_ADD}"}
     return worker.post_file(ADMIN_ADD, headers, fields, filename, parts, size)
 
@@ -273,8 +289,9 @@ def noisy_png(width, height) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("case", ["png 7000x7000", "noisy png 5000x5000", "jpeg 12000x8000", "jpeg 7000x7000",
-                                  "bomb png"])
+@pytest.mark.parametrize(
+    "case", ["png 7000x7000", "noisy png 5000x5000", "jpeg 12000x8000", "jpeg 7000x7000", "bomb png"]
+)
 def test_decoding_an_image_stays_within_the_memory_bound(worker, case):
     if case == "png 7000x7000":
         data, name = encoded(7000, 7000, "PNG", compress_level=1), "big.png"
@@ -287,8 +304,10 @@ def test_decoding_an_image_stays_within_the_memory_bound(worker, case):
     else:
         data, name = bomb_png(), "bomb.png"
     (status, body), growth = worker.peak_growth(lambda: worker.upload(name, [data], len(data)))
-    print(f"{case} ({len(data) / MB:.1f} MB file): {status}, worker grew {growth / MB:.1f} MB;"
-          f" {json.loads(body).get('detail', '')[:160]}")
+    print(
+        f"{case} ({len(data) / MB:.1f} MB file): {status}, worker grew {growth / MB:.1f} MB;"
+        f" {json.loads(body).get('detail', '')[:160]}"
+    )
     assert status in (201, 400), body[:500]
     if status == 400:  # refused: the reason names the limit
         assert "limit" in json.loads(body)["detail"]

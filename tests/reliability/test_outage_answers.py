@@ -59,8 +59,10 @@ class FailingMiddleware:
 
 
 def test_an_outage_inside_another_middleware_gives_503(client, settings):
-    middleware = [f"{OutageMiddleware.__module__}.{OutageMiddleware.__name__}",
-                  f"{__name__}.{FailingMiddleware.__name__}"]
+    middleware = [
+        f"{OutageMiddleware.__module__}.{OutageMiddleware.__name__}",
+        f"{__name__}.{FailingMiddleware.__name__}",
+    ]
     with override_settings(MIDDLEWARE=middleware + [m for m in settings.MIDDLEWARE if m not in middleware]):
         page = client.get("/")
         api = client.get("/api/v1/sections/")

@@ -72,8 +72,12 @@ def site_without_database(request, tmp_path_factory):
     db_port = silent.port if silent else free_port()
     env = site_environment(
         tmp_path_factory.mktemp("outage"),
-        DATABASE_URL=f"postgres://newsroom@127.0.0.1:{db_port}/newsroom", DEBUG="0", SECRET_KEY="outage-test",
-        DJANGO_SETTINGS_MODULE="newsroom.test_settings", CSRF_COOKIE_SECURE="0", SESSION_COOKIE_SECURE="0",
+        DATABASE_URL=f"postgres://newsroom@127.0.0.1:{db_port}/newsroom",
+        DEBUG="0",
+        SECRET_KEY="outage-test",
+        DJANGO_SETTINGS_MODULE="newsroom.test_settings",
+        CSRF_COOKIE_SECURE="0",
+        SESSION_COOKIE_SECURE="0",
         SECURE_SSL_REDIRECT="0",
     )
 
@@ -113,10 +117,15 @@ def test_the_admin_login_answers_503_with_retry_after(site_without_database):
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1].decode()
         cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie"))[1]
         status, response, body, seconds = send(
-            site_without_database, "POST", "/admin/login/",
+            site_without_database,
+            "POST",
+            "/admin/login/",
             body=f"csrfmiddlewaretoken={token}&username=desk&password=secret&next=/admin/",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}",
-                     "Referer": f"http://127.0.0.1:{site_without_database}/admin/login/"},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookie}",
+                "Referer": f"http://127.0.0.1:{site_without_database}/admin/login/",
+            },
         )
         print(f"admin login: {status} in {seconds:.2f} s")
     assert status == 503

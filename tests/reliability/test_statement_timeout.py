@@ -21,8 +21,9 @@ SHOW = (
 def run(code: str, **env) -> str:
     environment = {**os.environ, "DEBUG": "1", "SECRET_KEY": "x", **env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run([sys.executable, *code], cwd=BASE_DIR, env=environment, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, *code], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]
 

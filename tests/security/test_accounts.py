@@ -94,7 +94,8 @@ def test_by_default_no_group_needs_two_factor(client, settings):
 
 def sign_in(client, username, password, address="198.51.100.20", next_url="/admin/"):
     return client.post(
-        f"/admin/login/?next={next_url}", {"username": username, "password": password, "next": next_url},
+        f"/admin/login/?next={next_url}",
+        {"username": username, "password": password, "next": next_url},
         REMOTE_ADDR=address,
     )
 

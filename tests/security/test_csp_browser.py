@@ -36,10 +36,19 @@ def test_no_page_breaks_the_content_security_policy(chromium, demo_site):
 
     video = Article.objects.live().filter(kind="video", lead_media__isnull=False).first()
     assert video is not None, "the demo content has no live video story"
-    UserFactory(username="desk", is_staff=True, perms=["articles.change_article", "articles.view_article",
-                                                        "articles.publish_article", "articles.edit_any_article",
-                                                        "articles.view_revision", "media.view_mediaitem",
-                                                        "media.change_mediaitem"])
+    UserFactory(
+        username="desk",
+        is_staff=True,
+        perms=[
+            "articles.change_article",
+            "articles.view_article",
+            "articles.publish_article",
+            "articles.edit_any_article",
+            "articles.view_revision",
+            "media.view_mediaitem",
+            "media.change_mediaitem",
+        ],
+    )
     assert get_user_model().objects.filter(username="desk").exists()
     video.summary += " Updated."
     actions.save_article(actor=None, article=video)  # a second revision, for the compare page

@@ -52,7 +52,10 @@ def test_a_reporter_changing_an_editors_field_on_their_draft_gets_400(reporter, 
     assert getattr(article, field) == {"pinned": False, "legacy_id": None}[field]
     # Sending the stored value back (a GET then PUT) is fine, and other edits go through.
     ok = client.patch(
-        f"/api/v1/articles/{article.pk}/", {"pinned": False, "title": "Ferry timetable, revised"}, format="json", headers={"if-match": "*"}
+        f"/api/v1/articles/{article.pk}/",
+        {"pinned": False, "title": "Ferry timetable, revised"},
+        format="json",
+        headers={"if-match": "*"},
     )
     assert ok.status_code == 200, ok.json()
 

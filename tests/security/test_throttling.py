@@ -26,9 +26,7 @@ def test_api_uses_the_throttles_of_this_module(settings):
 def test_a_new_x_forwarded_for_on_each_request_does_not_reset_the_anonymous_limit(anon_limit_3, settings):
     settings.TRUSTED_PROXIES = []
     client = APIClient(REMOTE_ADDR="203.0.113.9")
-    answers = [
-        client.get(URL, headers={"x-forwarded-for": f"198.51.100.{n}"}).status_code for n in range(5)
-    ]
+    answers = [client.get(URL, headers={"x-forwarded-for": f"198.51.100.{n}"}).status_code for n in range(5)]
     assert answers == [200, 200, 200, 429, 429]
 
 
@@ -41,15 +39,11 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(anon_lim
     assert proxy.get(URL, headers={"x-forwarded-for": "198.51.100.8"}).status_code == 200
     # A client writing its own X-Forwarded-For in front of the proxy's entry gains nothing: the
     # proxy appends the address it really saw, and that right-most untrusted entry counts.
-    spoofed = [
-        proxy.get(URL, headers={"x-forwarded-for": f"192.0.2.{n}, 198.51.100.7"}).status_code for n in range(2)
-    ]
+    spoofed = [proxy.get(URL, headers={"x-forwarded-for": f"192.0.2.{n}, 198.51.100.7"}).status_code for n in range(2)]
     assert spoofed == [429, 429]
 
 
-def test_x_forwarded_for_from_an_untrusted_peer_is_ignored_even_when_proxies_are_configured(
-    anon_limit_3, settings
-):
+def test_x_forwarded_for_from_an_untrusted_peer_is_ignored_even_when_proxies_are_configured(anon_limit_3, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     client = APIClient(REMOTE_ADDR="203.0.113.50")
     answers = [client.get(URL, headers={"x-forwarded-for": f"10.0.0.{n}"}).status_code for n in range(4)]

@@ -26,9 +26,17 @@ def make_image(**kwargs):
 def make_video(**kwargs):
     poster = make_image(alt_text="", title="Poster")
     item = MediaItem(
-        kind=MediaItem.Kind.VIDEO, title="Clip", alt_text=kwargs.pop("alt_text", "A pontoon bridge is towed into place"),
-        width=1280, height=720, duration=65.0, codec="h264", file_size=4096, poster=poster,
-        sha256=f"{MediaItem.objects.count() + 10**6:064x}", **kwargs,
+        kind=MediaItem.Kind.VIDEO,
+        title="Clip",
+        alt_text=kwargs.pop("alt_text", "A pontoon bridge is towed into place"),
+        width=1280,
+        height=720,
+        duration=65.0,
+        codec="h264",
+        file_size=4096,
+        poster=poster,
+        sha256=f"{MediaItem.objects.count() + 10**6:064x}",
+        **kwargs,
     )
     item.file.save("clip.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42 not really a video"), save=False)
     item.save()

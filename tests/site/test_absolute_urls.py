@@ -26,7 +26,10 @@ PUBLIC = "https://news.example.org"
 
 # Absolute URLs in the bodies that are names of formats, not links: left out of the check.
 VOCABULARIES = (
-    "http://www.w3.org/", "http://purl.org/", "http://www.sitemaps.org/", "http://www.google.com/schemas/",
+    "http://www.w3.org/",
+    "http://purl.org/",
+    "http://www.sitemaps.org/",
+    "http://www.google.com/schemas/",
     "https://schema.org",
 )
 ABSOLUTE = re.compile(r"""https?://[^\s"'<>\\]+""")
@@ -38,8 +41,12 @@ def story(tree):
     video = make_video()
     tag = TagFactory(name="Bridges", slug="bridges")
     return ArticleFactory(
-        section=tree["mosul"], kind=Article.Kind.VIDEO, lead_media=video, tags=[tag],
-        title="Bridge towed into place", summary="Crews moved the span at dawn.",
+        section=tree["mosul"],
+        kind=Article.Kind.VIDEO,
+        lead_media=video,
+        tags=[tag],
+        title="Bridge towed into place",
+        summary="Crews moved the span at dawn.",
     )
 
 
@@ -190,7 +197,9 @@ def test_api_page_links_and_share_links_follow_the_same_rule(client, settings, e
     draft.summary = "Written at the desk."
     actions.save_article(actor=editor, article=draft)  # a revision to share
     response = client.post(
-        f"/admin/articles/article/{draft.pk}/share/", headers={"host": PORT_HOST}, follow=True,
+        f"/admin/articles/article/{draft.pk}/share/",
+        headers={"host": PORT_HOST},
+        follow=True,
     )
     shown = [str(message) for message in response.context["messages"]]
     assert any(f"{expected}/preview/" in message for message in shown), shown

@@ -50,8 +50,13 @@ def test_elements_appear_in_the_required_order(client, tree, video):
     when = timezone.datetime(2016, 3, 24, 14, 18, 9, tzinfo=timezone.UTC)
     tag = TagFactory(name="Bridges")
     article = ArticleFactory(
-        section=tree["mosul"], kind=Article.Kind.VIDEO, lead_media=video, published_at=when,
-        title="Pontoon bridge opens", body="<p>BODYTEXT crews worked overnight.</p>", signoff="S/SH 11",
+        section=tree["mosul"],
+        kind=Article.Kind.VIDEO,
+        lead_media=video,
+        published_at=when,
+        title="Pontoon bridge opens",
+        body="<p>BODYTEXT crews worked overnight.</p>",
+        signoff="S/SH 11",
         tags=[tag],
     )
     target = ArticleFactory(title="Earlier crossing closed", kind=Article.Kind.PHOTO, lead_media=make_image())
@@ -62,9 +67,9 @@ def test_elements_appear_in_the_required_order(client, tree, video):
     order = [
         crumbs,
         html.index('<p class="kind">VIDEO</p>'),
-        html.index("<h1 class=\"story-title\">Pontoon bridge opens</h1>"),
+        html.index('<h1 class="story-title">Pontoon bridge opens</h1>'),
         html.index('<time datetime="2016-03-24T14:18:09+00:00">Thu Mar 24, 2016 14:18:09 UTC</time>'),
-        html.index("<video controls preload=\"metadata\""),
+        html.index('<video controls preload="metadata"'),
         html.index("BODYTEXT"),
         html.index('<p class="signoff">S/SH 11</p>'),
         html.index(f'href="{tag.get_absolute_url()}"'),
@@ -106,8 +111,12 @@ def test_text_article_has_no_kind_label_and_no_lead_media(client):
 def test_head_metadata_for_a_video_article(client, tree, video):
     tag = TagFactory(name="Engineering")
     article = ArticleFactory(
-        section=tree["mosul"], kind=Article.Kind.VIDEO, lead_media=video, tags=[tag],
-        title="Bridge towed into place", summary="Crews moved the span at dawn.",
+        section=tree["mosul"],
+        kind=Article.Kind.VIDEO,
+        lead_media=video,
+        tags=[tag],
+        title="Bridge towed into place",
+        summary="Crews moved the span at dawn.",
     )
     html = get_page(client, article)
     canonical = f"http://testserver-site.example{article.get_absolute_url()}"
@@ -158,7 +167,11 @@ def test_arabic_article_sets_lang_and_rtl(client):
 
 def test_hostile_title_and_signoff_are_escaped_everywhere(client, tree, image):
     article = ArticleFactory(
-        section=tree["mosul"], title=NASTY, summary=NASTY, lead_media=image, kind=Article.Kind.PHOTO,
+        section=tree["mosul"],
+        title=NASTY,
+        summary=NASTY,
+        lead_media=image,
+        kind=Article.Kind.PHOTO,
     )
     Article.objects.filter(pk=article.pk).update(signoff='<script>"S/SH"</script>')
     article.refresh_from_db()
@@ -166,7 +179,7 @@ def test_hostile_title_and_signoff_are_escaped_everywhere(client, tree, image):
     assert "<script>alert" not in html
     assert '<script>"S/SH"' not in html
     assert '<p class="signoff">&lt;script&gt;&quot;S/SH&quot;&lt;/script&gt;</p>' in html
-    assert "<h1 class=\"story-title\">Talks &lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)" in html
+    assert '<h1 class="story-title">Talks &lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)' in html
     assert meta(html, "og:title") == [NASTY]  # attribute escaped, so the parser reads it back whole
     assert f'content="{NASTY}"' not in html
     # JSON-LD: no raw "<", ">" or "&" inside the script element, and the value survives intact.
@@ -185,7 +198,9 @@ def test_related_list_is_live_only_in_editorial_order_with_thumbnails(client, im
         "future": ArticleFactory(title="Hidden future item", published_at=timezone.now() + timezone.timedelta(days=1)),
         "archived": ArticleFactory(title="Hidden archived item", status=Article.Status.ARCHIVED),
         "stub": ArticleFactory(title="Hidden stub item", status=Article.Status.DRAFT, is_stub=True),
-        "expired": ArticleFactory(title="Hidden expired item", expires_at=timezone.now() - timezone.timedelta(minutes=1)),
+        "expired": ArticleFactory(
+            title="Hidden expired item", expires_at=timezone.now() - timezone.timedelta(minutes=1)
+        ),
     }
     RelatedLinkFactory(source=article, target=second, position=5)
     RelatedLinkFactory(source=article, target=first, position=1)
@@ -248,8 +263,12 @@ def test_preview_of_an_unsaved_article_shows_banner_and_is_private(tree, image):
     request.user = AnonymousUser()
     related = [ArticleFactory(title="Live neighbour story")]
     draft = Article(
-        title="Unpublished draft headline", section=tree["mosul"], body="<p>Draft body.</p>",
-        kind=Article.Kind.PHOTO, lead_media=image, signoff="D/RF 2",
+        title="Unpublished draft headline",
+        section=tree["mosul"],
+        body="<p>Draft body.</p>",
+        kind=Article.Kind.PHOTO,
+        lead_media=image,
+        signoff="D/RF 2",
     )
     response = render_article_page(request, draft, related=related, tags=[], preview=True)
     html = response.content.decode()

@@ -13,7 +13,7 @@ def test_404_page_is_in_the_site_design(client):
     response = client.get("/no/such/page/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert "<h1 class=\"page-title\">Page not found</h1>" in html
+    assert '<h1 class="page-title">Page not found</h1>' in html
     assert '<link rel="stylesheet" href="/static/css/site.css">' in html
     assert '<a href="/section/lebanon/">Lebanon</a>' in html
     assert '<meta name="robots" content="noindex">' in html

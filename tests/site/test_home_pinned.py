@@ -15,10 +15,20 @@ def ago(minutes):
 
 def test_pinned_stories_lead_newest_first_and_only_live_ones(client, tree):
     ArticleFactory(title="Pinned oldest", section=tree["syria"], pinned=True, published_at=ago(300))
-    ArticleFactory(title="Pinned newer", section=tree["mosul"], pinned=True, published_at=ago(200),
-                   lead_media=make_image(alt_text="Pinned photo"))
+    ArticleFactory(
+        title="Pinned newer",
+        section=tree["mosul"],
+        pinned=True,
+        published_at=ago(200),
+        lead_media=make_image(alt_text="Pinned photo"),
+    )
     ArticleFactory(title="Pinned draft", section=tree["mosul"], pinned=True, draft=True)
-    ArticleFactory(title="Pinned scheduled", section=tree["mosul"], pinned=True, published_at=timezone.now() + timezone.timedelta(hours=1))
+    ArticleFactory(
+        title="Pinned scheduled",
+        section=tree["mosul"],
+        pinned=True,
+        published_at=timezone.now() + timezone.timedelta(hours=1),
+    )
     ArticleFactory(title="Pinned expired", section=tree["mosul"], pinned=True, published_at=ago(400), expires_at=ago(1))
     ArticleFactory(title="Fresh unpinned", section=tree["syria"], published_at=ago(1))
 

@@ -100,20 +100,35 @@ def private_world(db):
     private_tag = TagFactory(name="Takeover", slug="takeover")
     ArticleFactory(title="Rivers rise", section=europe, tags=[public_tag])
     ArticleFactory(title="Draft deal", section=secret, tags=[private_tag], draft=True)
-    ArticleFactory(title="Count begins", section=hidden_top, tags=[private_tag],
-                   embargo_until=now + timezone.timedelta(hours=3))
+    ArticleFactory(
+        title="Count begins", section=hidden_top, tags=[private_tag], embargo_until=now + timezone.timedelta(hours=3)
+    )
     ArticleFactory(title="Visit planned", section=future_top, published_at=now + timezone.timedelta(hours=2))
-    return {"world": world, "europe": europe, "secret": secret, "hidden_top": hidden_top,
-            "future_top": future_top, "public_tag": public_tag, "private_tag": private_tag}
+    return {
+        "world": world,
+        "europe": europe,
+        "secret": secret,
+        "hidden_top": hidden_top,
+        "future_top": future_top,
+        "public_tag": public_tag,
+        "private_tag": private_tag,
+    }
 
 
 PRIVATE_NAMES = ("Merger talks", "Election night", "Royal visit", "Takeover")
 
 
-@pytest.mark.parametrize("url", [
-    "/section/world/merger/", "/section/election/", "/section/royal/", "/tag/takeover/",
-    "/feeds/section/world/merger/rss/", "/feeds/section/election/rss/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/section/world/merger/",
+        "/section/election/",
+        "/section/royal/",
+        "/tag/takeover/",
+        "/feeds/section/world/merger/rss/",
+        "/feeds/section/election/rss/",
+    ],
+)
 def test_pages_and_feeds_of_sections_and_tags_without_a_live_story_are_404(client, private_world, url):
     response = client.get(url)
     assert response.status_code == 404

@@ -13,15 +13,18 @@ LARGEST = 2**63 - 1
 TOO_BIG = 2**63
 
 
-@pytest.mark.parametrize("path", [
-    f"/news/{TOO_BIG}/x/",
-    f"/news/{10**40}/bridge-reopens/",
-    f"/news/{LARGEST}/x/",
-    f"/legacy/{TOO_BIG}/",
-    f"/legacy/{LARGEST}/",
-    f"/media-renditions/{TOO_BIG}/w640.jpeg",
-    f"/media-renditions/{LARGEST}/w640.webp",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/news/{TOO_BIG}/x/",
+        f"/news/{10**40}/bridge-reopens/",
+        f"/news/{LARGEST}/x/",
+        f"/legacy/{TOO_BIG}/",
+        f"/legacy/{LARGEST}/",
+        f"/media-renditions/{TOO_BIG}/w640.jpeg",
+        f"/media-renditions/{LARGEST}/w640.webp",
+    ],
+)
 def test_public_routes_answer_the_designed_404(client, path):
     ArticleFactory(legacy_id=7)
     response = client.get(path)

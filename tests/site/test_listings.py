@@ -133,7 +133,8 @@ def test_search_page_ranks_highlights_and_paginates(client, tree, monkeypatch):
     ArticleFactory(title="Hidden ceasefire draft", draft=True)
     page1 = client.get("/search/", {"q": "ceasefire"}).content.decode()
     assert titles(page1) == [
-        "<mark>Ceasefire</mark> talks &lt;b&gt;resume&lt;/b&gt;", "<mark>Ceasefire</mark> holds in the north",
+        "<mark>Ceasefire</mark> talks &lt;b&gt;resume&lt;/b&gt;",
+        "<mark>Ceasefire</mark> holds in the north",
     ]
     assert 'href="?q=ceasefire&amp;page=2" rel="next"' in page1
     page2 = client.get("/search/", {"q": "ceasefire", "page": "2"}).content.decode()

@@ -28,9 +28,13 @@ pytestmark = pytest.mark.django_db
 OLD = "https://old.example.com"
 PAGES = Path(__file__).resolve().parent.parent / "importer" / MISSING_MEDIA_PAGES
 STUB_TITLES = [  # the lighthouse page's related list, in its legacy order
-    "Harbour pilots finish winter training", "Fishing fleet returns early from the gulf",
-    "Storm surge floods the corniche", "Coastal road reopens after a rockfall", "Dhow builders at work in Sur",
-    "Ferry service adds a night crossing", "Marine reserve counts its nesting turtles",
+    "Harbour pilots finish winter training",
+    "Fishing fleet returns early from the gulf",
+    "Storm surge floods the corniche",
+    "Coastal road reopens after a rockfall",
+    "Dhow builders at work in Sur",
+    "Ferry service adds a night crossing",
+    "Marine reserve counts its nesting turtles",
 ]
 
 
@@ -72,7 +76,9 @@ def test_with_legacy_site_url_stubs_link_to_the_old_site_with_title_and_picture(
     # the storm-surge video has no picture at all.
     assert block.count("<picture>") == 2
     old_pictures = re.findall(r'<img src="([^"]+)" alt="" loading="lazy" decoding="async" referrerpolicy', block)
-    assert old_pictures == [f"{OLD}/2017/03/0{day}/coast_63620{day}00000000000{day}_25f_4x3.jpg" for day in (4, 5, 6, 7)]
+    assert old_pictures == [
+        f"{OLD}/2017/03/0{day}/coast_63620{day}00000000000{day}_25f_4x3.jpg" for day in (4, 5, 6, 7)
+    ]
     assert NOT_FOUND["lighthouse.txt"][0] not in block  # the storm-surge video
     assert OLD + FOUND_PICTURES[0] not in block
 
@@ -105,8 +111,9 @@ def test_stub_text_and_addresses_are_escaped(client, tree, settings):
     settings.LEGACY_SITE_URL = OLD
     article = ArticleFactory(section=tree["mosul"])
     picture = MediaItem.objects.create(kind="image", file_missing=True, legacy_path='/2017/01/01/a" onerror="x.jpg')
-    stub = ArticleFactory(title='<script>alert("x")</script> & co', draft=True, is_stub=True, legacy_id=77,
-                          lead_media=picture)
+    stub = ArticleFactory(
+        title='<script>alert("x")</script> & co', draft=True, is_stub=True, legacy_id=77, lead_media=picture
+    )
     RelatedLinkFactory(source=article, target=stub)
     block = related_block(client.get(article.get_absolute_url()).content.decode())
     assert "<script>" not in block and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in block
@@ -122,8 +129,15 @@ def test_stubs_never_get_a_public_page_or_listing_of_their_own(client, imported,
     index = client.get("/sitemap.xml").content.decode()
     sitemaps = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)</loc>", index)]
     assert sitemaps
-    for url in ("/", "/section/oman/coast/musandam/", "/search/?q=rockfall", "/feeds/rss/", "/feeds/atom/",
-                "/api/v1/articles/", *sitemaps):
+    for url in (
+        "/",
+        "/section/oman/coast/musandam/",
+        "/search/?q=rockfall",
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/api/v1/articles/",
+        *sitemaps,
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Coastal road reopens" not in response.content.decode(), url
@@ -144,10 +158,15 @@ def test_query_count_stays_the_same_with_stubs_in_the_list(client, tree, setting
         article = ArticleFactory(section=tree["mosul"])
         for position in range(stubs + live):
             if position < stubs:
-                media = MediaItem.objects.create(kind="image", file_missing=True,
-                                                 legacy_path=f"/2017/01/01/p{article.pk}_{position}.jpg")
-                target = ArticleFactory(draft=True, is_stub=True, legacy_id=article.pk * 1000 + position,
-                                        lead_media=media if position % 2 else make_image())
+                media = MediaItem.objects.create(
+                    kind="image", file_missing=True, legacy_path=f"/2017/01/01/p{article.pk}_{position}.jpg"
+                )
+                target = ArticleFactory(
+                    draft=True,
+                    is_stub=True,
+                    legacy_id=article.pk * 1000 + position,
+                    lead_media=media if position % 2 else make_image(),
+                )
             else:
                 target = ArticleFactory(lead_media=make_video())
             RelatedLinkFactory(source=article, target=target, position=position)
@@ -165,21 +184,42 @@ def test_query_count_stays_the_same_with_stubs_in_the_list(client, tree, setting
 
 def test_legacy_site_url_must_be_a_web_address():
     assert parse_legacy_site_url("") == ("", "")
-    assert parse_legacy_site_url(" https://old.example.com/ ") == ("https://old.example.com/news/{id}",
-                                                                 "https://old.example.com")
-    assert parse_legacy_site_url("https://old.example.com/en/?p={id}") == ("https://old.example.com/en/?p={id}",
-                                                                          "https://old.example.com")
-    for bad in ("old.example.com", "javascript:alert(1)", "ftp://old.example.com", "https://{id}.example.com",
-                "https://user:pw@old.example.com", "https://old.example.com/{id}/{id}"):
+    assert parse_legacy_site_url(" https://old.example.com/ ") == (
+        "https://old.example.com/news/{id}",
+        "https://old.example.com",
+    )
+    assert parse_legacy_site_url("https://old.example.com/en/?p={id}") == (
+        "https://old.example.com/en/?p={id}",
+        "https://old.example.com",
+    )
+    for bad in (
+        "old.example.com",
+        "javascript:alert(1)",
+        "ftp://old.example.com",
+        "https://{id}.example.com",
+        "https://user:pw@old.example.com",
+        "https://old.example.com/{id}/{id}",
+    ):
         with pytest.raises(ImproperlyConfigured, match="LEGACY_SITE_URL"):
             parse_legacy_site_url(bad)
 
 
 def test_start_up_stops_on_a_bad_legacy_site_url():
-    env = {"PATH": "/usr/bin:/bin", "DEBUG": "1", "LEGACY_SITE_URL": "javascript:alert(1)", "NEWSROOM_ENV_FILE": "",
-           "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
-    done = subprocess.run([sys.executable, "manage.py", "check"], cwd=django_settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "1",
+        "LEGACY_SITE_URL": "javascript:alert(1)",
+        "NEWSROOM_ENV_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0
     assert "LEGACY_SITE_URL “javascript:alert(1)” is not the address of a web site" in done.stderr + done.stdout
 
@@ -188,8 +228,9 @@ def test_start_up_stops_on_a_bad_legacy_site_url():
 
 
 def json_ld(page: str) -> list[dict]:
-    return [json.loads(block) for block in
-            re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)]
+    return [
+        json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]
 
 
 def test_imported_video_story_without_its_file_says_so_and_plays_nothing(client, imported, settings):

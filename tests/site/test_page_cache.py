@@ -119,9 +119,7 @@ def test_cached_page_stops_at_the_next_schedule_boundary(client, settings, tree)
     now = timezone.now()
     with time_machine.travel(now, tick=False) as traveller:
         ArticleFactory(title="Expiring story", section=tree["iraq"], expires_at=now + timezone.timedelta(minutes=10))
-        ArticleFactory(
-            title="Scheduled story", section=tree["iraq"], published_at=now + timezone.timedelta(minutes=20)
-        )
+        ArticleFactory(title="Scheduled story", section=tree["iraq"], published_at=now + timezone.timedelta(minutes=20))
         html = client.get("/section/iraq/").content.decode()
         assert "Expiring story" in html and "Scheduled story" not in html
         traveller.shift(timezone.timedelta(minutes=5))
@@ -181,7 +179,6 @@ def test_a_reader_with_a_dead_session_cookie_still_gets_the_cached_page(client):
         response = client.get(article.get_absolute_url())
     assert response["X-Page-Cache"] == "hit"
     assert len(captured) == 1  # the session look-up, which finds nothing
-
 
 
 def test_parameters_a_page_does_not_read_share_its_cache_entry(client, tree):

@@ -30,12 +30,14 @@ def queries_for(client, url) -> int:
 
 
 def article_with(related_count: int, tag_count: int, tree) -> Article:
-    article = ArticleFactory(section=tree["mosul"], kind=Article.Kind.VIDEO, lead_media=make_video(),
-                             tags=TagFactory.create_batch(tag_count))
+    article = ArticleFactory(
+        section=tree["mosul"], kind=Article.Kind.VIDEO, lead_media=make_video(), tags=TagFactory.create_batch(tag_count)
+    )
     for position in range(related_count):
         media = make_video() if position % 2 else make_image()
-        target = ArticleFactory(section=tree["mosul"], lead_media=media,
-                                kind=Article.Kind.VIDEO if position % 2 else Article.Kind.PHOTO)
+        target = ArticleFactory(
+            section=tree["mosul"], lead_media=media, kind=Article.Kind.VIDEO if position % 2 else Article.Kind.PHOTO
+        )
         RelatedLinkFactory(source=article, target=target, position=position)
     RelatedLinkFactory(source=article, target=ArticleFactory(draft=True), position=999)
     return article
@@ -64,11 +66,15 @@ def test_home_query_count_does_not_grow_with_the_number_of_stories(client, tree,
     assert measure(30) == small
 
 
-@pytest.mark.parametrize("url_of", [
-    lambda world: "/section/iraq/",
-    lambda world: world["tag"].get_absolute_url(),
-    lambda world: "/search/?q=crossing",
-], ids=["section", "tag", "search"])
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda world: "/section/iraq/",
+        lambda world: world["tag"].get_absolute_url(),
+        lambda world: "/search/?q=crossing",
+    ],
+    ids=["section", "tag", "search"],
+)
 def test_list_pages_cost_the_same_whatever_the_page_size(client, tree, monkeypatch, url_of):
     tag = TagFactory()
     for i in range(30):

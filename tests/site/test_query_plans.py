@@ -76,7 +76,9 @@ def test_refresh_planner_statistics_gives_the_planner_table_sizes(tree):
     table = Article._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx = %s", [table, "article_status_pub_idx"])
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx = %s", [table, "article_status_pub_idx"]
+            )
             (stat,) = cursor.fetchone()
             assert stat.split()[0] == "3"  # rows in the table, as the planner now knows
         else:

@@ -10,7 +10,13 @@ from django.utils import timezone
 from articles import actions, views
 from articles.models import Article
 from articles.search import (
-    count_matches, fts_match_expression, highlight, parse_query, plain_text, search_articles, snippet,
+    count_matches,
+    fts_match_expression,
+    highlight,
+    parse_query,
+    plain_text,
+    search_articles,
+    snippet,
 )
 from tests.factories import ArticleFactory
 
@@ -30,11 +36,13 @@ def test_finds_articles_by_title_summary_and_body_words():
 
 def test_title_match_ranks_above_body_match_and_rank_is_annotated():
     older_title_hit = ArticleFactory(
-        title="Wheat harvest begins in the north", body="<p>Farmers started early.</p>",
+        title="Wheat harvest begins in the north",
+        body="<p>Farmers started early.</p>",
         published_at=timezone.now() - timezone.timedelta(days=3),
     )
     newer_body_hit = ArticleFactory(
-        title="Regional roundup", body="<p>Elsewhere, the wheat price rose.</p>",
+        title="Regional roundup",
+        body="<p>Elsewhere, the wheat price rose.</p>",
         published_at=timezone.now() - timezone.timedelta(hours=1),
     )
     results = search("wheat")
@@ -83,8 +91,27 @@ def test_index_follows_edits_and_deletes():
 
 @pytest.mark.parametrize(
     "q",
-    ['"', '""', "AND", "OR", "NOT", "NEAR(", "title:x", "*", "^", "a AND OR b", ")(", "-", "-word", "''", "\x00",
-     "x" * 5000, "سلام \"", "(((", "col:umn: NEAR/2"],
+    [
+        '"',
+        '""',
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(",
+        "title:x",
+        "*",
+        "^",
+        "a AND OR b",
+        ")(",
+        "-",
+        "-word",
+        "''",
+        "\x00",
+        "x" * 5000,
+        'سلام "',
+        "(((",
+        "col:umn: NEAR/2",
+    ],
 )
 def test_hostile_input_never_errors(q):
     ArticleFactory(title="Ordinary words here")
@@ -112,9 +139,7 @@ def test_parse_and_fts_expression_quote_everything():
 
 def test_highlight_marks_terms_and_escapes_everything_else():
     html = highlight('Floods & <script>alert("x")</script> flooding', "flood")
-    assert html == (
-        "<mark>Floods</mark> &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>flooding</mark>"
-    )
+    assert html == ("<mark>Floods</mark> &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>flooding</mark>")
     assert highlight("<b>plain</b>", "") == "&lt;b&gt;plain&lt;/b&gt;"
     assert highlight("a <mark>", "mark") == "a &lt;<mark>mark</mark>&gt;"
 
@@ -143,7 +168,9 @@ def test_sqlite_fts_triggers_exist():
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_article_fts_%'")
         assert {row[0] for row in cursor.fetchall()} == {
-            "articles_article_fts_ai", "articles_article_fts_ad", "articles_article_fts_au",
+            "articles_article_fts_ai",
+            "articles_article_fts_ad",
+            "articles_article_fts_au",
         }
 
 
@@ -157,7 +184,8 @@ def excerpts(client, q) -> list[str]:
 
 def test_snippets_do_not_run_paragraphs_together(client):
     ArticleFactory(
-        title="Ministry statement", summary="",
+        title="Ministry statement",
+        summary="",
         body="<p>The minister said.</p><p>Officials denied that <em>reservoir</em> levels had fallen.</p>",
     )
     [excerpt] = excerpts(client, "reservoir")
@@ -167,9 +195,10 @@ def test_snippets_do_not_run_paragraphs_together(client):
 
 def test_headings_list_items_and_line_breaks_separate_their_texts(client):
     ArticleFactory(
-        title="Ministry statement", summary="",
+        title="Ministry statement",
+        summary="",
         body="<h2>Background</h2><p>Reservoir levels fell</p><ul><li>pumps</li><li>pipes</li></ul>"
-             "<p>Dam road<br>Closed</p>",
+        "<p>Dam road<br>Closed</p>",
     )
     [excerpt] = excerpts(client, "reservoir")
     assert excerpt == "Background · <mark>Reservoir</mark> levels fell · pumps · pipes · Dam road · Closed"
@@ -177,7 +206,7 @@ def test_headings_list_items_and_line_breaks_separate_their_texts(client):
 
 def test_plain_text_keeps_words_within_inline_markup_and_decodes_entities():
     assert plain_text("<p><b>un</b>likely &amp; <a href='/x'>odd</a></p>\n<p>Next.</p>") == "unlikely & odd · Next."
-    assert plain_text('<p>He said “yes.”</p><p>قال الوزير؟</p><p>ثم غادر.</p>') == "He said “yes.” قال الوزير؟ ثم غادر."
+    assert plain_text("<p>He said “yes.”</p><p>قال الوزير؟</p><p>ثم غادر.</p>") == "He said “yes.” قال الوزير؟ ثم غادر."
     assert plain_text("<table><tr><th>Town</th><td>Mosul</td></tr></table>") == "Town · Mosul"
     assert plain_text("") == ""
 
@@ -255,7 +284,6 @@ def test_the_count_is_one_cheap_query(client, monkeypatch):
     assert len(counts) == 1
     assert "bm25" not in counts[0] and "ts_rank" not in counts[0]  # nothing ranked just to count
     assert "body" not in counts[0].split("WHERE")[0]  # and no column read
-
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ def test_article_page_links_stored_renditions_of_lead_photo_and_related_thumbnai
 
     assert "/media-renditions/" not in html  # nothing left to make on demand
     lead_files = {r.spec: r.file.url for r in lead.renditions.filter(format="webp", spec__startswith="w")}
-    assert f'{lead_files["w320"]} 160w' in html
+    assert f"{lead_files['w320']} 160w" in html
     thumb_jpeg = thumb.renditions.get(spec="16x9-w320", format="jpeg").file.url
     poster_jpeg = video.poster.renditions.get(spec="16x9-w320", format="jpeg").file.url
     related = html[html.index('<aside class="related"') :]

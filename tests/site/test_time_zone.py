@@ -98,7 +98,9 @@ def test_another_time_zone_setting_changes_the_clock_shown(client, tehran, tmp_p
 def test_cards_of_every_list_show_the_zone_and_offset(client, tehran):
     tag = TagFactory(name="Bridges", slug="bridges")
     article = ArticleFactory(
-        title="Ferry crossing reopens", published_at=datetime(2016, 3, 24, 9, 48, 9, tzinfo=UTC), tags=[tag],
+        title="Ferry crossing reopens",
+        published_at=datetime(2016, 3, 24, 9, 48, 9, tzinfo=UTC),
+        tags=[tag],
     )
     card_time = '<time datetime="2016-03-24T14:18:09+04:30">Thu Mar 24, 2016 14:18:09 UTC+4:30</time>'
     for url in ("/", article.section.get_absolute_url(), tag.get_absolute_url(), "/search/?q=ferry"):
@@ -137,10 +139,15 @@ def test_the_api_gives_utc_times_whatever_the_newsrooms_zone(client, tehran, tmp
 def settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
     """Load the real settings with no .env file, no TIME_ZONE/LEGACY_TIME_ZONE but those in `env`,
     and print TIME_ZONE."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"TIME_ZONE", "LEGACY_TIME_ZONE", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"TIME_ZONE", "LEGACY_TIME_ZONE", "DJANGO_SETTINGS_MODULE"}
+    }
     code = "import django; django.setup(); from django.conf import settings; print(settings.TIME_ZONE)"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=django_settings.BASE_DIR, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
         env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "NEWSROOM_ENV_FILE": "", "DEBUG": "1", **env},
     )
 

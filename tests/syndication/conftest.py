@@ -49,26 +49,38 @@ def hidden_world(db):
     now = timezone.now()
     section = SectionFactory(name="Harbours", slug="harbours")
     tag = TagFactory(name="Shipping", slug="shipping")
-    live = ArticleFactory(title="Harbour reopens after storm", section=section, tags=[tag],
-                          published_at=now - timezone.timedelta(hours=2))
+    live = ArticleFactory(
+        title="Harbour reopens after storm", section=section, tags=[tag], published_at=now - timezone.timedelta(hours=2)
+    )
     published = Article.Status.PUBLISHED
     variants = {
         "draft": {"status": Article.Status.DRAFT, "published_at": None},
         "review": {"status": Article.Status.REVIEW, "published_at": None},
         "archived": {"status": Article.Status.ARCHIVED, "published_at": now - timezone.timedelta(hours=3)},
         "future": {"status": published, "published_at": now + timezone.timedelta(days=1)},
-        "embargoed": {"status": published, "published_at": now - timezone.timedelta(hours=1),
-                      "embargo_until": now + timezone.timedelta(days=1)},
-        "expired": {"status": published, "published_at": now - timezone.timedelta(hours=1),
-                    "expires_at": now - timezone.timedelta(minutes=5)},
+        "embargoed": {
+            "status": published,
+            "published_at": now - timezone.timedelta(hours=1),
+            "embargo_until": now + timezone.timedelta(days=1),
+        },
+        "expired": {
+            "status": published,
+            "published_at": now - timezone.timedelta(hours=1),
+            "expires_at": now - timezone.timedelta(minutes=5),
+        },
         "stub": {"status": Article.Status.DRAFT, "published_at": None, "is_stub": True},
     }
     hidden = {}
     for number, (name, fields) in enumerate(variants.items(), start=1):
         marker = HIDDEN_MARKERS[name]
         hidden[name] = ArticleFactory(
-            title=f"Harbour story {marker}", summary=f"Summary {marker}", body=f"<p>Harbour {marker}</p>",
-            section=section, tags=[tag], legacy_id=900_000 + number, **fields
+            title=f"Harbour story {marker}",
+            summary=f"Summary {marker}",
+            body=f"<p>Harbour {marker}</p>",
+            section=section,
+            tags=[tag],
+            legacy_id=900_000 + number,
+            **fields,
         )
         RelatedLinkFactory(source=live, target=hidden[name])
     return {"live": live, "hidden": hidden, "section": section, "tag": tag}

@@ -7,8 +7,14 @@ from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
-CACHED_URLS = ["/feeds/rss/", "/feeds/atom/", "/feeds/section/harbours/rss/", "/sitemap.xml",
-               "/sitemap-articles.xml", "/sitemap-news.xml"]
+CACHED_URLS = [
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/section/harbours/rss/",
+    "/sitemap.xml",
+    "/sitemap-articles.xml",
+    "/sitemap-news.xml",
+]
 
 
 @pytest.fixture

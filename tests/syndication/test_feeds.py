@@ -28,8 +28,11 @@ def fetch(client, url):
 @pytest.mark.parametrize("url,version", [("/feeds/rss/", "rss20"), ("/feeds/atom/", "atom10")])
 def test_site_feed_is_valid_newest_first_with_full_body(client, url, version):
     now = timezone.now()
-    older = ArticleFactory(title="Ferry timetable changes", published_at=now - timezone.timedelta(hours=5),
-                           body="<p>Ferries run <strong>hourly</strong> from Monday.</p>")
+    older = ArticleFactory(
+        title="Ferry timetable changes",
+        published_at=now - timezone.timedelta(hours=5),
+        body="<p>Ferries run <strong>hourly</strong> from Monday.</p>",
+    )
     newer = ArticleFactory(title="Port cranes return", published_at=now - timezone.timedelta(hours=1))
 
     response, feed = fetch(client, url)

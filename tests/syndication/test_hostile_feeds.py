@@ -29,7 +29,7 @@ PAYLOADS = [
     "<svg onload=alert(1)><circle r=1></circle></svg>",
     '<a href="javascript:alert(1)">read more</a>',
     "<a href='&#106;avascript:alert(1)'>read more</a>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    '<iframe src="javascript:alert(1)"></iframe>',
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     "&lt;img src=x onerror=alert(1)&gt;",
     '"><script>alert(1)</script>',
@@ -108,8 +108,13 @@ def hostile_article(field: str, payload: str, number: int, parent):
         name=payload if field == "section name" else f"Quay {number}", slug=f"quay-{number}", parent=parent
     )
     tag = TagFactory(name=payload if field == "tag name" else f"Cargo {number}", slug=f"cargo-{number}")
-    values = {"title": f"Harbour notice {number}", "summary": "Cranes are back at work.",
-              "body": "<p>Cranes are back at work.</p>", "signoff": "T/QA 4", "source": "Newsroom"}
+    values = {
+        "title": f"Harbour notice {number}",
+        "summary": "Cranes are back at work.",
+        "body": "<p>Cranes are back at work.</p>",
+        "signoff": "T/QA 4",
+        "source": "Newsroom",
+    }
     if field in values:  # cut to the column's length, which PostgreSQL enforces (the sign-off's 32)
         values[field] = payload[: Article._meta.get_field(field).max_length or None]
     article = ArticleFactory(section=section, tags=[tag], **values)

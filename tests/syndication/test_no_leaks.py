@@ -66,14 +66,21 @@ def test_hidden_articles_appear_on_no_public_surface(client, hidden_world):
     for name, article in hidden_world["hidden"].items():
         marker = HIDDEN_MARKERS[name]
         # Searching for the marker itself finds nothing (the page may echo the query, so look for links).
-        for url in (f"/search/?q={marker}", f"/api/v1/articles/?q={marker}",
-                    f"/api/v1/articles/?legacy_id={article.legacy_id}"):
+        for url in (
+            f"/search/?q={marker}",
+            f"/api/v1/articles/?q={marker}",
+            f"/api/v1/articles/?legacy_id={article.legacy_id}",
+        ):
             response = client.get(url)
             assert response.status_code == 200, f"{url} answered {response.status_code}"
             leaked = [link for link in links if link in response.content.decode()]
             assert not leaked, f"{url} finds the {name} article"
-        for url in (f"/news/{article.pk}/{article.slug}/", f"/legacy/{article.legacy_id}/",
-                    f"/api/v1/articles/{article.pk}/", f"/api/v1/articles/{article.pk}/related/"):
+        for url in (
+            f"/news/{article.pk}/{article.slug}/",
+            f"/legacy/{article.legacy_id}/",
+            f"/api/v1/articles/{article.pk}/",
+            f"/api/v1/articles/{article.pk}/related/",
+        ):
             response = client.get(url)
             assert response.status_code == 404, f"{url} (the {name} article) answered {response.status_code}"
 

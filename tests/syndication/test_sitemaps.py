@@ -185,8 +185,13 @@ def test_news_sitemap_holds_at_most_1000_articles(client, schemas):
     section = SectionFactory()
     now = timezone.now()
     Article.objects.bulk_create(
-        Article(title=f"Bulletin {n}", slug=f"bulletin-{n}", section=section, status="published",
-                published_at=now - timezone.timedelta(seconds=n + 1))
+        Article(
+            title=f"Bulletin {n}",
+            slug=f"bulletin-{n}",
+            section=section,
+            status="published",
+            published_at=now - timezone.timedelta(seconds=n + 1),
+        )
         for n in range(1005)
     )
     titles = _news_titles(client, schemas)
@@ -194,7 +199,9 @@ def test_news_sitemap_holds_at_most_1000_articles(client, schemas):
     assert titles[0] == "Bulletin 0" and titles[-1] == "Bulletin 999"
 
 
-def test_news_sitemap_hides_unpublished_and_runs_one_query(client, schemas, hidden_world, django_assert_max_num_queries):
+def test_news_sitemap_hides_unpublished_and_runs_one_query(
+    client, schemas, hidden_world, django_assert_max_num_queries
+):
     client.get("/sitemap-news.xml")  # the page cache's once-per-generation look-ups happen here
     with django_assert_max_num_queries(1):
         response = client.get("/sitemap-news.xml")

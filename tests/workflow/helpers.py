@@ -12,7 +12,8 @@ def state_of(article_id: int) -> dict:
         "row": row,
         "tags": sorted(Article.tags.through.objects.filter(article_id=article_id).values_list("tag_id", flat=True)),
         "related": list(
-            Article.objects.filter(pk=article_id).values_list("related_links__target_id", flat=True)
+            Article.objects.filter(pk=article_id)
+            .values_list("related_links__target_id", flat=True)
             .order_by("related_links__position")
         ),
         "revisions": Revision.objects.filter(article_id=article_id).count(),
@@ -23,8 +24,10 @@ def state_of(article_id: int) -> dict:
 
 def management(prefix: str, total: int, initial: int = 0) -> dict:
     return {
-        f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
     }
 
 
@@ -40,10 +43,18 @@ def change_data(article: Article, **overrides) -> dict:
     article.refresh_from_db()
     links = list(article.related_links.order_by("position", "id"))
     data = {
-        "section": article.section_id, "kind": article.kind, "title": article.title, "slug": article.slug,
-        "summary": article.summary, "body": article.body, "signoff": article.signoff, "source": article.source,
-        "language": article.language, "lead_media": article.lead_media_id or "",
-        "tags": [tag.pk for tag in article.tags.all()], "pinned": "on" if article.pinned else "",
+        "section": article.section_id,
+        "kind": article.kind,
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "body": article.body,
+        "signoff": article.signoff,
+        "source": article.source,
+        "language": article.language,
+        "lead_media": article.lead_media_id or "",
+        "tags": [tag.pk for tag in article.tags.all()],
+        "pinned": "on" if article.pinned else "",
         "base_version": article.version,
     }
     for field in ("published_at", "embargo_until", "expires_at"):

@@ -44,7 +44,11 @@ def test_api_writes_follow_the_role_matrix(people, client, action, role):
     before = state_of(article.pk)
     method, body = request_for(action)
     response = getattr(client, method)(
-        url, body, content_type="application/json", HTTP_IF_MATCH=read["ETag"], **auth,
+        url,
+        body,
+        content_type="application/json",
+        HTTP_IF_MATCH=read["ETag"],
+        **auth,
     )
     if role in allowed:
         assert response.status_code in (200, 204), response.content.decode()[:500]

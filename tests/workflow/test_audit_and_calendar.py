@@ -22,6 +22,7 @@ def test_every_action_leaves_one_audit_entry_with_its_states(people):
     article = draft_by(people["author"])
     first = article.revisions.get(number=1)
     later = datetime.now(UTC) + timedelta(days=1)
+
     def retitled(pk):
         stored = Article.objects.get(pk=pk)
         stored.summary = "A sentence added by the editor."
@@ -40,10 +41,16 @@ def test_every_action_leaves_one_audit_entry_with_its_states(people):
         ("delete", lambda: actions.delete_article(actor=chief, article=article)),
     ]
     expected_states = {
-        "edit": ("draft", "draft"), "submit": ("draft", "review"), "schedule": ("review", "published"),
-        "publish": ("published", "published"), "set_timeline": ("published", "published"),
-        "unpublish": ("published", "draft"), "restore": ("draft", "draft"), "archive": ("draft", "archived"),
-        "share_preview": ("archived", "archived"), "delete": ("archived", ""),
+        "edit": ("draft", "draft"),
+        "submit": ("draft", "review"),
+        "schedule": ("review", "published"),
+        "publish": ("published", "published"),
+        "set_timeline": ("published", "published"),
+        "unpublish": ("published", "draft"),
+        "restore": ("draft", "draft"),
+        "archive": ("draft", "archived"),
+        "share_preview": ("archived", "archived"),
+        "delete": ("archived", ""),
     }
     for name, step in steps:
         count = AuditEntry.objects.count()
@@ -101,7 +108,7 @@ def test_calendar_lists_what_goes_live_lifts_embargo_and_expires(people, login):
     assert page.index("Budget vote at noon") < page.index("Road closure notice")
     assert "Far future piece" not in page and "Far future piece" in wide
     assert "Already live piece" not in page
-    under_embargo = page[page.index("Under embargo now"):]
+    under_embargo = page[page.index("Under embargo now") :]
     assert "Report under embargo" in under_embargo
 
 

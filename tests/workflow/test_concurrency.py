@@ -57,8 +57,10 @@ def check_outcome(article_id, base, outcomes):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real threads need PostgreSQL row locks; "
-                    "SQLite runs the interleaved version below")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="real threads need PostgreSQL row locks; SQLite runs the interleaved version below",
+)
 def test_thousand_threaded_pairs_never_lose_an_update():
     rng = random.Random(20260601)
     users = desk_users()
@@ -82,9 +84,17 @@ def test_thousand_threaded_pairs_never_lose_an_update():
         barrier = threading.Barrier(2)
         results = [None, None]
         threads = [
-            threading.Thread(target=save, args=(
-                edited_copy(article_id, base, rng, f"{user.username}-{pair}"), base.version, user, barrier, results, slot,
-            ))
+            threading.Thread(
+                target=save,
+                args=(
+                    edited_copy(article_id, base, rng, f"{user.username}-{pair}"),
+                    base.version,
+                    user,
+                    barrier,
+                    results,
+                    slot,
+                ),
+            )
             for slot, user in enumerate(rng.sample(users, 2))
         ]
         for thread in threads:

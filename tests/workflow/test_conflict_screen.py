@@ -27,8 +27,9 @@ THEIR_BODY = (
 def story(people):
     from tests.workflow.conftest import draft_by
 
-    return draft_by(people["editor"], title="Harbour ferry to stop for winter",
-                    body="<p>The harbour ferry stops in November.</p>")
+    return draft_by(
+        people["editor"], title="Harbour ferry to stop for winter", body="<p>The harbour ferry stops in November.</p>"
+    )
 
 
 def signed_in(user) -> Client:
@@ -44,8 +45,10 @@ def form_values(page: str) -> dict:
     summary = re.search(r'<textarea name="summary"[^>]*>\n?(.*?)</textarea>', page, re.S)
     body = re.search(r'<textarea name="body"[^>]*>\n?(.*?)</textarea>', page, re.S)
     return {
-        "base_version": int(version[1]), "title": html.unescape(title[1]),
-        "summary": html.unescape(summary[1]), "body": html.unescape(body[1]),
+        "base_version": int(version[1]),
+        "title": html.unescape(title[1]),
+        "summary": html.unescape(summary[1]),
+        "body": html.unescape(body[1]),
     }
 
 
@@ -55,7 +58,7 @@ def assert_conflict_screen(response, story, their_summary):
     current = Article.objects.get(pk=story.pk)
     assert "was changed by someone else" in page
     start = page.index('class="nr-conflict"')
-    screen = html.unescape(page[start:page.index("</div>", start)]).replace("\xa0", " ")
+    screen = html.unescape(page[start : page.index("</div>", start)]).replace("\xa0", " ")
     assert "Your unsaved text" in screen and f"Version {current.version} (current)" in screen
     # Their whole body is in the difference table (escaped), beside the current one.
     for sentence in ("voted nine to four to keep the ferry running", "Fares stay at the summer price until March"):
@@ -93,8 +96,10 @@ def test_a_save_losing_the_race_after_the_form_check_gets_the_same_screen(people
     action refuses it (StaleEdit), and the editor still gets their text back, not a redirect.
     (235 of 300 such races lost the text.)"""
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite transactions begin IMMEDIATE: the form's check and its save hold one write lock, "
-                    "so no other save can land between them")
+        pytest.skip(
+            "SQLite transactions begin IMMEDIATE: the form's check and its save hold one write lock, "
+            "so no other save can land between them"
+        )
     url = reverse("admin:articles_article_change", args=[story.pk])
     opened = change_data(story)
     theirs = {**opened, "body": THEIR_BODY, "summary": "Ferry keeps running."}

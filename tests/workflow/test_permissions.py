@@ -176,9 +176,14 @@ def test_only_editors_set_an_embargo_in_the_form(people, login, role):
     client = login(people[role])
     url = reverse("admin:articles_article_change", args=[article.pk])
     later = timezone.localtime(timezone.now() + timedelta(days=1))
-    response = client.post(url, change_data(
-        article, embargo_until_0=later.strftime("%Y-%m-%d"), embargo_until_1=later.strftime("%H:%M:%S"),
-    ))
+    response = client.post(
+        url,
+        change_data(
+            article,
+            embargo_until_0=later.strftime("%Y-%m-%d"),
+            embargo_until_1=later.strftime("%H:%M:%S"),
+        ),
+    )
     article.refresh_from_db()
     if role in {"editor", "chief"}:
         assert response.status_code == 302 and article.embargo_until is not None
@@ -215,9 +220,14 @@ def test_delete_in_the_admin_is_for_the_chief_editor_only(people, login, role):
 def test_bulk_delete_goes_through_the_delete_action(people, login):
     articles = [prepared(people, "draft") for _ in range(2)]
     client = login(people["chief"])
-    client.post(reverse("admin:articles_article_changelist"), {
-        "action": "delete_selected", "_selected_action": [a.pk for a in articles], "post": "yes",
-    })
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [a.pk for a in articles],
+            "post": "yes",
+        },
+    )
     assert not Article.objects.filter(pk__in=[a.pk for a in articles]).exists()
     assert AuditEntry.objects.filter(action="delete", actor=people["chief"]).count() == 2
 
@@ -228,11 +238,22 @@ def test_a_reporter_creates_a_draft_signed_with_their_initials(people, login):
 
     client = login(people["author"])
     section = SectionFactory()
-    response = client.post(reverse("admin:articles_article_add"), {
-        "section": section.pk, "kind": "text", "title": "Ferry service resumes", "slug": "", "summary": "",
-        "body": "<p>Boats run again.</p>", "signoff": "", "source": "", "language": "en", "tags": [],
-        **management("related_links", 0),
-    })
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "section": section.pk,
+            "kind": "text",
+            "title": "Ferry service resumes",
+            "slug": "",
+            "summary": "",
+            "body": "<p>Boats run again.</p>",
+            "signoff": "",
+            "source": "",
+            "language": "en",
+            "tags": [],
+            **management("related_links", 0),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(title="Ferry service resumes")
     assert (article.status, article.created_by, article.signoff) == ("draft", people["author"], "R/TA")

@@ -109,8 +109,13 @@ def test_preview_is_never_stored_in_a_cache_sitemap_or_feed(client, shared, sett
         key.encode() + (value if isinstance(value, bytes) else b"") for key, value in cache._cache.items()
     )
     assert link.token.encode() not in stored and TITLE.encode() not in stored
-    for name, kwargs in [("feed-rss", {}), ("feed-atom", {}), ("sitemap-news", {}),
-                         ("sitemap-section", {"section": "articles"}), ("home", {})]:
+    for name, kwargs in [
+        ("feed-rss", {}),
+        ("feed-atom", {}),
+        ("sitemap-news", {}),
+        ("sitemap-section", {"section": "articles"}),
+        ("home", {}),
+    ]:
         page = client.get(reverse(name, kwargs=kwargs)).content.decode()
         assert "/preview/" not in page and link.token not in page and TITLE not in page, name
 

@@ -22,8 +22,11 @@ def test_revert_restores_fields_tags_and_related_order_exactly(people):
     article = draft_by(people["author"], title="Storm closes the port", summary="Ships wait offshore.")
     article.pinned = True  # an editor's call (actions.EDITORS_ONLY_FIELDS)
     actions.save_article(
-        actor=editor, article=article, base_version=article.version,
-        related_ids=[targets[2].pk, targets[0].pk, targets[3].pk], tags=tags[:2],
+        actor=editor,
+        article=article,
+        base_version=article.version,
+        related_ids=[targets[2].pk, targets[0].pk, targets[3].pk],
+        tags=tags[:2],
     )
     wanted = article.revisions.order_by("-number").first()
     wanted_fields = {field: getattr(Article.objects.get(pk=article.pk), field) for field in CONTENT_FIELDS}
@@ -31,8 +34,11 @@ def test_revert_restores_fields_tags_and_related_order_exactly(people):
     article.refresh_from_db()
     article.title, article.summary, article.pinned, article.section = "Port reopens", "", False, SectionFactory()
     actions.save_article(
-        actor=editor, article=article, base_version=article.version,
-        related_ids=[targets[1].pk, targets[2].pk], tags=tags[2:],
+        actor=editor,
+        article=article,
+        base_version=article.version,
+        related_ids=[targets[1].pk, targets[2].pk],
+        tags=tags[2:],
     )
     revisions_before = article.revisions.count()
 
@@ -40,7 +46,11 @@ def test_revert_restores_fields_tags_and_related_order_exactly(people):
 
     restored = Article.objects.get(pk=article.pk)
     assert {field: getattr(restored, field) for field in CONTENT_FIELDS} == wanted_fields
-    assert list(restored.related_links.values_list("target_id", flat=True)) == [targets[2].pk, targets[0].pk, targets[3].pk]
+    assert list(restored.related_links.values_list("target_id", flat=True)) == [
+        targets[2].pk,
+        targets[0].pk,
+        targets[3].pk,
+    ]
     assert set(restored.tags.all()) == set(tags[:2])
     newest = restored.revisions.order_by("-number").first()
     assert newest.number == revisions_before + 1 and newest.note == f"restored revision {wanted.number}"
@@ -94,7 +104,9 @@ def test_history_is_hidden_from_reporters_who_may_not_edit(people, login):
     for name, args in [("revisions", []), ("compare", []), ("revision_preview", [1])]:
         url = reverse(f"admin:articles_article_{name}", args=[article.pk, *args])
         assert other.get(url, {"a": 1, "b": 1}).status_code == 403, name
-    assert login(people["author"]).get(reverse("admin:articles_article_revisions", args=[article.pk])).status_code == 200
+    assert (
+        login(people["author"]).get(reverse("admin:articles_article_revisions", args=[article.pk])).status_code == 200
+    )
 
 
 def test_a_stale_admin_save_is_refused_with_the_other_editors_changes(people, login):
@@ -111,13 +123,13 @@ def test_a_stale_admin_save_is_refused_with_the_other_editors_changes(people, lo
     assert response.status_code == 200
     page = response.content.decode()
     assert "was changed by someone else since you opened it" in page
-    conflict = page[page.index('class="nr-conflict"'):page.index('<fieldset class="module aligned')]
+    conflict = page[page.index('class="nr-conflict"') : page.index('<fieldset class="module aligned')]
     assert "What the other editor changed" in conflict and "Summary" in conflict
     text = strip_tags(conflict).replace("&nbsp;", " ")
     assert "Roads closed in the north." in text and "Roads reopened in the north." in text
-    theirs_changed = text[text.index("What the other editor changed"):]
+    theirs_changed = text[text.index("What the other editor changed") :]
     assert "Title" not in theirs_changed  # only what the other editor changed
-    assert "My better headline" in text[:text.index("What the other editor changed")]  # beside it, this editor's
+    assert "My better headline" in text[: text.index("What the other editor changed")]  # beside it, this editor's
     assert 'value="My better headline"' in page  # the editor's text is still in the form
     assert state_of(article.pk) == before
 

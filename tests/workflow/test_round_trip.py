@@ -5,7 +5,9 @@ from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -25,7 +27,8 @@ BODY_WITH_LINKS = (
 @pytest.fixture
 def story():
     article = ArticleFactory(
-        title="Port reopens after the storm", body=BODY_WITH_LINKS,
+        title="Port reopens after the storm",
+        body=BODY_WITH_LINKS,
         published_at=timezone.now().replace(microsecond=0) - timezone.timedelta(hours=2),
     )
     article.tags.set([TagFactory(), TagFactory()])
@@ -93,12 +96,36 @@ def test_the_sanitizer_output_passes_the_validator_and_cleaning_twice_changes_no
 
 
 @hypothesis_settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([
-    "<p>", "</p>", '<a href="https://example.org/x">', '<a href="javascript:alert(1)">', "</a>",
-    '<a rel="nofollow" href="/local">', "<em>", "</em>", "<script>alert(1)</script>", "<br>",
-    '<img src="x" onerror="alert(1)">', "text & more", "<h2>", "</h2>", "<ul><li>", "</li></ul>",
-    '<figure data-media-id="7">', "</figure>", "<", ">", '"',
-]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                '<a href="https://example.org/x">',
+                '<a href="javascript:alert(1)">',
+                "</a>",
+                '<a rel="nofollow" href="/local">',
+                "<em>",
+                "</em>",
+                "<script>alert(1)</script>",
+                "<br>",
+                '<img src="x" onerror="alert(1)">',
+                "text & more",
+                "<h2>",
+                "</h2>",
+                "<ul><li>",
+                "</li></ul>",
+                '<figure data-media-id="7">',
+                "</figure>",
+                "<",
+                ">",
+                '"',
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_whatever_the_sanitizer_keeps_is_accepted_and_stable(pieces):
     once = clean_html("".join(pieces))
     validate_body_html(once)
@@ -137,10 +164,17 @@ def test_api_get_then_put_back_is_accepted_and_changes_nothing(editor, story):
         read = client.get(url)
         data = read.json()
         payload = {
-            "title": data["title"], "slug": data["slug"], "kind": data["kind"], "summary": data["summary"],
-            "body_html": data["body_html"], "section": data["section"],
-            "tags": [tag["slug"] for tag in data["tags"]], "related_ids": [item["id"] for item in data["related"]],
-            "signoff": data["signoff"], "source": data["source"], "language": data["language"],
+            "title": data["title"],
+            "slug": data["slug"],
+            "kind": data["kind"],
+            "summary": data["summary"],
+            "body_html": data["body_html"],
+            "section": data["section"],
+            "tags": [tag["slug"] for tag in data["tags"]],
+            "related_ids": [item["id"] for item in data["related"]],
+            "signoff": data["signoff"],
+            "source": data["source"],
+            "language": data["language"],
         }
         response = client.put(url, payload, format="json", HTTP_IF_MATCH=read["ETag"])
         assert response.status_code == 200, response.content

@@ -29,7 +29,9 @@ class Api:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
             connection.request(
-                method, path, body=json.dumps(body) if body is not None else None,
+                method,
+                path,
+                body=json.dumps(body) if body is not None else None,
                 headers={"Authorization": f"Token {self.token}", "Content-Type": "application/json", **(headers or {})},
             )
             response = connection.getresponse()
@@ -42,15 +44,18 @@ class Api:
 def two_workers(tmp_path):
     env = site_environment(tmp_path, SECRET_KEY="concurrency-test")
     manage(env, "migrate", "--noinput")
-    token = shell(env, (
-        "from django.contrib.auth.models import Permission, User\n"
-        "from articles.models import Section\n"
-        "from rest_framework.authtoken.models import Token\n"
-        "user = User.objects.create_user('desk', is_staff=True)\n"
-        "user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=['articles', 'media']))\n"
-        "Section.objects.create(name='World', slug='world')\n"
-        "print(Token.objects.create(user=user).key)\n"
-    ))
+    token = shell(
+        env,
+        (
+            "from django.contrib.auth.models import Permission, User\n"
+            "from articles.models import Section\n"
+            "from rest_framework.authtoken.models import Token\n"
+            "user = User.objects.create_user('desk', is_staff=True)\n"
+            "user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=['articles', 'media']))\n"
+            "Section.objects.create(name='World', slug='world')\n"
+            "print(Token.objects.create(user=user).key)\n"
+        ),
+    )
     holder = {}
 
     def ready(port):
@@ -80,27 +85,36 @@ def run_together(jobs):
 
 
 def story(title):
-    return {"title": title, "section": "world", "kind": "text", "summary": "A summary.",
-            "body_html": "<p>First paragraph.</p>"}
+    return {
+        "title": title,
+        "section": "world",
+        "kind": "text",
+        "summary": "A summary.",
+        "body_html": "<p>First paragraph.</p>",
+    }
 
 
 def test_two_workers_take_concurrent_writes_without_a_server_error(two_workers):
     api = two_workers
     statuses = Counter()
 
-    created = run_together([
-        lambda n=n: api.call("POST", "/api/v1/articles/", story(f"Story number {n}")) for n in range(CREATES)
-    ])
+    created = run_together(
+        [lambda n=n: api.call("POST", "/api/v1/articles/", story(f"Story number {n}")) for n in range(CREATES)]
+    )
     statuses.update(status for status, _, _ in created)
     assert statuses == Counter({201: CREATES}), [body[:300] for status, _, body in created if status != 201]
     ids = [json.loads(body)["id"] for _, _, body in created]
 
     # Different stories edited at the same moment: every edit lands.
     etags = {pk: api.call("GET", f"/api/v1/articles/{pk}/")[1] for pk in ids}
-    disjoint = run_together([
-        lambda pk=pk: api.call("PATCH", f"/api/v1/articles/{pk}/", {"summary": f"Edited {pk}."}, {"If-Match": etags[pk]})
-        for pk in ids[:DISJOINT]
-    ])
+    disjoint = run_together(
+        [
+            lambda pk=pk: api.call(
+                "PATCH", f"/api/v1/articles/{pk}/", {"summary": f"Edited {pk}."}, {"If-Match": etags[pk]}
+            )
+            for pk in ids[:DISJOINT]
+        ]
+    )
     assert Counter(status for status, _, _ in disjoint) == Counter({200: DISJOINT}), [
         body[:300] for status, _, body in disjoint if status != 200
     ]
@@ -108,12 +122,18 @@ def test_two_workers_take_concurrent_writes_without_a_server_error(two_workers):
     # Two editors saving the same version of a story at the same moment: one wins, one gets 412.
     pairs = ids[:PAIRS]
     etags = {pk: api.call("GET", f"/api/v1/articles/{pk}/")[1] for pk in pairs}
-    conflicting = run_together([
-        lambda pk=pk, who=who: api.call(
-            "PATCH", f"/api/v1/articles/{pk}/", {"title": f"Title by editor {who}"}, {"If-Match": etags[pk]},
-        )
-        for pk in pairs for who in ("A", "B")
-    ])
+    conflicting = run_together(
+        [
+            lambda pk=pk, who=who: api.call(
+                "PATCH",
+                f"/api/v1/articles/{pk}/",
+                {"title": f"Title by editor {who}"},
+                {"If-Match": etags[pk]},
+            )
+            for pk in pairs
+            for who in ("A", "B")
+        ]
+    )
     outcomes = Counter()
     for index, pk in enumerate(pairs):
         pair = sorted(status for status, _, _ in conflicting[2 * index : 2 * index + 2])

@@ -28,13 +28,16 @@ def in_state(people, status: str) -> Article:
     return article
 
 
-@pytest.mark.parametrize("status, move, message", [
-    ("review", actions.submit_for_review, "Only a draft can be submitted"),
-    ("published", actions.submit_for_review, "Only a draft can be submitted"),
-    ("draft", actions.unpublish, "Only a published or scheduled article can be unpublished"),
-    ("review", actions.unpublish, "Only a published or scheduled article can be unpublished"),
-    ("archived", actions.archive, "already archived"),
-])
+@pytest.mark.parametrize(
+    "status, move, message",
+    [
+        ("review", actions.submit_for_review, "Only a draft can be submitted"),
+        ("published", actions.submit_for_review, "Only a draft can be submitted"),
+        ("draft", actions.unpublish, "Only a published or scheduled article can be unpublished"),
+        ("review", actions.unpublish, "Only a published or scheduled article can be unpublished"),
+        ("archived", actions.archive, "already archived"),
+    ],
+)
 def test_moves_that_make_no_sense_are_refused(people, status, move, message):
     article = in_state(people, status)
     before = state_of(article.pk)

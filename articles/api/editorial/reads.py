@@ -48,7 +48,6 @@ def missing_article_ids(ids: list[int]) -> list[int]:
     return [i for i in ids if i not in found]
 
 
-
 def locked_version(pk: int) -> int | None:
     """The stored version of article `pk`, row locked until the transaction ends (None if gone)."""
     return Article.objects.select_for_update().filter(pk=pk).values_list("version", flat=True).first()

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path, help="Page files or folders of *.txt pages.")
         parser.add_argument("--dry-run", action="store_true", help="Do everything, then roll it all back.")
         parser.add_argument("--media-root", type=Path, help="Folder holding legacy media under their legacy paths.")
-        parser.add_argument("--timezone", help="Time zone of the datelines (default: the newsroom's, the TIME_ZONE setting).")
+        parser.add_argument(
+            "--timezone", help="Time zone of the datelines (default: the newsroom's, the TIME_ZONE setting)."
+        )
         parser.add_argument("--user", help="Import as this user (needs the publish permission); default: the system.")
 
     def handle(self, *args, paths, dry_run, media_root, timezone, user, **options):
@@ -78,8 +80,15 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(text))
 
         try:
-            report = run_import(paths, actor=actor, zone=zone, media_root=media_root, dry_run=dry_run,
-                                on_result=show, parse_in_worker=parse_in_worker)
+            report = run_import(
+                paths,
+                actor=actor,
+                zone=zone,
+                media_root=media_root,
+                dry_run=dry_run,
+                on_result=show,
+                parse_in_worker=parse_in_worker,
+            )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         finally:
@@ -88,6 +97,10 @@ class Command(BaseCommand):
         summary = report.summary(dry_run=dry_run, media_root=media_root)
         if report.failed:
             self.stdout.write(self.style.ERROR(summary))
-            raise CommandError(f"{report.failed} page(s) failed: " + ", ".join(report.failed_names[:10])
-                               + (" …" if report.failed > 10 else ""), returncode=1)
+            raise CommandError(
+                f"{report.failed} page(s) failed: "
+                + ", ".join(report.failed_names[:10])
+                + (" …" if report.failed > 10 else ""),
+                returncode=1,
+            )
         self.stdout.write(self.style.SUCCESS(summary))

@@ -48,7 +48,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--delete", action="store_true", help="Remove the files listed (default: only list them).")
         parser.add_argument(
-            "--grace-hours", type=float, default=DEFAULT_GRACE_HOURS,
+            "--grace-hours",
+            type=float,
+            default=DEFAULT_GRACE_HOURS,
             help=f"Leave files changed within this many hours (uploads in progress); default {DEFAULT_GRACE_HOURS}.",
         )
 
@@ -74,8 +76,10 @@ class Command(BaseCommand):
                 continue
             count += 1
             size += length
-            self.stdout.write(f"{'deleting' if delete else 'orphan'}  {name} ({length:,} bytes, "
-                              f"changed {modified:%Y-%m-%d %H:%M} UTC)")
+            self.stdout.write(
+                f"{'deleting' if delete else 'orphan'}  {name} ({length:,} bytes, "
+                f"changed {modified:%Y-%m-%d %H:%M} UTC)"
+            )
             if delete:
                 storage.delete(name)
         age = f"unchanged for {grace_hours:g} hour(s) or more"

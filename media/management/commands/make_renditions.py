@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("ids", nargs="*", type=int, help="Only these media item ids (a video means its poster).")
-        parser.add_argument("--format", choices=FORMATS, action="append", dest="formats", help="Only this format (repeatable).")
+        parser.add_argument(
+            "--format", choices=FORMATS, action="append", dest="formats", help="Only this format (repeatable)."
+        )
 
     def handle(self, *args, ids=(), formats=None, verbosity=1, **options):
         items = MediaItem.objects.filter(file_missing=False).exclude(file="").select_related("poster")
