@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test setup migrate demo bench-import clean
+.PHONY: run serve test lint setup migrate demo bench bench-import clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { ./scripts/find-python; exit 1; }
@@ -18,6 +18,11 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The test suite and the tools (ruff, import-linter) on top of what production runs.
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # A local, git-ignored .env with DEBUG=1 and a random SECRET_KEY, written once and never
@@ -42,8 +47,17 @@ serve: $(VENV)/.installed
 	HOST="$(HOST)" PORT="$(PORT)" ./scripts/serve
 
 # The suite ignores .env (newsroom/test_settings.py), so it does not write one.
-test: $(VENV)/.installed
+test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style, the import contracts (pyproject.toml), Django's checks, and no model change without
+# its migration. CI runs it before the tests.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py check --settings=newsroom.test_settings
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=newsroom.test_settings
 
 clean:
 	rm -rf $(VENV) var/static

@@ -20,8 +20,8 @@ from django.utils import timezone
 from articles.models import Article, AuditEntry, RelatedLink, Revision, Section, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
 from articles.sanitize import clean_html
+from caching.generations import bump_content_generation
 from media.models import MediaItem
-from newsroom.cache import bump_content_generation
 
 Status = Article.Status
 

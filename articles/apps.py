@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.page_cache import connect_invalidation
+        from articles.site.page_cache import connect_invalidation
 
         connect_invalidation()
 

@@ -18,7 +18,7 @@ from articles.validators import (
     validate_no_control_characters,
     validate_signoff,
 )
-from newsroom.reversing import QuickReverse
+from urlkit.reversing import QuickReverse
 
 # Pages link dozens of articles and sections: their URLs are made without a full reverse().
 _ARTICLE_URL = QuickReverse("article", {"pk": 918273645, "slug": "zqxslugzqx"})

@@ -12,10 +12,10 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from caching.generations import bump_content_generation
 from media import usage
 from media.models import MediaItem
 from media.usage import posters_in_use, usages
-from newsroom.cache import bump_content_generation
 
 log = logging.getLogger("newsroom.media")
 

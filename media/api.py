@@ -10,6 +10,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from apikit.common import ErrorSerializer, ETagMixin, KeysetCursorPagination, NewsroomAutoSchema
+from caching.generations import bump_content_generation
 from media.actions import check_may_change, check_may_mark_public, delete_media, record_change
 from media.captions import attach_captions, remove_captions, validate_language
 from media.captions import read_upload as read_captions_upload
@@ -17,8 +19,6 @@ from media.ingest import check_upload_size, ingest_upload, upload_digest
 from media.models import MediaItem
 from media.renditions import discard
 from media.serializers import DESCRIPTIVE_FIELDS, MediaItemSerializer, MediaUploadSerializer
-from newsroom.api_common import ErrorSerializer, ETagMixin, KeysetCursorPagination, NewsroomAutoSchema
-from newsroom.cache import bump_content_generation
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 

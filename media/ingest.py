@@ -23,9 +23,9 @@ from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps
 
+from caching.generations import bump_content_generation
 from media.models import MediaItem
 from media.probe import VideoInfo, blank_metadata, probe_video, strip_metadata
-from newsroom.cache import bump_content_generation
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # A file being written is named `.<final name>.partial` beside its final place until it is whole;

@@ -32,8 +32,8 @@ from django.dispatch import receiver
 from PIL import Image
 
 from media.models import MediaItem, Rendition
-from newsroom.prepared import PreparedQuery
-from newsroom.reversing import QuickReverse
+from querykit.prepared import PreparedQuery
+from urlkit.reversing import QuickReverse
 
 WIDTHS = (320, 640, 960, 1280)
 CROPS = {"4x3": (4, 3), "16x9": (16, 9), "1x1": (1, 1)}
@@ -341,7 +341,7 @@ def _names_query(media_ids, crops):
     return rows.values_list("media_id", "spec", "format", "file")
 
 
-# Page-sized look-ups go through SQL compiled once (newsroom.prepared) per list length and crops;
+# Page-sized look-ups go through SQL compiled once (querykit.prepared) per list length and crops;
 # the id list is padded to the next length with 0, which no item has.
 _PREPARED_LENGTHS = (16, 64, 256)
 _PREPARED_NAMES: dict[tuple, PreparedQuery] = {}

@@ -7,14 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apikit.common import StrictFieldsMixin
 from media.models import MediaItem
 from media.renditions import rendition_set
-from newsroom.absolute_urls import absolute_url
-from newsroom.api_common import StrictFieldsMixin
+from urlkit.absolute_urls import absolute_url
 
 
 def absolute(request, url: str | None) -> str | None:
-    """`url` made absolute (SITE_URL, else the request's host: newsroom.absolute_urls); storage
+    """`url` made absolute (SITE_URL, else the request's host: urlkit.absolute_urls); storage
     URLs that already are stay as they are. None for no URL."""
     return absolute_url(url, request) if url else None
 

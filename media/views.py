@@ -3,7 +3,7 @@
 Both answer 404 to anyone but staff until the item is public (`MediaItem.objects.public()`:
 marked public, or used by a live story), so neither the sequential rendition URLs nor a file
 name read from an editor's API answer shows media of drafts, scheduled or embargoed stories.
-A share-preview page gives its media URLs a grant (`?grant=`, see articles.preview) that opens
+A share-preview page gives its media URLs a grant (`?grant=`, see articles.desk.preview) that opens
 one item while the link is valid; what it opens is answered `private, no-store`.
 """
 
@@ -54,7 +54,7 @@ def _token_user(request):
 def _granted_item(request) -> int | None:
     """The media item id the request's `?grant=` opens (a valid share link's), else None."""
     # Imported when used: the media app does not load the articles app at import time.
-    from articles.preview import granted_item
+    from articles.desk.preview import granted_item
 
     return granted_item(request.GET.get(GRANT_PARAM))
 

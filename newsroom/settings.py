@@ -57,7 +57,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Public origin (scheme://host[:port]) of every absolute URL; empty: the host the request came
-# in on (newsroom/absolute_urls.py).
+# in on (urlkit/absolute_urls.py).
 SITE_URL = env("SITE_URL", default="").rstrip("/")
 _site_host = SITE_URL.partition("://")[2]
 if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or not _site_host or set("/?#") & set(_site_host)):
@@ -90,7 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that a database or cache outage anywhere below answers 503 + Retry-After.
-    "newsroom.outages.OutageMiddleware",
+    "hardening.outages.OutageMiddleware",
     # Refuses an upload declared too large (413) before anything reads its body.
     "media.uploads.DeclaredSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -100,17 +100,17 @@ MIDDLEWARE = [
     # The Content-Security-Policy header (SECURE_CSP below), cached pages included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions, CSRF and auth.
-    "articles.page_cache.CachedPageMiddleware",
+    "articles.site.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(); staff who must use two-factor login are sent to enter a code.
     "django_otp.middleware.OTPMiddleware",
-    "newsroom.two_factor.TwoFactorMiddleware",
+    "hardening.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The JSON API speaks UTC whatever TIME_ZONE is (pages and the admin use TIME_ZONE).
-    "newsroom.time_zones.ApiInUtcMiddleware",
+    "apikit.time_zones.ApiInUtcMiddleware",
     # Last: answers a locked-out login attempt (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "newsroom.context_processors.site",
+                "urlkit.context_processors.site",
             ],
         },
     },
@@ -149,7 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            # Below the 10 s an outage may take to answer 503 (newsroom.outages).
+            # Below the 10 s an outage may take to answer 503 (hardening.outages).
             "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=8),
             "transaction_mode": "IMMEDIATE",
         }
@@ -177,9 +177,9 @@ _cache_url = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
     if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        # Redis unreachable: the site goes on from the database (newsroom/cache_backends.py); a
+        # Redis unreachable: the site goes on from the database (caching/backends.py); a
         # host that does not answer costs at most these timeouts, once per back-off.
-        CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientRedisCache"
+        CACHES["default"]["BACKEND"] = "caching.backends.ResilientRedisCache"
         CACHES["default"].setdefault("OPTIONS", {}).update(
             {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_SECONDS": 5, "WARN_EVERY_SECONDS": 60}
         )
@@ -192,7 +192,7 @@ else:
     CACHES = {
         "default": {
             # Django's FileBasedCache, plus the content generation in a file of its own.
-            "BACKEND": "newsroom.cache_backends.SharedFileCache",
+            "BACKEND": "caching.backends.SharedFileCache",
             "LOCATION": str(env.path("CACHE_DIR", default=str(_db_dir / "cache"))),
             "KEY_PREFIX": hashlib.sha256(_db_id.encode()).hexdigest()[:12],
             # Past this many files a third is removed at random (each write lists the folder).
@@ -311,10 +311,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "newsroom.api_common.exception_handler",
-    # Keyed by the socket's address unless TRUSTED_PROXIES names the peer (newsroom/throttling.py);
+    "EXCEPTION_HANDLER": "apikit.common.exception_handler",
+    # Keyed by the socket's address unless TRUSTED_PROXIES names the peer (hardening/throttling.py);
     # callers with a token or a session have a rate of their own.
-    "DEFAULT_THROTTLE_CLASSES": ["newsroom.throttling.AnonymousThrottle", "newsroom.throttling.SignedInThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["hardening.throttling.AnonymousThrottle", "hardening.throttling.SignedInThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="120/minute"),
         "user": env("API_USER_RATE", default="1200/minute"),
@@ -345,7 +345,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "newsroom.throttling.client_address"
+AXES_CLIENT_IP_CALLABLE = "hardening.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 # Two-factor login (a TOTP app) is required of superusers and of members of these groups.

@@ -18,7 +18,7 @@ STARTUP_CHECKS = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # The embedded default's file cache, in a folder of this test run's own (not var/cache, which a
 # developer's server may be using), removed when the run ends.
-if CACHES["default"]["BACKEND"] == "newsroom.cache_backends.SharedFileCache":  # noqa: F405
+if CACHES["default"]["BACKEND"] == "caching.backends.SharedFileCache":  # noqa: F405
     import atexit
     import shutil
     import tempfile

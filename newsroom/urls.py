@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from apikit.common import api_or_site_handler
+from hardening.two_factor import two_factor
 from media.views import stored_file
-from newsroom.api_common import api_or_site_handler
-from newsroom.two_factor import two_factor
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -14,18 +14,18 @@ admin.site.index_title = "Newsdesk"
 # under /api/ the same errors are JSON `{"detail": …}` like every other API answer.
 handler400 = api_or_site_handler(400, "django.views.defaults.bad_request")
 handler403 = api_or_site_handler(403, "django.views.defaults.permission_denied")
-handler404 = api_or_site_handler(404, "articles.views.page_not_found")
-handler500 = api_or_site_handler(500, "articles.views.server_error")
+handler404 = api_or_site_handler(404, "articles.site.views.page_not_found")
+handler500 = api_or_site_handler(500, "articles.site.views.server_error")
 
 urlpatterns = [
-    # Before the admin's own URLs: the one-time code step of signing in (newsroom/two_factor.py).
+    # Before the admin's own URLs: the one-time code step of signing in (hardening/two_factor.py).
     path("admin/two-factor/", two_factor, name="admin-two-factor"),
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api")),
-    path("preview/", include("articles.preview_urls")),
+    path("preview/", include("articles.desk.preview_urls")),
     path("media-renditions/", include("media.urls")),
-    path("", include("articles.syndication_urls")),
-    path("", include("articles.urls")),
+    path("", include("articles.site.syndication_urls")),
+    path("", include("articles.site.urls")),
 ]
 
 if (settings.SERVE_MEDIA or settings.AWS_STORAGE_BUCKET_NAME) and settings.MEDIA_URL.startswith("/"):

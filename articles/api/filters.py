@@ -10,7 +10,7 @@ from rest_framework import serializers
 from articles.api.editorial.reads import STATUS_CHOICES
 from articles.models import Article, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, search_articles
-from newsroom.converters import MAX_ID
+from urlkit.converters import MAX_ID
 
 
 class MomentField(serializers.Field):

@@ -11,15 +11,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apikit.common import StrictFieldsMixin
 from articles.api.editorial.reads import STATUS_CHOICES, missing_article_ids
 from articles.models import Article, Section, Tag
 from articles.validators import validate_body_html
 from media.models import MediaItem
 from media.renditions import rendition_url
 from media.serializers import MediaSummarySerializer, absolute
-from newsroom.absolute_urls import absolute_url
-from newsroom.api_common import StrictFieldsMixin
-from newsroom.converters import MAX_ID
+from urlkit.absolute_urls import absolute_url
+from urlkit.converters import MAX_ID
 
 THUMBNAIL_SPEC = "4x3-w320"
 

@@ -18,6 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from apikit.common import (
+    ErrorSerializer,
+    ETagMixin,
+    KeysetCursorPagination,
+    NewsroomAutoSchema,
+    QueryFormatFreeNegotiation,
+)
 from articles.actions import StaleEdit, delete_article
 from articles.api.editorial.reads import (
     all_related_links,
@@ -37,15 +44,8 @@ from articles.api.serializers import (
 )
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
-from articles.views import sections_with_live_stories, tags_with_live_stories
+from articles.site.views import sections_with_live_stories, tags_with_live_stories
 from media.renditions import prefetch_for
-from newsroom.api_common import (
-    ErrorSerializer,
-    ETagMixin,
-    KeysetCursorPagination,
-    NewsroomAutoSchema,
-    QueryFormatFreeNegotiation,
-)
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 WRITE_ERRORS = {**ERRORS, 412: ErrorSerializer, 428: ErrorSerializer}

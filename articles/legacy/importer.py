@@ -40,8 +40,8 @@ from articles.legacy.report import PageResult
 from articles.legacy.rows import Rows
 from articles.models import Article, Revision, Section, make_slug
 from articles.revisions import SNAPSHOT_FIELDS, snapshot
+from caching.generations import bump_content_generation
 from media.models import MediaItem
-from newsroom.cache import bump_content_generation
 
 # Page fields compared on re-import (published_at is part of the identity lookup itself).
 COMPARED_FIELDS = ("title", "kind", "body", "section_id", "signoff", "language")

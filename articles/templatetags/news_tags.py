@@ -21,7 +21,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from articles.page_cache import cached_for_generation
+from articles.site.page_cache import cached_for_generation
 from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()

@@ -1,6 +1,6 @@
 """Redis down is a slower site, not a broken one; it comes back by itself when Redis does.
 
-Before newsroom.cache_backends, every request touching the cache (every page, the API's
+Before caching.backends, every request touching the cache (every page, the API's
 throttle, the admin's navigation) answered 500 while CACHE_URL named an unreachable Redis.
 These tests use Django's RedisCache settings the way settings.py makes them from CACHE_URL, on
 a port nothing listens on, and on a redis-server of their own that they stop and start again.
@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles import actions
-from newsroom import cache_backends
+from caching import backends as cache_backends
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ RETRY_SECONDS = 0.3  # the back-off, short here so that the test sees the recove
 def redis_cache(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
+            "BACKEND": "caching.backends.ResilientRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"nr-outage-{os.getpid()}",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_SECONDS": RETRY_SECONDS},
@@ -117,11 +117,11 @@ def redis_server(tmp_path, settings):
 
 
 def outage_warnings(caplog):
-    return [r for r in caplog.records if r.name == "newsroom.cache" and "unreachable" in r.getMessage()]
+    return [r for r in caplog.records if r.name == "caching.generations" and "unreachable" in r.getMessage()]
 
 
 def test_pages_api_and_admin_work_while_redis_is_unreachable(client, unreachable, caplog):
-    caplog.set_level(logging.WARNING, logger="newsroom.cache")
+    caplog.set_level(logging.WARNING, logger="caching.generations")
     article = ArticleFactory(title="Story read without a cache")
     urls = ["/", article.get_absolute_url(), reverse("article-list"), reverse("admin:login"), "/feeds/rss/"]
     for _ in range(3):
@@ -153,7 +153,7 @@ def test_a_down_redis_costs_no_connection_attempt_per_call(unreachable):
 
 
 def test_the_warning_repeats_at_most_once_a_minute(settings, caplog):
-    caplog.set_level(logging.WARNING, logger="newsroom.cache")
+    caplog.set_level(logging.WARNING, logger="caching.generations")
     settings.CACHES = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
     settings.CACHES["default"]["OPTIONS"]["RETRY_SECONDS"] = 0  # ask Redis on every call
     for _ in range(20):
@@ -162,7 +162,7 @@ def test_the_warning_repeats_at_most_once_a_minute(settings, caplog):
 
 
 def test_the_site_recovers_by_itself_when_redis_returns(client, redis_server, caplog):
-    caplog.set_level(logging.WARNING, logger="newsroom.cache")
+    caplog.set_level(logging.WARNING, logger="caching.generations")
     article = ArticleFactory(title="Story that stays")
     client.get(article.get_absolute_url())
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
@@ -177,7 +177,7 @@ def test_the_site_recovers_by_itself_when_redis_returns(client, redis_server, ca
     time.sleep(RETRY_SECONDS)
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
-    assert any("answers again" in r.getMessage() for r in caplog.records if r.name == "newsroom.cache")
+    assert any("answers again" in r.getMessage() for r in caplog.records if r.name == "caching.generations")
 
 
 def test_a_change_made_while_redis_did_not_answer_is_seen_when_it_does(client, redis_server):

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 
 from articles import actions
-from newsroom import cache as generation
+from caching import generations as generation
 from tests.factories import ArticleFactory
 
 
@@ -30,7 +30,7 @@ def cache_backend(request, settings):
             pytest.skip("Redis is not running on 127.0.0.1:6379; the Redis case needs it")
         settings.CACHES = {
             "default": {
-                "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
+                "BACKEND": "caching.backends.ResilientRedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/15",
                 "KEY_PREFIX": f"nr-test-{os.getpid()}",
             }

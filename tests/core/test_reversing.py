@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from newsroom.reversing import QuickReverse
+from urlkit.reversing import QuickReverse
 
 ARTICLE = QuickReverse("article", {"pk": 918273645, "slug": "zqxslugzqx"})
 SECTION = QuickReverse("section", {"path": "zqxpathzqx"}, path_args=("path",))

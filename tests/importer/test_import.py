@@ -9,8 +9,8 @@ from articles.legacy import importer as importer_module
 from articles.legacy.rows import Rows
 from articles.models import Article, AuditEntry, RelatedLink, Revision, Section
 from articles.revisions import snapshot
+from caching.generations import bump_content_generation, content_generation
 from media.models import MediaItem
-from newsroom.cache import bump_content_generation, content_generation
 from tests.factories import ArticleFactory, UserFactory, jpeg_bytes
 from tests.importer.pages import item, page, write
 

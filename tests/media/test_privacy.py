@@ -18,7 +18,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from articles import actions, preview
+from articles import actions
+from articles.desk import preview
 from articles.models import Article
 from media.ingest import ingest_bytes
 from media.models import MediaItem

@@ -13,7 +13,7 @@ from django.db import OperationalError
 from django.test import Client, override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from newsroom.outages import OutageMiddleware
+from hardening.outages import OutageMiddleware
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from newsroom.throttling import AnonymousThrottle, SignedInThrottle
+from hardening.throttling import AnonymousThrottle, SignedInThrottle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def anon_limit_3(monkeypatch):
 
 def test_api_uses_the_throttles_of_this_module(settings):
     classes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
-    assert classes == ["newsroom.throttling.AnonymousThrottle", "newsroom.throttling.SignedInThrottle"]
+    assert classes == ["hardening.throttling.AnonymousThrottle", "hardening.throttling.SignedInThrottle"]
 
 
 def test_a_new_x_forwarded_for_on_each_request_does_not_reset_the_anonymous_limit(anon_limit_3, settings):

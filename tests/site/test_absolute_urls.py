@@ -15,9 +15,9 @@ from django.conf import settings as django_settings
 
 from articles import actions
 from articles.models import Article
-from newsroom.absolute_urls import FALLBACK_ORIGIN, absolute_url
 from tests.factories import ArticleFactory, TagFactory
 from tests.site.conftest import make_video
+from urlkit.absolute_urls import FALLBACK_ORIGIN, absolute_url
 
 pytestmark = pytest.mark.django_db
 

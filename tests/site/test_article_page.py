@@ -9,7 +9,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from articles.models import Article
-from articles.views import render_article_page
+from articles.site.views import render_article_page
 from tests.factories import ArticleFactory, RelatedLinkFactory, TagFactory
 from tests.site.conftest import make_image
 
@@ -284,7 +284,7 @@ def test_preview_of_an_unsaved_article_shows_banner_and_is_private(tree, image):
 def test_preview_response_is_never_put_in_the_page_cache(tree):
     from django.contrib.auth.models import AnonymousUser
 
-    from articles.page_cache import cache_public_page
+    from articles.site.page_cache import cache_public_page
 
     article = ArticleFactory(title="Previewed in place")
 

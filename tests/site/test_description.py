@@ -3,8 +3,8 @@
 import pytest
 from django.utils.text import Truncator
 
-from articles import seo
 from articles.search import plain_text
+from articles.site import seo
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from articles.views import server_error
+from articles.site.views import server_error
 from tests.factories import ArticleFactory, SectionFactory
 
 
@@ -31,7 +31,7 @@ def test_500_page_renders_without_the_database():
 
 @pytest.mark.django_db
 def test_an_exception_in_a_view_answers_the_designed_500(client, monkeypatch):
-    from articles import views
+    from articles.site import views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -56,7 +56,7 @@ def test_the_500_page_renders_when_the_static_manifest_is_missing(client, settin
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.templatetags.static import static
 
-    from articles import views
+    from articles.site import views
 
     settings.STORAGES = MANIFEST_WITHOUT_FILE
     settings.STATIC_ROOT = tmp_path / "no-collectstatic"
@@ -80,7 +80,7 @@ def test_the_500_page_renders_when_the_static_manifest_is_missing(client, settin
 def test_a_500_template_that_cannot_render_still_answers_a_plain_500_page(monkeypatch):
     from django.template import loader
 
-    from articles import views
+    from articles.site import views
 
     def unrenderable(name, *args, **kwargs):
         raise RuntimeError(f"cannot load {name}")

@@ -6,8 +6,8 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from articles import views
 from articles.models import Article
+from articles.site import views
 from tests.factories import ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db

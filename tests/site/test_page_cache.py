@@ -214,7 +214,7 @@ def test_a_sitemap_page_number_varies_the_entry_and_nothing_else(client):
 
 def test_a_page_is_served_by_another_process_from_the_shared_cache(client):
     """This process's memory copy is only a shortcut: a page stored by any process is found."""
-    from articles import page_cache
+    from articles.site import page_cache
 
     article = ArticleFactory()
     first = client.get(article.get_absolute_url())

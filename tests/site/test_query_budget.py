@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import views
 from articles.models import Article
+from articles.site import views
 from tests.factories import ArticleFactory, RelatedLinkFactory, TagFactory
 from tests.site.conftest import make_image, make_video
 

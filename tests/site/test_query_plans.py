@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import views
 from articles.legacy.run import refresh_planner_statistics
 from articles.models import Article
+from articles.site import views
 from tests.factories import ArticleFactory, RelatedLinkFactory
 
 pytestmark = pytest.mark.django_db

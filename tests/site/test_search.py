@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import actions, views
+from articles import actions
 from articles.models import Article
 from articles.search import (
     count_matches,
@@ -18,6 +18,7 @@ from articles.search import (
     search_articles,
     snippet,
 )
+from articles.site import views
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.feeds import FEED_SIZE
+from articles.site.feeds import FEED_SIZE
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
 from tests.syndication.conftest import PUBLIC_HOST, assert_no_marker
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import sitemaps
 from articles.models import Article
+from articles.site import sitemaps
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
 from tests.syndication.conftest import PUBLIC_HOST, assert_no_marker
 

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from articles import actions, preview
+from articles import actions
+from articles.desk import preview
 from articles.models import Article, AuditEntry
 from tests.factories import ArticleFactory
 from tests.workflow.conftest import draft_by

@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import actions, preview
+from articles import actions
+from articles.desk import preview
 from articles.models import AuditEntry, PreviewLink
 from media.ingest import ingest_bytes
 from media.samples import draw_photo

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import actions
-from articles.admin import ArticleForm
+from articles.desk.admin import ArticleForm
 from articles.models import Article
 from tests.factories import ArticleFactory, SectionFactory
 from tests.workflow.conftest import draft_by

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from articles import views
-from newsroom import converters  # noqa: F401  (registers <id:…>, ints that fit an id column)
+from articles.site import views
+from urlkit import converters  # noqa: F401  (registers <id:…>, ints that fit an id column)
 
 urlpatterns = [
     path("", views.home, name="home"),

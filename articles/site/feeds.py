@@ -3,7 +3,7 @@
 Items carry the full body (RSS `content:encoded`, Atom `content`) and, for video
 articles, the mp4 as an enclosure. Every URL is absolute, on SITE_URL when it is set (a feed
 fetched through a proxy still points readers at the public host), else on the scheme and host
-the feed was requested on (newsroom.absolute_urls).
+the feed was requested on (urlkit.absolute_urls).
 
 What goes into each element depends on how readers show it, so that no text stored in an article,
 section or tag can become markup in a reader:
@@ -29,8 +29,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from articles.models import Article, Section
 from articles.sanitize import clean_html
-from articles.views import sections_with_live_stories
-from newsroom.absolute_urls import absolute_url
+from articles.site.views import sections_with_live_stories
+from urlkit.absolute_urls import absolute_url
 
 FEED_SIZE = 50
 

@@ -54,7 +54,7 @@ def render_revision(request, revision: Revision, link: PreviewLink | None = None
 
     With `link` (a share link being opened), every media URL on the page carries a grant for it."""
     # Imported when used, so the preview URLs load independently of the public views module.
-    from articles.views import render_article_page
+    from articles.site.views import render_article_page
 
     article, related, tags = article_from_revision(revision)
     if link is None:
@@ -73,7 +73,7 @@ def render_revision(request, revision: Revision, link: PreviewLink | None = None
     return mark_private(response)
 
 
-GRANT_SALT = "articles.preview.media-grant"
+GRANT_SALT = "articles.desk.preview.media-grant"
 _INLINE_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _MEDIA_ID = re.compile(r'\bdata-media-id="([0-9]{1,18})"')
 _SRC = re.compile(r'(\bsrc=")([^"]*)(")')

@@ -1,9 +1,9 @@
 """Whole-page caching of the public site for anonymous readers, with conditional GET.
 
-A page is stored under a key made of the content generation (`newsroom.cache`, bumped on
+A page is stored under a key made of the content generation (`caching.generations`, bumped on
 commit by every article action and media ingest, and here by section, tag and media edits)
 and the page's URL with scheme, host and port (absolute URLs in a page name the host it
-was requested on unless SITE_URL is set: newsroom.absolute_urls). So an editor's change is never
+was requested on unless SITE_URL is set: urlkit.absolute_urls). So an editor's change is never
 served stale: the next request, in any server process, asks for a key that does not exist yet.
 
 Only the query parameters a view declares (`cache_public_page(reads=("q", "page"))`) are part of
@@ -41,8 +41,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from articles.models import Article, Section, Tag
+from caching.generations import bump_content_generation, content_generation
 from media.models import MediaItem
-from newsroom.cache import bump_content_generation, content_generation
 
 KEY_PREFIX = "newsroom:page"
 NO_BOUNDARY = 0.0

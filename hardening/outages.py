@@ -94,7 +94,7 @@ def _mark_outage(sender, request=None, **kwargs):
         setattr(request, OUTAGE_ATTRIBUTE, exc)
 
 
-got_request_exception.connect(_mark_outage, dispatch_uid="newsroom.outages.mark")
+got_request_exception.connect(_mark_outage, dispatch_uid="hardening.outages.mark")
 
 
 class OutageMiddleware:

@@ -23,7 +23,7 @@ speed, never a 500. `ResilientRedisCache` is Django's RedisCache with every oper
   answers again;
 - when it answers again `cache_reachable_again` is sent, before the call that found it back
   runs: writes were dropped meanwhile (an editor's change could not move the content
-  generation), so receivers bring what they keep in the cache up to date (newsroom.cache starts
+  generation), so receivers bring what they keep in the cache up to date (caching.generations starts
   a new generation).
 
 Set small socket timeouts in OPTIONS (`socket_connect_timeout`, `socket_timeout`; settings.py
@@ -44,7 +44,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from django.dispatch import Signal
 
-logger = logging.getLogger("newsroom.cache")
+logger = logging.getLogger("caching.generations")
 
 # Sent with `cache=<the backend>` when Redis answers again after being unreachable.
 cache_reachable_again = Signal()

@@ -2,7 +2,7 @@
 sitemap, and the robots.txt that names them.
 
 Every URL is absolute on SITE_URL when it is set, else on the scheme and host the request came
-in on (newsroom.absolute_urls). Each sitemap page and the index run a fixed number of queries,
+in on (urlkit.absolute_urls). Each sitemap page and the index run a fixed number of queries,
 whatever the number of articles.
 """
 
@@ -19,13 +19,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.feeds import xml_text
 from articles.models import Article, Section, Tag
-from newsroom.absolute_urls import absolute_url, site_origin
+from articles.site.feeds import xml_text
+from urlkit.absolute_urls import absolute_url, site_origin
 
 
 class PublicHostSitemap(Sitemap):
-    """URLs on the origin of `newsroom.absolute_urls.site_origin(request)`.
+    """URLs on the origin of `urlkit.absolute_urls.site_origin(request)`.
 
     Django's sitemap views instantiate the sitemap classes they are given with no arguments, so
     the views below hand them `bound_sitemaps(request)`: the same classes with the origin

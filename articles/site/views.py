@@ -3,7 +3,7 @@
 Every page reads `Article.objects.live()` and runs a fixed number of queries whatever the
 number of articles, related links, tags or renditions (select_related + prefetches; lists
 use keyset pagination so page 1,000 costs what page 1 costs). Anonymous pages go through
-the page cache (`articles.page_cache`).
+the page cache (`articles.site.page_cache`).
 """
 
 import logging
@@ -20,15 +20,15 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles import seo
 from articles.legacy import links as legacy_links
 from articles.models import Article, RelatedLink, Section, Tag
-from articles.page_cache import cache_public_page, cached_for_generation, next_boundary_timestamp
 from articles.search import MAX_QUERY_LENGTH, best_excerpt, count_matches, highlight, search_articles
+from articles.site import seo
+from articles.site.page_cache import cache_public_page, cached_for_generation, next_boundary_timestamp
+from caching.generations import content_generation
 from media import renditions
 from media.renditions import load_renditions
-from newsroom.cache import content_generation
-from newsroom.prepared import PreparedQuery
+from querykit.prepared import PreparedQuery
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def tag(request, slug):
 
 
 # The article page's queries run on every uncached view with only the id and the time changing,
-# so their SQL is compiled once per process (newsroom.prepared).
+# so their SQL is compiled once per process (querykit.prepared).
 _SAMPLE_NOW = datetime(2000, 1, 1, tzinfo=UTC)
 # No section join: the breadcrumb comes from section_crumbs(), cached per generation.
 LIVE_ARTICLE = PreparedQuery(

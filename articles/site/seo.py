@@ -3,7 +3,7 @@
 Builds plain dicts (JSON-LD `NewsArticle` with a `VideoObject` for video stories, a
 `BreadcrumbList`) and a list of OpenGraph / Twitter card `<meta>` pairs, then joins them into
 the head's tags (`head_tags`: JSON through json.dumps with <, > and & escaped, never by hand).
-Every URL in them is absolute, through `newsroom.absolute_urls` (SITE_URL, else the request's host).
+Every URL in them is absolute, through `urlkit.absolute_urls` (SITE_URL, else the request's host).
 """
 
 import json
@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from articles.search import plain_text
 from media import renditions
 from media.captions import captions_track
-from newsroom.absolute_urls import absolute_url, site_origin
+from urlkit.absolute_urls import absolute_url, site_origin
 
 DESCRIPTION_LENGTH = 160
 # The characters that could end a <script> element or start an HTML entity inside one.
@@ -176,7 +176,7 @@ def share_meta(
 def page_head(article, *, request=None, canonical: str, crumbs, tags) -> dict:
     """What the article page's <head> (and its video element) needs: description, share tags,
     JSON-LD blocks, the lead video and its captions track, with the description, share image
-    and video found once. `request` gives absolute URLs their host (see newsroom.absolute_urls)."""
+    and video found once. `request` gives absolute URLs their host (see urlkit.absolute_urls)."""
     text = description(article)
     image = share_image(article, request)
     video = video_file(article)

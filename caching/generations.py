@@ -4,14 +4,14 @@ Any change to what readers can see bumps it (from an action's on-commit hook), s
 cache key made before the change is simply never read again: an editor's change shows on
 the next request, whatever page it touches and whichever server process answers it. The number
 lives in the default cache, which every process shares, and it is read on every request: in
-Redis, or with the embedded default (newsroom.cache_backends.SharedFileCache) as a stamp, a
+Redis, or with the embedded default (caching.backends.SharedFileCache) as a stamp, a
 file of its own that is cheap to read.
 
 A new number starts at random (48 bits), not at 1: after the cache is cleared, culled or
 restarted, the number is one no page was ever stored under, so no copy kept anywhere (a
-process's own memory: articles.page_cache) can be replayed for it.
+process's own memory: articles.site.page_cache) can be replayed for it.
 
-When the cache cannot be reached (newsroom.cache_backends), `content_generation()` answers
+When the cache cannot be reached (caching.backends), `content_generation()` answers
 None: nothing is cached until it answers again, and then a new generation starts, since changes
 made meanwhile could not move the number.
 """
@@ -20,7 +20,7 @@ import secrets
 
 from django.core.cache import cache
 
-from newsroom.cache_backends import cache_reachable_again
+from caching.backends import cache_reachable_again
 
 GENERATION_KEY = "newsroom:content-generation"
 GENERATION_STAMP = "content-generation"

@@ -7,8 +7,8 @@ Only a sitemap's page number (`?p=2`) varies what they show; other parameters ar
 
 from django.urls import path
 
-from articles import feeds, sitemaps
-from articles.page_cache import cache_public_page
+from articles.site import feeds, sitemaps
+from articles.site.page_cache import cache_public_page
 
 urlpatterns = [
     path("feeds/rss/", cache_public_page(feeds.LatestArticlesFeed()), name="feed-rss"),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import lazy
 
-from newsroom.absolute_urls import site_origin
+from urlkit.absolute_urls import site_origin
 
 _lazy_origin = lazy(site_origin, str)
 

@@ -2,7 +2,7 @@
 previews and share links, and the editors' calendar.
 
 Each view checks the role first (403 otherwise) and changes state only through
-`articles.actions` (or `articles.preview` for share links).
+`articles.actions` (or `articles.desk.preview` for share links).
 """
 
 from datetime import datetime, timedelta
@@ -17,12 +17,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles import actions, preview
+from articles import actions
+from articles.desk import preview
 from articles.models import Article, PreviewLink, Revision
 from articles.revisions import LABELS, TIMELINE_FIELDS, diff_table
 from articles.sanitize import clean_html
-from newsroom.absolute_urls import absolute_url
-from newsroom.converters import is_storable_id
+from urlkit.absolute_urls import absolute_url
+from urlkit.converters import is_storable_id
 
 CALENDAR_MAX_DAYS = 90
 

@@ -28,8 +28,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from newsroom.absolute_urls import absolute_url
-from newsroom.converters import MAX_ID
+from urlkit.absolute_urls import absolute_url
+from urlkit.converters import MAX_ID
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
