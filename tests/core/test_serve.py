@@ -96,11 +96,19 @@ class Server:
                 self.listening.set()
         self.listening.set()  # the stream closed: the server is gone
 
+    def wait_until(self, condition, timeout=120):
+        """Wait until `condition(output so far)` holds, or `timeout` seconds; the output.
+
+        gunicorn's workers boot and its access log is written after the fact, each at its own
+        moment, so the tests wait on what they expect to read rather than for a while.
+        """
+        with self.more_output:
+            self.more_output.wait_for(lambda: condition(self.output()), timeout=timeout)
+        return self.output()
+
     def wait_for_output(self, text):
         """Wait until the server has written `text` (its log lines come after the response)."""
-        with self.more_output:
-            self.more_output.wait_for(lambda: text in self.output(), timeout=120)
-        return self.output()
+        return self.wait_until(lambda output: text in output)
 
     def get(self, path):
         with urllib.request.urlopen(self.url + path, timeout=60) as response:
@@ -166,7 +174,9 @@ def test_make_serve_runs_several_workers_and_logs_requests(served):
     served.get("/search/?q=served")
     served.wait_for_output('"GET /search/?q=served HTTP/1.1" 200')
     assert '"GET /search/?q=served HTTP/1.1" 200' in "".join(served.stdout)  # access log on stdout
-    assert len(re.findall(r"Booting worker with pid", served.output())) >= 2
+    # The master logs "Listening at" before its workers boot, each printing its own line.
+    output = served.wait_until(lambda output: len(re.findall(r"Booting worker with pid", output)) >= 2)
+    assert len(re.findall(r"Booting worker with pid", output)) >= 2, output
 
 
 def test_make_serve_answers_the_icons(served):
