@@ -17,16 +17,25 @@ with the values, or preparing fails loudly (ImproperlyConfigured) instead of run
 Values must have the sample's type: int, str, an aware datetime, or a tuple of these of the
 sample's length (for `__in`: one parameter per element; the sample's elements must differ,
 as Django drops repeated ones; the values' need not).
+
+A call answers `PreparedRows`, not a queryset: rows to iterate (also `len()`, `bool()`, `in`).
+Whatever would change the SQL (`.filter()`, `.order_by()`, a slice or an index, `.count()`,
+`.exists()`, `.first()`, any other queryset method) raises `PreparedQueryError` naming it,
+because the fixed SQL would silently ignore it. Such a step belongs in the builder.
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql import Query
+
+
+class PreparedQueryError(TypeError):
+    """An operation a prepared query cannot honour: its SQL was fixed when it was prepared."""
 
 
 def _changed(sample):
@@ -50,8 +59,22 @@ def _db_form(value, connection):
 
 
 class _CompiledQuery(Query):
-    """A Query that hands out a copy of a compiled compiler answering with fixed SQL (and with
-    the result converters it found the first time, per connection: they are bound to it)."""
+    """A Query whose compiler answers with SQL compiled earlier. The one place that relies on
+    Django internals (django.db.models.sql is not a public API; no public API runs fixed SQL
+    and still returns model instances with their select_related rows: `raw()` loads related
+    objects one query each). It relies on exactly this, as of Django 6.1:
+
+    - the iterables behind a queryset (ModelIterable, ValuesListIterable, …) get their compiler
+      from `queryset.query.get_compiler(using=…)`, overridden here (same signature);
+    - `SQLCompiler.execute_sql()` takes its SQL from `self.as_sql()`, and a compiler that has
+      compiled once keeps what the iterables read (`select`, `klass_info`,
+      `annotation_col_map`), so a shallow copy of it with `as_sql` answering the fixed SQL
+      runs that SQL and maps its columns back as Django does;
+    - `SQLCompiler.get_converters(expressions)` finds the result converters; they are bound to
+      the connection, so they are kept per connection (`prepared_converters`).
+
+    tests/core/test_prepared.py checks these with Django's compiling switched off.
+    """
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiler = copy.copy(self.prepared_compiler)
@@ -72,6 +95,73 @@ class _CompiledQuery(Query):
         return compiler
 
 
+def _with_fixed_sql(queryset: QuerySet, compiler, using: str, sql: str, params: tuple, converters: dict) -> QuerySet:
+    """A copy of `queryset` that runs `sql` with `params` (see _CompiledQuery)."""
+    clone = queryset.all()
+    query = clone.query
+    query.__class__ = _CompiledQuery
+    query.prepared_compiler, query.prepared_using = compiler, using
+    query.prepared_sql, query.prepared_params = sql, params
+    query.prepared_converters = converters
+    return clone
+
+
+# What a queryset offers that the fixed SQL cannot do, with what to do instead.
+_INSTEAD = {
+    "count": "use len(rows)",
+    "exists": "use bool(rows)",
+    "first": "use next(iter(rows), None) with the order in the builder",
+    "last": "put the order in the builder and take the last of list(rows)",
+    "get": "filter in the builder and take next(iter(rows))",
+}
+_QUERYSET_NAMES = frozenset(name for name in dir(QuerySet) if not name.startswith("_"))
+
+
+class PreparedRows:
+    """The rows of one run of a PreparedQuery: iterate them (or take len(), bool(), `in`).
+
+    Read once, on first use. Anything a queryset would turn into other SQL raises
+    PreparedQueryError instead of being ignored by the fixed SQL.
+    """
+
+    __slots__ = ("_queryset", "_rows")
+
+    def __init__(self, queryset: QuerySet):
+        self._queryset = queryset
+        self._rows = None
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = list(self._queryset)
+        return self._rows
+
+    def __iter__(self) -> Iterator:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self._all())
+
+    def __getitem__(self, key):
+        what = "sliced" if isinstance(key, slice) else "indexed"
+        raise PreparedQueryError(
+            f"a prepared query cannot be {what}: its SQL is fixed, so LIMIT/OFFSET would be ignored. "
+            "Put the slice in the builder, or take it from list(rows)."
+        )
+
+    def __getattr__(self, name):
+        if name not in _QUERYSET_NAMES:
+            raise AttributeError(name)
+        instead = _INSTEAD.get(name, "put it in the builder, or work on list(rows)")
+        raise PreparedQueryError(f"a prepared query cannot .{name}(): its SQL is fixed when prepared; {instead}.")
+
+    def __repr__(self) -> str:
+        state = f"{len(self._rows)} rows" if self._rows is not None else "not read yet"
+        return f"<PreparedRows of {self._queryset.model.__name__}: {state}>"
+
+
 class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet], **samples):
         self._build = build
@@ -79,22 +169,25 @@ class PreparedQuery:
         self._prepared = {}  # database alias -> (queryset, compiler, sql, params, positions)
         self._converters = {}  # see _CompiledQuery
 
+    def _compiled(self, values: dict, using: str):
+        queryset = self._build(**values)
+        if not isinstance(queryset, QuerySet):
+            raise ImproperlyConfigured(
+                f"a prepared query's builder must return a QuerySet, not {type(queryset).__name__}"
+            )
+        queryset = queryset.using(using)
+        compiler = queryset.query.get_compiler(using=using)
+        return queryset, compiler, *compiler.as_sql()
+
     def _prepare(self, using: str):
         connection = connections[using]
-        queryset = self._build(**self._samples).using(using)
-        compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        queryset, compiler, sql, params = self._compiled(self._samples, using)
         positions = {}
         for name, sample in self._samples.items():
-            other_sql, other_params = (
-                self._build(**{**self._samples, name: _changed(sample)})
-                .using(using)
-                .query.get_compiler(using=using)
-                .as_sql()
-            )
+            *_, other_sql, other_params = self._compiled({**self._samples, name: _changed(sample)}, using)
             if other_sql != sql or len(other_params) != len(params):
                 raise ImproperlyConfigured(f"the SQL changes with the value of {name!r}: it cannot be prepared")
-            where = [i for i, (a, b) in enumerate(zip(params, other_params)) if a != b]
+            where = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
             if isinstance(sample, tuple):  # one parameter per element, in order (an IN list)
                 expected = [_db_form(element, connection) for element in sample]
                 if [params[i] for i in where] != expected:
@@ -104,31 +197,28 @@ class PreparedQuery:
             positions[name] = where
         return queryset, compiler, sql, tuple(params), positions
 
-    def __call__(self, *, using: str = "default", **values) -> QuerySet:
-        """The prepared queryset run with `values`; iterate it (don't filter or slice it further)."""
+    def _params(self, values: dict, params: tuple, positions: dict, connection) -> tuple:
+        """The prepared parameters with `values` in their places (type-checked against the samples)."""
+        params = list(params)
+        for name, value in values.items():
+            sample = self._samples[name]
+            if type(value) is not type(sample):
+                raise TypeError(f"{name!r} must be {type(sample).__name__}, like its sample")
+            if not isinstance(value, tuple):
+                value = (value,) * len(positions[name])
+            elif len(value) != len(sample):
+                raise TypeError(f"{name!r} must have {len(sample)} elements, like its sample")
+            for i, element in zip(positions[name], value, strict=True):
+                params[i] = _db_form(element, connection)
+        return tuple(params)
+
+    def __call__(self, *, using: str = "default", **values) -> PreparedRows:
+        """The rows of the prepared query run with `values` (read on first use)."""
         if values.keys() != self._samples.keys():
             raise TypeError(f"values for exactly {sorted(self._samples)} are needed")
         prepared = self._prepared.get(using)
         if prepared is None:
             prepared = self._prepared[using] = self._prepare(using)
         queryset, compiler, sql, params, positions = prepared
-        params = list(params)
-        connection = connections[using]
-        for name, value in values.items():
-            if type(value) is not type(self._samples[name]):
-                raise TypeError(f"{name!r} must be {type(self._samples[name]).__name__}, like its sample")
-            if isinstance(value, tuple):
-                if len(value) != len(self._samples[name]):
-                    raise TypeError(f"{name!r} must have {len(self._samples[name])} elements, like its sample")
-                for i, element in zip(positions[name], value):
-                    params[i] = _db_form(element, connection)
-                continue
-            for i in positions[name]:
-                params[i] = _db_form(value, connection)
-        clone = queryset._chain()
-        query = clone.query
-        query.__class__ = _CompiledQuery
-        query.prepared_compiler, query.prepared_using = compiler, using
-        query.prepared_sql, query.prepared_params = sql, tuple(params)
-        query.prepared_converters = self._converters
-        return clone
+        params = self._params(values, params, positions, connections[using])
+        return PreparedRows(_with_fixed_sql(queryset, compiler, using, sql, params, self._converters))
