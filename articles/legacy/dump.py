@@ -68,47 +68,55 @@ def _item(raw, number: int, warnings: list[str]) -> RelatedItem | None:
 def _salvage(text: str, warnings: list[str]) -> list:
     """Every complete JSON value of the array `text`, skipping over damaged stretches."""
     values: list = []
-    pos = 0
-    length = len(text)
-    while pos < length and text[pos].isspace():
-        pos += 1
-    if pos >= length or text[pos] != "[":
-        warnings.append("related list does not start with “[”; read what could be found")
-    else:
-        pos += 1
-    closed = False
+    pos, length = _array_start(text, warnings), len(text)
     while pos < length:
         char = text[pos]
         if char.isspace() or char == ",":
             pos += 1
-            continue
-        if char == "]":
-            closed = True
-            pos += 1
-            break
-        try:
-            value, end = _decoder.raw_decode(text, pos)
-        except json.JSONDecodeError:
-            following = _NEXT_OBJECT.search(text, pos + 1)
-            lost = text[pos : following.start() if following else length]
-            if following:
-                warnings.append(f"related list: {len(lost.encode())} damaged bytes skipped after item {len(values)}")
-                pos = following.start()
-                continue
-            warnings.append(
-                f"related list cut short: kept {len(values)} complete item(s), "
-                f"lost {len(lost.encode())} bytes of an incomplete item"
-            )
+        elif char == "]":
+            _check_after_close(text[pos + 1 :], warnings)
             return values
-        values.append(value)
-        pos = end
-    if not closed:
-        warnings.append(f"related list cut short after {len(values)} complete item(s) (no closing “]”)")
-    elif text[pos:].strip():
-        warnings.append(
-            f"related list: {len(text[pos:].strip().encode())} unexpected bytes after the closing “]” ignored"
-        )
+        else:
+            try:
+                value, pos = _decoder.raw_decode(text, pos)
+            except json.JSONDecodeError:
+                pos = _skip_damage(text, pos, len(values), warnings)
+                if pos is None:
+                    return values
+            else:
+                values.append(value)
+    warnings.append(f"related list cut short after {len(values)} complete item(s) (no closing “]”)")
     return values
+
+
+def _array_start(text: str, warnings: list[str]) -> int:
+    """Where the array's first value may begin: after the “[” (and any blanks before it)."""
+    pos = len(text) - len(text.lstrip())
+    if text[pos : pos + 1] == "[":
+        return pos + 1
+    warnings.append("related list does not start with “[”; read what could be found")
+    return pos
+
+
+def _skip_damage(text: str, pos: int, kept: int, warnings: list[str]) -> int | None:
+    """Where reading goes on after the value at `pos` failed to decode: the next object's start,
+    or None when there is none (the last item was cut short: the list ends there)."""
+    following = _NEXT_OBJECT.search(text, pos + 1)
+    if following:
+        lost = text[pos : following.start()]
+        warnings.append(f"related list: {len(lost.encode())} damaged bytes skipped after item {kept}")
+        return following.start()
+    warnings.append(
+        f"related list cut short: kept {kept} complete item(s), "
+        f"lost {len(text[pos:].encode())} bytes of an incomplete item"
+    )
+    return None
+
+
+def _check_after_close(tail: str, warnings: list[str]) -> None:
+    """Warn about anything but blanks after the array's closing “]”."""
+    if tail.strip():
+        warnings.append(f"related list: {len(tail.strip().encode())} unexpected bytes after the closing “]” ignored")
 
 
 def parse_dump(text: str) -> RelatedDump:

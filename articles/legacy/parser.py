@@ -142,53 +142,24 @@ def decode(data: bytes, name: str) -> str:
 
 
 def parse_page(data: bytes, name: str, zone: ZoneInfo) -> LegacyPage:
-    """Parse one page file; raises NotALegacyPage naming what is missing."""
-    text = decode(data, name)
+    """Parse one page file; raises NotALegacyPage naming what is missing.
+
+    The steps, each its own function: the first three non-blank lines (`header_lines`), which
+    of them is the dateline (`find_dateline`), the title above it (`read_title`), the breadcrumb
+    above that (`read_breadcrumb`), then below the dateline the related list at the end
+    (`split_related`), the sign-off before it (`split_signoff`) and the paragraphs of the body.
+    """
+    lines = decode(data, name).split("\n")
     warnings: list[str] = []
-    lines = text.split("\n")
-    header: list[tuple[int, str]] = []
-    for index, line in enumerate(lines):
-        if line.strip():
-            header.append((index, line.strip()))
-            if len(header) == 3:
-                break
-    dateline_at = next((n for n, (_, line) in enumerate(header) if DATELINE.match(line)), None)
-    if not header:
-        raise NotALegacyPage("empty file")
-    if dateline_at is None:
-        raise NotALegacyPage("no dateline (like “Thu Mar 24, 2016 14:18:09”) after the breadcrumb and title")
-    if dateline_at == 0:
-        raise NotALegacyPage("no title before the dateline")
+    header = header_lines(lines)
+    dateline_at = find_dateline(header)
     published_at, weekday_warning = parse_dateline(header[dateline_at][1], zone)
     if weekday_warning:
         warnings.append(weekday_warning)
-    title, kind = split_title(header[dateline_at - 1][1])
-    if not title:
-        raise NotALegacyPage("the title is empty")
-    if len(title) > MAX_TITLE:
-        raise NotALegacyPage(f"the title is {len(title)} characters long, more than {MAX_TITLE}")
-    if dateline_at == 2:
-        sections = [part.strip() for part in BREADCRUMB_SEPARATOR.split(header[0][1]) if part.strip()]
-    else:
-        sections = []
-    if not sections:
-        sections = ["Archive"]
-        warnings.append("no breadcrumb; filed under “Archive”")
-    for part in sections:
-        if len(part) > MAX_SECTION_NAME:
-            raise NotALegacyPage(f"breadcrumb part “{part[:40]}…” is longer than {MAX_SECTION_NAME} characters")
-
-    rest = lines[header[dateline_at][0] + 1 :]
-    dump_at = next((n for n in range(len(rest) - 1, -1, -1) if DUMP_START.match(rest[n].strip())), None)
-    related: list[RelatedItem] = []
-    if dump_at is not None:
-        dump = parse_dump("\n".join(rest[dump_at:]).strip())
-        related, rest = dump.items, rest[:dump_at]
-        warnings.extend(dump.warnings)
-    blocks = [block.strip() for block in BLANK_LINES.split("\n".join(rest)) if block.strip()]
-    signoff = ""
-    if blocks and looks_like_signoff(blocks[-1]):
-        signoff = blocks.pop()
+    title, kind = read_title(header[dateline_at - 1][1])
+    sections = read_breadcrumb(header[0][1] if dateline_at == 2 else "", warnings)
+    rest, related = split_related(lines[header[dateline_at][0] + 1 :], warnings)
+    blocks, signoff = split_signoff([block.strip() for block in BLANK_LINES.split("\n".join(rest)) if block.strip()])
     return LegacyPage(
         name=name,
         sections=sections,
@@ -201,3 +172,67 @@ def parse_page(data: bytes, name: str, zone: ZoneInfo) -> LegacyPage:
         related=related,
         warnings=warnings,
     )
+
+
+def header_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number, stripped text) of the first three non-blank lines: breadcrumb, title and
+    dateline, or title and dateline when the breadcrumb is missing."""
+    header: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if line.strip():
+            header.append((index, line.strip()))
+            if len(header) == 3:
+                break
+    return header
+
+
+def find_dateline(header: list[tuple[int, str]]) -> int:
+    """Which of the header lines is the dateline (1 or 2: a title comes before it)."""
+    if not header:
+        raise NotALegacyPage("empty file")
+    dateline_at = next((n for n, (_, line) in enumerate(header) if DATELINE.match(line)), None)
+    if dateline_at is None:
+        raise NotALegacyPage("no dateline (like “Thu Mar 24, 2016 14:18:09”) after the breadcrumb and title")
+    if dateline_at == 0:
+        raise NotALegacyPage("no title before the dateline")
+    return dateline_at
+
+
+def read_title(line: str) -> tuple[str, str]:
+    """The title line as (title without label, kind); refuses an empty or overlong title."""
+    title, kind = split_title(line)
+    if not title:
+        raise NotALegacyPage("the title is empty")
+    if len(title) > MAX_TITLE:
+        raise NotALegacyPage(f"the title is {len(title)} characters long, more than {MAX_TITLE}")
+    return title, kind
+
+
+def read_breadcrumb(line: str, warnings: list[str]) -> list[str]:
+    """The section path the breadcrumb line names; “Archive” (with a warning) when there is none."""
+    sections = [part.strip() for part in BREADCRUMB_SEPARATOR.split(line) if part.strip()]
+    if not sections:
+        warnings.append("no breadcrumb; filed under “Archive”")
+        return ["Archive"]
+    for part in sections:
+        if len(part) > MAX_SECTION_NAME:
+            raise NotALegacyPage(f"breadcrumb part “{part[:40]}…” is longer than {MAX_SECTION_NAME} characters")
+    return sections
+
+
+def split_related(lines: list[str], warnings: list[str]) -> tuple[list[str], list[RelatedItem]]:
+    """The lines below the dateline without the related list, and its items: the list starts at
+    the last line that opens a `string(N) "` dump and runs to the end of the page."""
+    dump_at = next((n for n in range(len(lines) - 1, -1, -1) if DUMP_START.match(lines[n].strip())), None)
+    if dump_at is None:
+        return lines, []
+    dump = parse_dump("\n".join(lines[dump_at:]).strip())
+    warnings.extend(dump.warnings)
+    return lines[:dump_at], dump.items
+
+
+def split_signoff(blocks: list[str]) -> tuple[list[str], str]:
+    """The body's paragraphs and the desk sign-off, when the last block is one (else "")."""
+    if blocks and looks_like_signoff(blocks[-1]):
+        return blocks[:-1], blocks[-1]
+    return blocks, ""

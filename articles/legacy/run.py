@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
-from articles.legacy.importer import ImportContext, import_page
+from articles.legacy.context import ImportContext
+from articles.legacy.importer import import_page
 from articles.legacy.parser import LegacyPage
 from articles.legacy.reading import read_pages
 from articles.legacy.report import ImportReport, PageResult
@@ -138,14 +139,17 @@ def run_import(
     (each page is then a savepoint), and no media file is stored.
     """
     report = ImportReport()
-    context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run)
+    context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run, gather_announcements=True)
 
     def each_page():
-        for page in read_pages(paths, zone, worker=parse_in_worker, max_bytes=settings.LEGACY_MAX_PAGE_BYTES):
-            result = import_parsed(page, context=context)
-            report.add(result)
-            if on_result:
-                on_result(result)
+        try:
+            for page in read_pages(paths, zone, worker=parse_in_worker, max_bytes=settings.LEGACY_MAX_PAGE_BYTES):
+                result = import_parsed(page, context=context)
+                report.add(result)
+                if on_result:
+                    on_result(result)
+        finally:
+            context.announcer.flush()  # inside a dry run's transaction: dropped with it
 
     previous = context.rows.sqlite_pragmas(SQLITE_IMPORT_PRAGMAS)
     try:

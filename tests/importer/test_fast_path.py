@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.legacy.importer import ImportContext, import_page
+from articles.legacy.context import ImportContext
+from articles.legacy.importer import import_page
 from articles.legacy.parser import parse_page
 from articles.legacy.rows import Rows
 from articles.legacy.run import SQLITE_IMPORT_PRAGMAS, run_import
@@ -187,7 +188,7 @@ def test_background_checkpointer_copies_the_wal_while_a_writer_commits(tmp_path)
     writer.execute("PRAGMA wal_autocheckpoint=0")  # only the thread checkpoints here
     writer.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
     with WalCheckpointer(path, every=0.01) as checkpointer:
-        for n in range(300):
+        for _ in range(300):
             writer.execute("BEGIN")
             writer.execute("INSERT INTO t (v) VALUES (?)", ("x" * 500,))
             writer.execute("COMMIT")
