@@ -1,22 +1,22 @@
 """Real server processes for the tests that need several of them: a site on its own SQLite file
-(or whatever DATABASE_URL the caller gives), migrated with manage.py and served by gunicorn.
+(or whatever DATABASE_URL the caller gives), migrated with manage.py and served by gunicorn;
+plus what talking to them needs (requests released together, a database that never answers).
 
 The environment starts from the test run's own, less the variables that would point the site
 at the suite's database or cache, so each such test gets the embedded default unless it says
-otherwise.
+otherwise. Nothing here needs Django set up, so bench/reliability_run.py uses it too.
 """
 
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
-
-BASE_DIR = Path(settings.BASE_DIR)
+BASE_DIR = Path(__file__).resolve().parent.parent
 _INHERITED_BUT_NOT_WANTED = {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CACHE_DIR"}
 
 
@@ -102,3 +102,52 @@ def stop(server: subprocess.Popen) -> str:
         server.terminate()
     output, _ = server.communicate(timeout=30)
     return output or ""
+
+
+def run_together(jobs: list[Callable]) -> list:
+    """Start every job at the same moment (a barrier), each on its own thread; their results."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
+        barrier.wait()
+        results[index] = job()
+
+    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+class SilentServer:
+    """Accepts TCP connections on loopback and never sends a byte (an unresponsive database)."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        for connection in self.held:
+            connection.close()
+        self.listener.close()

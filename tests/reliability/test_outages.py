@@ -10,47 +10,13 @@ login answers the same way.
 import http.client
 import json
 import re
-import socket
-import threading
 import time
 
 import pytest
 
-from tests.servers import free_port, site_environment, start_gunicorn, stop
+from tests.servers import SilentServer, free_port, site_environment, start_gunicorn, stop
 
 ANSWER_WITHIN = 10  # seconds: issue #13 item 7
-
-
-class SilentServer:
-    """Accepts TCP connections on loopback and never sends a byte (an unresponsive database)."""
-
-    def __init__(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.held: list[socket.socket] = []
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while not self.stopping.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.held.append(connection)
-
-    def close(self):
-        self.stopping.set()
-        self.thread.join(timeout=5)
-        for connection in self.held:
-            connection.close()
-        self.listener.close()
 
 
 def send(port, method, path, body=None, headers=None):

@@ -9,12 +9,11 @@ the rest of the suite uses: it is about the default every `make run` gets.
 
 import http.client
 import json
-import threading
 from collections import Counter
 
 import pytest
 
-from tests.servers import manage, shell, site_environment, start_gunicorn, stop
+from tests.servers import manage, run_together, shell, site_environment, start_gunicorn, stop
 
 CREATES, PAIRS, DISJOINT = 40, 30, 40
 
@@ -65,23 +64,6 @@ def two_workers(tmp_path):
     server, _ = start_gunicorn(env, "--workers", "2", "--threads", "4", ready=ready)
     yield holder["api"]
     print(stop(server)[-5000:])  # shown by pytest when the test fails
-
-
-def run_together(jobs):
-    """Start every job at the same moment (a barrier), each on its own thread; their results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        barrier.wait()
-        results[index] = job()
-
-    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def story(title):
