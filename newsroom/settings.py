@@ -311,7 +311,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "apikit.common.exception_handler",
+    "EXCEPTION_HANDLER": "apikit.errors.exception_handler",
     # Keyed by the socket's address unless TRUSTED_PROXIES names the peer (hardening/throttling.py);
     # callers with a token or a session have a rate of their own.
     "DEFAULT_THROTTLE_CLASSES": ["hardening.throttling.AnonymousThrottle", "hardening.throttling.SignedInThrottle"],

@@ -11,6 +11,7 @@ The checks run only with DEBUG off: in development runserver serves static files
 apps and warns about unapplied migrations itself.
 """
 
+import contextlib
 import io
 import sys
 from pathlib import Path
@@ -30,10 +31,8 @@ class NotReadyToServe(RuntimeError):
 def manage_py(arguments):
     """The manage.py command line a user types in the project folder, with this interpreter."""
     python = Path(sys.executable)
-    try:
+    with contextlib.suppress(ValueError):  # an interpreter outside the project stays absolute
         python = python.relative_to(settings.BASE_DIR)
-    except ValueError:
-        pass
     return f"{python} manage.py {arguments}"
 
 

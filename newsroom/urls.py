@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from apikit.common import api_or_site_handler
+from apikit.errors import api_or_site_handler
 from hardening.two_factor import two_factor
 from media.views import stored_file
 
@@ -14,8 +14,8 @@ admin.site.index_title = "Newsdesk"
 # under /api/ the same errors are JSON `{"detail": …}` like every other API answer.
 handler400 = api_or_site_handler(400, "django.views.defaults.bad_request")
 handler403 = api_or_site_handler(403, "django.views.defaults.permission_denied")
-handler404 = api_or_site_handler(404, "articles.site.views.page_not_found")
-handler500 = api_or_site_handler(500, "articles.site.views.server_error")
+handler404 = api_or_site_handler(404, "articles.site.errors.page_not_found")
+handler500 = api_or_site_handler(500, "articles.site.errors.server_error")
 
 urlpatterns = [
     # Before the admin's own URLs: the one-time code step of signing in (hardening/two_factor.py).
@@ -31,4 +31,4 @@ urlpatterns = [
 if (settings.SERVE_MEDIA or settings.AWS_STORAGE_BUCKET_NAME) and settings.MEDIA_URL.startswith("/"):
     # Media files, 404 to readers until the item is public (media.views.stored_file): served from
     # local storage (make run, small sites), or redirected to a signed URL on private S3.
-    urlpatterns.append(re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), stored_file, name="media-file"))
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", stored_file, name="media-file"))

@@ -58,6 +58,16 @@ def _db_form(value, connection):
     return connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
 
 
+def _check_reaches(name: str, sample, found: list, connection) -> None:
+    """ImproperlyConfigured unless the parameters that changed with `name` (`found`) hold its
+    sample as is: one parameter per element for a tuple (an IN list), else one or more copies."""
+    if isinstance(sample, tuple):
+        if found != [_db_form(element, connection) for element in sample]:
+            raise ImproperlyConfigured(f"{name!r} does not reach the SQL as one parameter per element")
+    elif not found or found != [_db_form(sample, connection)] * len(found):
+        raise ImproperlyConfigured(f"{name!r} does not reach the SQL as a plain parameter")
+
+
 class _CompiledQuery(Query):
     """A Query whose compiler answers with SQL compiled earlier. The one place that relies on
     Django internals (django.db.models.sql is not a public API; no public API runs fixed SQL
@@ -180,22 +190,20 @@ class PreparedQuery:
         return queryset, compiler, *compiler.as_sql()
 
     def _prepare(self, using: str):
-        connection = connections[using]
         queryset, compiler, sql, params = self._compiled(self._samples, using)
-        positions = {}
-        for name, sample in self._samples.items():
-            *_, other_sql, other_params = self._compiled({**self._samples, name: _changed(sample)}, using)
-            if other_sql != sql or len(other_params) != len(params):
-                raise ImproperlyConfigured(f"the SQL changes with the value of {name!r}: it cannot be prepared")
-            where = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
-            if isinstance(sample, tuple):  # one parameter per element, in order (an IN list)
-                expected = [_db_form(element, connection) for element in sample]
-                if [params[i] for i in where] != expected:
-                    raise ImproperlyConfigured(f"{name!r} does not reach the SQL as one parameter per element")
-            elif not where or any(params[i] != _db_form(sample, connection) for i in where):
-                raise ImproperlyConfigured(f"{name!r} does not reach the SQL as a plain parameter")
-            positions[name] = where
+        positions = {name: self._positions(name, sql, params, using) for name in self._samples}
         return queryset, compiler, sql, tuple(params), positions
+
+    def _positions(self, name: str, sql: str, params, using: str) -> list[int]:
+        """Where the value `name` goes among the parameters: those that change with it alone.
+        ImproperlyConfigured when the SQL changes with it or it does not reach the SQL as is."""
+        sample = self._samples[name]
+        *_, other_sql, other_params = self._compiled({**self._samples, name: _changed(sample)}, using)
+        if other_sql != sql or len(other_params) != len(params):
+            raise ImproperlyConfigured(f"the SQL changes with the value of {name!r}: it cannot be prepared")
+        where = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
+        _check_reaches(name, sample, [params[i] for i in where], connections[using])
+        return where
 
     def _params(self, values: dict, params: tuple, positions: dict, connection) -> tuple:
         """The prepared parameters with `values` in their places (type-checked against the samples)."""

@@ -51,3 +51,8 @@ def absolute_url(url: str | None, request=None) -> str:
     if url.startswith(("http://", "https://")):
         return url
     return urljoin(site_origin(request) + "/", url)
+
+
+def absolute_url_or_none(url: str | None, request=None) -> str | None:
+    """`absolute_url(url, request)`, or None for no URL: what a JSON field says for "none"."""
+    return absolute_url(url, request) if url else None

@@ -11,14 +11,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apikit.common import StrictFieldsMixin
+from apikit.strict_writes import StrictFieldsMixin
 from articles.api.editorial.reads import STATUS_CHOICES, missing_article_ids
 from articles.models import Article, Section, Tag
 from articles.validators import validate_body_html
 from media.models import MediaItem
 from media.renditions import rendition_url
-from media.serializers import MediaSummarySerializer, absolute
-from urlkit.absolute_urls import absolute_url
+from media.serializers import MediaSummarySerializer
+from urlkit.absolute_urls import absolute_url, absolute_url_or_none
 from urlkit.converters import MAX_ID
 
 THUMBNAIL_SPEC = "4x3-w320"
@@ -30,7 +30,8 @@ def web_url(context, path: str) -> str:
 
 
 def api_url(context, name: str, pk: int) -> str:
-    return absolute(context.get("request"), reverse(name, kwargs={"pk": pk}))
+    """Absolute API URL of the object `pk` behind the route `name`."""
+    return absolute_url(reverse(name, kwargs={"pk": pk}), context.get("request"))
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -102,7 +103,9 @@ class RelatedSerializer(serializers.Serializer):
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_thumbnail_url(self, link) -> str | None:
         media = link.target.lead_media
-        return absolute(self.context.get("request"), rendition_url(media, THUMBNAIL_SPEC) if media else None)
+        return absolute_url_or_none(
+            rendition_url(media, THUMBNAIL_SPEC) if media else None, self.context.get("request")
+        )
 
 
 class LegacyRelatedSerializer(serializers.Serializer):

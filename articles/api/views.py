@@ -18,13 +18,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from apikit.common import (
-    ErrorSerializer,
-    ETagMixin,
-    KeysetCursorPagination,
-    NewsroomAutoSchema,
-    QueryFormatFreeNegotiation,
-)
+from apikit.conditional import ETagMixin
+from apikit.errors import ErrorSerializer
+from apikit.negotiation import QueryFormatFreeNegotiation
+from apikit.pagination import KeysetCursorPagination
+from apikit.schema import NewsroomAutoSchema
 from articles.actions import StaleEdit, delete_article
 from articles.api.editorial.reads import (
     all_related_links,
@@ -44,7 +42,7 @@ from articles.api.serializers import (
 )
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
-from articles.site.views import sections_with_live_stories, tags_with_live_stories
+from articles.site.navigation import sections_with_live_stories, tags_with_live_stories
 from media.renditions import prefetch_for
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}

@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from articles.site import views
+from articles.site import article_page, listings, search_page
 from urlkit import converters  # noqa: F401  (registers <id:…>, ints that fit an id column)
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("section/<path:path>/", views.section, name="section"),
-    path("tag/<str:slug>/", views.tag, name="tag"),
-    path("news/<id:pk>/<str:slug>/", views.article, name="article"),
-    path("legacy/<id:legacy_id>/", views.legacy, name="legacy"),
-    path("search/", views.search, name="search"),
+    path("", listings.home, name="home"),
+    path("section/<path:path>/", listings.section, name="section"),
+    path("tag/<str:slug>/", listings.tag, name="tag"),
+    path("news/<id:pk>/<str:slug>/", article_page.article, name="article"),
+    path("legacy/<id:legacy_id>/", article_page.legacy, name="legacy"),
+    path("search/", search_page.search, name="search"),
 ]

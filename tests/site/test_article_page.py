@@ -9,7 +9,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from articles.models import Article
-from articles.site.views import render_article_page
+from articles.site.article_page import render_article_page
 from tests.factories import ArticleFactory, RelatedLinkFactory, TagFactory
 from tests.site.conftest import make_image
 

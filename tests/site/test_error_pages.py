@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from articles.site.views import server_error
+from articles.site.errors import server_error
 from tests.factories import ArticleFactory, SectionFactory
 
 
@@ -31,12 +31,12 @@ def test_500_page_renders_without_the_database():
 
 @pytest.mark.django_db
 def test_an_exception_in_a_view_answers_the_designed_500(client, monkeypatch):
-    from articles.site import views
+    from articles.site import listings
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "nav_sections", broken)
+    monkeypatch.setattr(listings, "nav_sections", broken)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500
@@ -56,7 +56,7 @@ def test_the_500_page_renders_when_the_static_manifest_is_missing(client, settin
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.templatetags.static import static
 
-    from articles.site import views
+    from articles.site import listings
 
     settings.STORAGES = MANIFEST_WITHOUT_FILE
     settings.STATIC_ROOT = tmp_path / "no-collectstatic"
@@ -67,7 +67,7 @@ def test_the_500_page_renders_when_the_static_manifest_is_missing(client, settin
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "nav_sections", broken)
+    monkeypatch.setattr(listings, "nav_sections", broken)
     client.raise_request_exception = False
     response = client.get("/")
     html = response.content.decode()
@@ -80,12 +80,12 @@ def test_the_500_page_renders_when_the_static_manifest_is_missing(client, settin
 def test_a_500_template_that_cannot_render_still_answers_a_plain_500_page(monkeypatch):
     from django.template import loader
 
-    from articles.site import views
+    from articles.site import errors
 
     def unrenderable(name, *args, **kwargs):
         raise RuntimeError(f"cannot load {name}")
 
     monkeypatch.setattr(loader, "get_template", unrenderable)
-    response = views.server_error(RequestFactory().get("/"))
+    response = errors.server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()

@@ -171,9 +171,9 @@ def test_a_section_goes_public_when_its_story_goes_live_and_private_when_it_expi
 
 
 def test_an_empty_page_past_the_last_story_of_a_public_section_is_not_a_404(client, private_world, monkeypatch):
-    from articles.site import views
+    from articles.site import listings
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(listings, "PAGE_SIZE", 1)
     ArticleFactory(title="Rivers fall", section=private_world["europe"])
     first = client.get("/section/world/").content.decode()
     cursor = re.search(r'\?after=([^"]+)"', first).group(1)

@@ -7,7 +7,7 @@ from django.core import signing
 from django.utils import timezone
 
 from articles.models import Article
-from articles.site import views
+from articles.site import listings, search_page
 from tests.factories import ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_home_section_blocks_hold_at_most_a_few_each(client, tree):
         ArticleFactory(section=tree["syria"] if hours % 2 else tree["conflict"], published_at=ago(hours))
     html = client.get("/").content.decode()
     blocks = html.split('class="section-block"')[1:]
-    assert [len(titles(b)) for b in blocks] == [views.PER_SECTION, views.PER_SECTION]
+    assert [len(titles(b)) for b in blocks] == [listings.PER_SECTION, listings.PER_SECTION]
 
 
 def test_section_lists_itself_and_subsections_newest_first(client, tree):
@@ -78,7 +78,7 @@ def test_nested_section_page_has_breadcrumb(client, tree):
 
 
 def test_keyset_pages_walk_every_article_once(client, tree, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(listings, "PAGE_SIZE", 3)
     same_moment = ago(5)
     created = [ArticleFactory(section=tree["iraq"], published_at=ago(h)) for h in (1, 2, 3)]
     created += [ArticleFactory(section=tree["iraq"], published_at=same_moment) for _ in range(4)]
@@ -109,7 +109,7 @@ def test_tampered_cursor_is_a_clear_400(client, tree, cursor):
 
 
 def test_cursor_with_valid_signature_but_bad_numbers_is_400(client, tree):
-    cursor = signing.Signer(salt=views.CURSOR_SALT).sign("99999999999999999999999.x")
+    cursor = signing.Signer(salt=listings.CURSOR_SALT).sign("99999999999999999999999.x")
     assert client.get("/section/iraq/", {"after": cursor}).status_code == 400
 
 
@@ -125,7 +125,7 @@ def test_tag_page_lists_live_tagged_articles(client, tree):
 
 
 def test_search_page_ranks_highlights_and_paginates(client, tree, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 2)
     ArticleFactory(title="Ceasefire holds in the north", published_at=ago(5))
     ArticleFactory(title="Market report", body="<p>Traders welcomed the ceasefire.</p>", published_at=ago(1))
     ArticleFactory(title="Ceasefire talks <b>resume</b>", published_at=ago(2))

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.site import views
+from articles.site import listings
 from tests.factories import ArticleFactory, RelatedLinkFactory, TagFactory
 from tests.site.conftest import make_image, make_video
 
@@ -58,11 +58,11 @@ def test_home_query_count_does_not_grow_with_the_number_of_stories(client, tree,
             ArticleFactory(section=(tree["mosul"], tree["syria"])[i % 2], lead_media=make_image())
         return queries_for(client, f"/?probe={count}")
 
-    monkeypatch.setattr(views, "TOP_STORIES", 2)
-    monkeypatch.setattr(views, "PER_SECTION", 1)
+    monkeypatch.setattr(listings, "TOP_STORIES", 2)
+    monkeypatch.setattr(listings, "PER_SECTION", 1)
     small = measure(3)
-    monkeypatch.setattr(views, "TOP_STORIES", 8)
-    monkeypatch.setattr(views, "PER_SECTION", 6)
+    monkeypatch.setattr(listings, "TOP_STORIES", 8)
+    monkeypatch.setattr(listings, "PER_SECTION", 6)
     assert measure(30) == small
 
 
@@ -80,17 +80,17 @@ def test_list_pages_cost_the_same_whatever_the_page_size(client, tree, monkeypat
     for i in range(30):
         ArticleFactory(section=tree["mosul"], tags=[tag], lead_media=make_video() if i % 3 else make_image())
     world = {"tag": tag}
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listings, "PAGE_SIZE", 2)
     small = queries_for(client, url_of(world) + ("&" if "?" in url_of(world) else "?") + "size=2")
-    monkeypatch.setattr(views, "PAGE_SIZE", 25)
+    monkeypatch.setattr(listings, "PAGE_SIZE", 25)
     large = queries_for(client, url_of(world) + ("&" if "?" in url_of(world) else "?") + "size=25")
     assert large == small
 
 
 def test_a_far_page_costs_what_the_first_page_costs(client, tree, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listings, "PAGE_SIZE", 2)
     articles = [ArticleFactory(section=tree["iraq"]) for _ in range(12)]
     first = queries_for(client, "/section/iraq/")
     newest = sorted(articles, key=lambda a: (a.published_at, a.pk), reverse=True)
-    cursor = views.encode_cursor(newest[9])
+    cursor = listings.encode_cursor(newest[9])
     assert queries_for(client, f"/section/iraq/?after={cursor}") == first

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.legacy.run import refresh_planner_statistics
 from articles.models import Article
-from articles.site import views
+from articles.site import article_page
 from tests.factories import ArticleFactory, RelatedLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +44,12 @@ def test_related_list_is_read_through_its_links_and_primary_keys(tree):
         RelatedLinkFactory(source=article, target=ArticleFactory(section=tree["syria"]), position=position)
     RelatedLinkFactory(source=article, target=ArticleFactory(draft=True), position=9)
 
-    ((_, plan),) = plans_of(lambda: views.live_related_targets(article))
+    ((_, plan),) = plans_of(lambda: article_page.live_related_targets(article))
     assert "article_status_pub_idx" not in plan
     assert "SCAN articles_article" not in plan
     assert "articles_relatedlink USING INDEX" in plan  # driven by the article's own links
     assert "USING INTEGER PRIMARY KEY" in plan  # each target, and its live() check, by primary key
-    assert len(views.live_related_targets(article)) == 5
+    assert len(article_page.live_related_targets(article)) == 5
 
 
 @sqlite_only

@@ -18,7 +18,7 @@ from articles.search import (
     search_articles,
     snippet,
 )
-from articles.site import views
+from articles.site import search_page
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +231,7 @@ def heading(client, q, **params) -> str:
 
 
 def test_the_page_says_how_many_results_there_are(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 10)
     for n in range(23):
         ArticleFactory(title=f"Reservoir report {n}")
     ArticleFactory(title="Reservoir draft", draft=True)
@@ -247,7 +247,7 @@ def test_the_page_says_how_many_results_there_are(client, monkeypatch):
 
 
 def test_a_page_past_the_last_still_gives_the_count(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 2)
     for n in range(3):
         ArticleFactory(title=f"Reservoir report {n}")
     html = client.get("/search/", {"q": "reservoir", "page": "4"}).content.decode()
@@ -257,8 +257,8 @@ def test_a_page_past_the_last_still_gives_the_count(client, monkeypatch):
 
 
 def test_large_counts_are_grouped(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
-    monkeypatch.setattr(views, "count_matches", lambda queryset, q: 1234)
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 1)
+    monkeypatch.setattr(search_page, "count_matches", lambda queryset, q: 1234)
     ArticleFactory.create_batch(2, title="Reservoir report")
     assert heading(client, "reservoir") == "1,234 results for “reservoir”"
 
@@ -275,7 +275,7 @@ def test_count_matches_counts_what_search_finds():
 
 
 def test_the_count_is_one_cheap_query(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 2)
     for n in range(30):
         ArticleFactory(title=f"Reservoir report {n}")
     client.get("/search/")  # navigation and the boundary, cached
