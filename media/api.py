@@ -10,7 +10,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from apikit.common import ErrorSerializer, ETagMixin, KeysetCursorPagination, NewsroomAutoSchema
+from apikit.conditional import ETagMixin
+from apikit.errors import ErrorSerializer
+from apikit.pagination import KeysetCursorPagination
+from apikit.schema import NewsroomAutoSchema
 from caching.generations import bump_content_generation
 from media.actions import check_may_change, check_may_mark_public, delete_media, record_change
 from media.captions import attach_captions, remove_captions, validate_language

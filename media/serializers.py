@@ -7,16 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apikit.common import StrictFieldsMixin
+from apikit.strict_writes import StrictFieldsMixin
 from media.models import MediaItem
 from media.renditions import rendition_set
-from urlkit.absolute_urls import absolute_url
-
-
-def absolute(request, url: str | None) -> str | None:
-    """`url` made absolute (SITE_URL, else the request's host: urlkit.absolute_urls); storage
-    URLs that already are stay as they are. None for no URL."""
-    return absolute_url(url, request) if url else None
+from urlkit.absolute_urls import absolute_url_or_none
 
 
 RENDITION_SCHEMA = {
@@ -67,12 +61,12 @@ class MediaSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_url(self, item) -> str | None:
-        return absolute(self.context.get("request"), item.url)
+        return absolute_url_or_none(item.url, self.context.get("request"))
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_poster_url(self, item) -> str | None:
         poster = item.poster if item.is_video else None
-        return absolute(self.context.get("request"), poster.url if poster else None)
+        return absolute_url_or_none(poster.url if poster else None, self.context.get("request"))
 
     @extend_schema_field(
         {
@@ -89,7 +83,7 @@ class MediaSummarySerializer(serializers.ModelSerializer):
         if not item.captions:
             return None
         return {
-            "url": absolute(self.context.get("request"), item.captions.url),
+            "url": absolute_url_or_none(item.captions.url, self.context.get("request")),
             "language": item.captions_language or None,
         }
 
@@ -97,7 +91,10 @@ class MediaSummarySerializer(serializers.ModelSerializer):
     def get_renditions(self, item) -> dict:
         request = self.context.get("request")
         return {
-            spec: {key: absolute(request, value) if key in ("jpeg", "webp") else value for key, value in entry.items()}
+            spec: {
+                key: absolute_url_or_none(value, request) if key in ("jpeg", "webp") else value
+                for key, value in entry.items()
+            }
             for spec, entry in rendition_set(item).items()
         }
 
@@ -136,7 +133,7 @@ class MediaItemSerializer(StrictFieldsMixin, MediaSummarySerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, item) -> str:
-        return absolute(self.context.get("request"), reverse("media-detail", kwargs={"pk": item.pk}))
+        return absolute_url_or_none(reverse("media-detail", kwargs={"pk": item.pk}), self.context.get("request"))
 
 
 class MediaUploadSerializer(MediaItemSerializer):

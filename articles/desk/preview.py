@@ -54,7 +54,7 @@ def render_revision(request, revision: Revision, link: PreviewLink | None = None
 
     With `link` (a share link being opened), every media URL on the page carries a grant for it."""
     # Imported when used, so the preview URLs load independently of the public views module.
-    from articles.site.views import render_article_page
+    from articles.site.article_page import render_article_page
 
     article, related, tags = article_from_revision(revision)
     if link is None:
