@@ -1,7 +1,7 @@
 """Load the demo newsroom: the stories of `articles.demo.stories` with drawn pictures and clips.
 
 Everything is created the way the newsroom creates it: articles through `articles.actions`,
-media through `media.ingest` and `media.captions`, and the legacy-shaped stories as page files
+media through `media.actions`, and the legacy-shaped stories as page files
 written by `articles.legacy.synthetic` and imported by the real importer (`run_import`).
 
 Idempotent: a story is looked up before it is made (by section and title; an imported page by
@@ -27,10 +27,10 @@ from articles.demo import pictures
 from articles.demo.stories import LEGACY_LEAD, LEGACY_PAGES, STORIES, LegacyStory, Story
 from articles.legacy import synthetic
 from articles.legacy.parser import split_title
+from articles.legacy.report import ImportReport
 from articles.legacy.run import run_import
 from articles.models import Article, Section, Tag
-from media.captions import attach_captions
-from media.ingest import ingest_bytes
+from media import actions as media_actions
 from media.models import MediaItem
 
 # Top-level sections in the order the site header lists them.
@@ -90,16 +90,17 @@ def _media(title: str, motif: str, seed: int, video: bool, *, caption: str = "",
         if legacy_path:
             fields["legacy_path"] = legacy_path
         if video:
-            item = ingest_bytes(pictures.clip(motif, seed), filename="demo.mp4", expected_kind="video", **fields)
+            data, filename, kind = pictures.clip(motif, seed), "demo.mp4", "video"
         else:
-            item = ingest_bytes(pictures.photo(motif, seed), filename="demo.jpg", expected_kind="image", **fields)
+            data, filename, kind = pictures.photo(motif, seed), "demo.jpg", "image"
+        item, _ = media_actions.create_media(actor=None, data=data, filename=filename, expected_kind=kind, **fields)
     if video and not item.captions:
         cues = (
             "WEBVTT\n\n"
             f"00:00:00.000 --> 00:00:01.500\n{caption or 'Drawn footage stands in for the real pictures.'}\n\n"
             f"00:00:01.500 --> 00:00:03.000\n{split_title(title)[0]}\n"
         )
-        item = attach_captions(item, cues.encode(), language="en")
+        item = media_actions.attach_captions(actor=None, item=item, data=cues.encode(), language="en")
     return item
 
 
@@ -109,52 +110,57 @@ def _media(title: str, motif: str, seed: int, video: bool, *, caption: str = "",
 def _import_legacy_pages(now, outcome: Outcome) -> dict[str, Article]:
     """Write LEGACY_PAGES as page files and import them; {key: article}."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    numbers = {page.key: n for n, page in enumerate(LEGACY_PAGES)}
-    stored = {
+    stored = _legacy_articles()
+    datelines, references = {}, {}
+    for n, page in enumerate(LEGACY_PAGES):
+        existing = stored.get(split_title(page.title)[0])
+        published = existing.published_at if existing else now - timedelta(hours=page.hours_ago)
+        datelines[page.key] = published.astimezone(zone).replace(tzinfo=None)
+        references[page.key] = _reference(page, n)
+    report = _write_and_import(datelines, references, zone)
+    outcome.created += report.counts["created"]
+    outcome.present += report.counts["unchanged"] + report.counts["updated"]
+    found = _legacy_articles()
+    return {page.key: found[split_title(page.title)[0]] for page in LEGACY_PAGES}
+
+
+def _legacy_articles() -> dict[str, Article]:
+    """{title: article} of the legacy-shaped stories imported already (stubs aside)."""
+    return {
         a.title: a
         for a in Article.objects.filter(
             title__in=[split_title(p.title)[0] for p in LEGACY_PAGES],
             is_stub=False,
         ).order_by("-published_at")  # should a title be there twice, the first import counts
     }
-    datelines, references = {}, {}
-    for n, page in enumerate(LEGACY_PAGES):
-        existing = stored.get(split_title(page.title)[0])
-        published = existing.published_at if existing else now - timedelta(hours=page.hours_ago)
-        datelines[page.key] = published.astimezone(zone).replace(tzinfo=None)
-        pic = ""
-        if page.picture:
-            video = page.key == LEGACY_LEAD
-            pic = f"/demo/{page.key}.{'mp4' if video else 'jpg'}"
-            _media(
-                split_title(page.title)[0],
-                page.picture,
-                n,
-                video,
-                legacy_path=pic,
-                caption="Traffic crosses the new floating bridge over the Tigris." if video else "",
-            )
-        references[page.key] = synthetic.Reference(
-            legacy_id=LEGACY_ID_BASE + n,
-            sort=LEGACY_SORT_BASE + n,
-            title=page.title,
-            pic=pic,
+
+
+def _reference(page: LegacyStory, n: int) -> synthetic.Reference:
+    """How other pages' related lists name `page` (the `n`th); its picture is drawn if missing."""
+    pic = ""
+    if page.picture:
+        video = page.key == LEGACY_LEAD
+        pic = f"/demo/{page.key}.{'mp4' if video else 'jpg'}"
+        _media(
+            split_title(page.title)[0],
+            page.picture,
+            n,
+            video,
+            legacy_path=pic,
+            caption="Traffic crosses the new floating bridge over the Tigris." if video else "",
         )
+    return synthetic.Reference(legacy_id=LEGACY_ID_BASE + n, sort=LEGACY_SORT_BASE + n, title=page.title, pic=pic)
+
+
+def _write_and_import(datelines: dict, references: dict, zone: ZoneInfo) -> ImportReport:
+    """Write the pages into a temporary folder and import them; refuse a run in which any failed."""
     with tempfile.TemporaryDirectory(prefix="newsroom-demo-pages-") as folder:
-        for page in LEGACY_PAGES:
-            synthetic.write_page(
-                Path(folder) / f"{numbers[page.key]:02d}-{page.key}.txt", _page(page, datelines, references)
-            )
+        for n, page in enumerate(LEGACY_PAGES):
+            synthetic.write_page(Path(folder) / f"{n:02d}-{page.key}.txt", _page(page, datelines, references))
         report = run_import([Path(folder)], zone=zone)
     if report.failed:
         raise CommandError(f"The demo's legacy pages did not all import: {report.summary()}")
-    outcome.created += report.counts["created"]
-    outcome.present += report.counts["unchanged"] + report.counts["updated"]
-    found = {
-        a.title: a
-        for a in Article.objects.filter(title__in=[split_title(p.title)[0] for p in LEGACY_PAGES], is_stub=False)
-    }
-    return {page.key: found[split_title(page.title)[0]] for page in LEGACY_PAGES}
+    return report
 
 
 def _page(page: LegacyStory, datelines: dict, references: dict) -> synthetic.Page:

@@ -47,12 +47,9 @@ PLAIN_TYPES = {
     "ForeignKey",
 }
 PLAIN_VALUES = (str, int, bool, float, type(None))
-_NOW = object()
 _UNCHOSEN = object()
 # Pragmas SQLite accepts only outside a transaction.
-NOT_IN_A_TRANSACTION = {
-    "temp_store"
-}  # default marker: the page's timestamp (auto_now, auto_now_add, default=timezone.now)
+NOT_IN_A_TRANSACTION = {"temp_store"}
 
 
 class Statements:
@@ -138,27 +135,27 @@ class Inserter:
         self.now_slots: list[tuple[int, str, object]] = []
         self.callable_slots: list[tuple[int, str, object]] = []
         for index, field in enumerate(self.fields):
-            plain = field.get_internal_type() in PLAIN_TYPES
-            self.slots[field.attname] = (index, field, plain)
-            value = None
-            if (
-                getattr(field, "auto_now", False)
-                or getattr(field, "auto_now_add", False)
-                or (field.default is timezone.now)
-            ):
-                self.now_slots.append((index, field.attname, field))
-            elif field.has_default() and callable(field.default):
-                self.callable_slots.append((index, field.attname, field))
-            else:
-                value = field.get_default()
-                if not (plain and isinstance(value, PLAIN_VALUES)):
-                    value = field.get_db_prep_save(value, db)
-            self.template.append(value)
+            self._add_slot(index, field)
         quote = db.ops.quote_name
         self.head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.tail = f" RETURNING {quote(meta.pk.column)}"
         self._sql: dict[int, tuple[str, str]] = {}
+
+    def _add_slot(self, index: int, field) -> None:
+        """Where `field`'s value goes in a row, and what it holds when a row leaves it out."""
+        plain = field.get_internal_type() in PLAIN_TYPES
+        self.slots[field.attname] = (index, field, plain)
+        value = None
+        if _is_time_stamp(field):
+            self.now_slots.append((index, field.attname, field))
+        elif field.has_default() and callable(field.default):
+            self.callable_slots.append((index, field.attname, field))
+        else:
+            value = field.get_default()
+            if not (plain and isinstance(value, PLAIN_VALUES)):
+                value = field.get_db_prep_save(value, self.db)
+        self.template.append(value)
 
     def rows(self, rows: list[dict], now=None) -> list[int]:
         """Insert dicts of attname → value (missing fields take their defaults); returns the pks.
@@ -197,6 +194,13 @@ class Inserter:
                 sql = self._sql[size] = self.statements.pair(self.head + ", ".join([self.row] * size) + self.tail)
             ids.extend(pk for (pk,) in self.statements.fetch(sql, params[start * width : (start + size) * width]))
         return ids
+
+
+def _is_time_stamp(field) -> bool:
+    """Whether the field takes the moment a row is written (auto_now, auto_now_add, default=timezone.now)."""
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)) or (
+        field.default is timezone.now
+    )
 
 
 class Rows:

@@ -35,6 +35,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from articles.legacy.synthetic_vocabulary import (
+    ACTORS,
+    COUNTRY_ADJ,
+    DEEDS,
+    NUMBERS,
+    OFFICIALS,
+    PLACES,
+    SENTENCES,
+    SIGNOFFS,
+    THINGS,
+    TITLE_SPACE,
+    TOPICS,
+    TOWNS,
+)
+
 DEFAULT_ZONE = "Asia/Tehran"  # the legacy site's clock (the default of settings.TIME_ZONE)
 DEFAULT_STEP = 3 * 3600
 DEFAULT_SPAN = 10 * 365 * 86400  # long runs are squeezed into about this many seconds
@@ -43,117 +58,6 @@ WINDOW = 150  # related items are drawn from this many immediately preceding pag
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-# Country → towns. A page's breadcrumb is "Country – Topic – Town" (sometimes without the town).
-PLACES = {
-    "Iraq": ("Najaf", "Karbala", "Erbil", "Samarra", "Hilla", "Kut"),
-    "Jordan": ("Amman", "Irbid", "Zarqa", "Aqaba", "Madaba"),
-    "Egypt": ("Alexandria", "Aswan", "Luxor", "Port Said", "Ismailia"),
-    "Tunisia": ("Sfax", "Sousse", "Bizerte", "Gabes"),
-    "Oman": ("Muscat", "Salalah", "Sohar", "Nizwa"),
-    "Morocco": ("Fez", "Tangier", "Agadir", "Meknes", "Oujda"),
-}
-TOWNS = tuple((country, town) for country, towns in PLACES.items() for town in towns)
-TOPICS = ("Infrastructure", "Health", "Education", "Economy", "Transport", "Farming", "Environment", "Energy")
-ACTORS = (
-    "Engineers",
-    "Municipal Crews",
-    "Volunteers",
-    "Contractors",
-    "Ministry Teams",
-    "Students",
-    "Farmers' Unions",
-    "City Workers",
-    "Aid Agencies",
-    "Local Councils",
-    "Technicians",
-    "Inspectors",
-    "Rail Workers",
-    "Water Authority",
-    "Health Officials",
-    "Utility Crews",
-    "Charities",
-    "Surveyors",
-    "Planners",
-    "Residents",
-)
-DEEDS = (
-    "Repair",
-    "Reopen",
-    "Inspect",
-    "Restore",
-    "Upgrade",
-    "Rebuild",
-    "Survey",
-    "Hand Over",
-    "Clean Up",
-    "Connect",
-    "Finish Work on",
-    "Open",
-)
-THINGS = (
-    "Schools",
-    "Water Pumps",
-    "Clinics",
-    "Footbridges",
-    "Bakeries",
-    "Power Lines",
-    "Wells",
-    "Roads",
-    "Market Halls",
-    "Generators",
-    "Classrooms",
-    "Rail Crossings",
-    "Grain Stores",
-    "Bus Shelters",
-    "Irrigation Canals",
-    "Street Lights",
-    "Health Posts",
-    "Phone Masts",
-    "Pumping Stations",
-    "Fire Stations",
-)
-NUMBERS = range(2, 50)
-TITLE_SPACE = len(ACTORS) * len(DEEDS) * len(NUMBERS) * len(THINGS) * len(TOWNS)
-
-SIGNOFFS = ("K/RD 4", "L/MZ 8", "T/FA 12", "B/NS 6", "D/HQ 1", "E/YO 15", "G/PW 10")
-OFFICIALS = (
-    "a spokeswoman for the governorate",
-    "the deputy mayor",
-    "the project's site manager",
-    "a ministry engineer",
-    "the head of the district council",
-    "a member of the works committee",
-)
-# Paragraph sentences; the slots are filled per page. Written for this generator.
-SENTENCES = (
-    "{actor} in {town} said on {day} they had finished work on {n} {things}, {weeks} weeks ahead of the plan.",
-    "The work in {town} was paid for from the {country_adj} reconstruction fund, {official} said.",
-    "Residents had waited since the spring for the {things} to be brought back into use.",
-    "{official_cap} told reporters that inspections would continue through the coming month.",
-    "About {pct} percent of households in the district are expected to benefit, according to council figures.",
-    "Crews worked in two shifts to avoid the afternoon heat, and the main road stayed open throughout.",
-    "Shopkeepers near the site said trade had picked up as soon as the scaffolding came down.",
-    "A second phase, covering the outlying villages, is due to start after the harvest.",
-    "The contract was awarded in an open tender that drew {bids} bids, the first in {town} for several years.",
-    "Officials said spare parts had been ordered in bulk so that future repairs would take days, not weeks.",
-    "Parents welcomed the news, saying the journey to the nearest alternative took more than an hour.",
-    "The provincial budget for the year sets aside a larger share than before for maintenance.",
-    "Independent monitors are to publish a report on the quality of the work before the end of the year.",
-    "Local radio carried a list of the affected streets, and council staff went door to door to explain the timetable.",
-    "Similar projects in {other_town} last year were completed on time and within their budgets.",
-    "{actor} said the hardest part had been finding materials after a sharp rise in the price of cement.",
-    "The governorate plans to train {n} young people as technicians to look after the new equipment.",
-    "Some residents complained about dust and noise, but most said the disruption had been worth it.",
-)
-COUNTRY_ADJ = {
-    "Iraq": "Iraqi",
-    "Jordan": "Jordanian",
-    "Egypt": "Egyptian",
-    "Tunisia": "Tunisian",
-    "Oman": "Omani",
-    "Morocco": "Moroccan",
-}
 
 
 @dataclass(frozen=True)
@@ -332,6 +236,28 @@ def generate(
     zone: str = DEFAULT_ZONE,
 ) -> Summary:
     """Write `count` pages and `index.json` into `out_dir` (created if missing); see the module doc."""
+    check_arguments(count, related=related, start=start, end=end, step=step)
+    tz = ZoneInfo(zone)
+    step = step or default_step(count)
+    if start is None:
+        end = end or default_end(tz)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    run = _Run(out, random.Random(seed), count=count, related=related, zone=tz)
+    first = last = None
+    with open(out / "index.json", "w", encoding="utf-8") as index:
+        index.write("[")
+        for number, published in enumerate(timeline(count, seed=seed, step=step, start=start, end=end)):
+            first = first or published
+            last = published
+            entry = run.write(number, published)
+            index.write(("\n" if number == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
+        index.write("\n]\n")
+    return Summary(count=count, first=first, last=last)
+
+
+def check_arguments(count: int, *, related: int, start: datetime | None, end: datetime | None, step: int | None):
+    """Refuse (ValueError) what `generate` cannot do."""
     if count < 0:
         raise ValueError("count must not be negative")
     if count > TITLE_SPACE:
@@ -342,66 +268,85 @@ def generate(
         raise ValueError("step must be at least one second")
     if start is not None and end is not None:
         raise ValueError("give a start or an end, not both")
-    tz = ZoneInfo(zone)
-    step = step or default_step(count)
-    if start is None:
-        end = end or default_end(tz)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
 
-    rng = random.Random(seed)
+
+def title_permutation(rng: random.Random) -> tuple[int, int]:
+    """(multiplier, offset) for `title_for`: the multiplier shares no factor with TITLE_SPACE."""
     multiplier = rng.randrange(TITLE_SPACE // 3, TITLE_SPACE)
     while math.gcd(multiplier, TITLE_SPACE) != 1:
         multiplier += 1
-    offset = rng.randrange(TITLE_SPACE)
-    recent: list[tuple[Reference, str]] = []  # the latest pages, each with its related item encoded
-    first = last = None
-    width = max(6, len(str(max(count - 1, 0))))
-    with open(out / "index.json", "w", encoding="utf-8") as index:
-        index.write("[")
-        for number, published in enumerate(timeline(count, seed=seed, step=step, start=start, end=end)):
-            first = first or published
-            last = published
-            title, country, town = title_for(number, multiplier, offset)
-            label = rng.random()
-            video = label < 0.2
-            if video:
-                title = "VIDEO: " + title
-            elif label > 0.96:
-                title = "PHOTOS: " + title
-            crumbs = [country, rng.choice(TOPICS)] + ([town] if rng.random() < 0.8 else [])
-            window = recent[-WINDOW:]
-            chosen = sorted(rng.sample(range(len(window)), min(len(window), rng.randint(0, related))))
-            page = Page(
-                crumbs=crumbs,
-                title=title,
-                published=published,
-                paragraphs=_paragraphs(rng, country, town, published),
-                signoff=rng.choice(SIGNOFFS),
-                related=[window[i][0] for i in chosen],  # `recent` is in sort order already
-            )
-            name = f"page_{number:0{width}d}.txt"
-            write_page(out / name, page, [window[i][1] for i in chosen])
-            utc = published.replace(tzinfo=tz).astimezone(UTC)
-            reference = Reference(
-                legacy_id=2_100_000 + number * 5 + rng.randrange(5),
-                sort=4_000_000 + number,
-                title=title,
-                pic=media_path(utc, video, rng),
-            )
-            recent.append((reference, item_json(reference)))
-            if len(recent) > 4 * WINDOW:
-                del recent[:-WINDOW]
-            entry = {
-                "file": name,
-                "legacy_id": str(reference.legacy_id),
-                "title": title,
-                "published": published.isoformat(),
-                "related": [str(r.legacy_id) for r in page.related],
-            }
-            index.write(("\n" if number == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
-        index.write("\n]\n")
-    return Summary(count=count, first=first, last=last)
+    return multiplier, rng.randrange(TITLE_SPACE)
+
+
+class _Run:
+    """The pages of one `generate` run, written one by one from one random stream.
+
+    The order of the draws from `rng` is what makes a seed give the same bytes: keep it.
+    """
+
+    def __init__(self, out: Path, rng: random.Random, *, count: int, related: int, zone: ZoneInfo):
+        self.out = out
+        self.rng = rng
+        self.related = related
+        self.zone = zone
+        self.multiplier, self.offset = title_permutation(rng)
+        self.recent: list[tuple[Reference, str]] = []  # the latest pages, each with its related item encoded
+        self.width = max(6, len(str(max(count - 1, 0))))
+
+    def write(self, number: int, published: datetime) -> dict:
+        """Write the `number`th page; its entry in `index.json`."""
+        rng = self.rng
+        title, country, town = title_for(number, self.multiplier, self.offset)
+        title, video = _labelled(title, rng.random())
+        crumbs = [country, rng.choice(TOPICS)] + ([town] if rng.random() < 0.8 else [])
+        chosen = self._choose_related()
+        page = Page(
+            crumbs=crumbs,
+            title=title,
+            published=published,
+            paragraphs=_paragraphs(rng, country, town, published),
+            signoff=rng.choice(SIGNOFFS),
+            related=[reference for reference, _ in chosen],  # `recent` is in sort order already
+        )
+        name = f"page_{number:0{self.width}d}.txt"
+        write_page(self.out / name, page, [encoded for _, encoded in chosen])
+        reference = self._remember(number, title, published, video)
+        return {
+            "file": name,
+            "legacy_id": str(reference.legacy_id),
+            "title": title,
+            "published": published.isoformat(),
+            "related": [str(r.legacy_id) for r in page.related],
+        }
+
+    def _choose_related(self) -> list[tuple[Reference, str]]:
+        """Up to `related` of the last WINDOW pages, in their order."""
+        window = self.recent[-WINDOW:]
+        size = min(len(window), self.rng.randint(0, self.related))
+        return [window[i] for i in sorted(self.rng.sample(range(len(window)), size))]
+
+    def _remember(self, number: int, title: str, published: datetime, video: bool) -> Reference:
+        """How later pages name this one (with a picture uploaded shortly before it)."""
+        utc = published.replace(tzinfo=self.zone).astimezone(UTC)
+        reference = Reference(
+            legacy_id=2_100_000 + number * 5 + self.rng.randrange(5),
+            sort=4_000_000 + number,
+            title=title,
+            pic=media_path(utc, video, self.rng),
+        )
+        self.recent.append((reference, item_json(reference)))
+        if len(self.recent) > 4 * WINDOW:
+            del self.recent[:-WINDOW]
+        return reference
+
+
+def _labelled(title: str, draw: float) -> tuple[str, bool]:
+    """(the title, labelled "VIDEO:" for a fifth of the pages and "PHOTOS:" for a few; whether a video)."""
+    if draw < 0.2:
+        return "VIDEO: " + title, True
+    if draw > 0.96:
+        return "PHOTOS: " + title, False
+    return title, False
 
 
 def _moment(text: str) -> datetime:

@@ -15,9 +15,46 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.legacy.reading import iter_page_files
+from articles.legacy.report import ImportReport, PageResult
 from articles.legacy.run import run_import
 
 WORKER_FROM_PAGES = 2_000
+
+
+def time_zone(name: str | None) -> ZoneInfo:
+    """The zone of the datelines: `name`, or the newsroom's (the TIME_ZONE setting)."""
+    name = name or settings.TIME_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise CommandError(f"Unknown time zone “{name}” (use a name like Asia/Tehran).") from exc
+
+
+def check_paths(paths: list[Path], media_root: Path | None) -> None:
+    """Refuse page paths that do not exist and a media root that is not a folder."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CommandError("No such file or folder: " + ", ".join(missing))
+    if media_root is not None and not media_root.is_dir():
+        raise CommandError(f"--media-root “{media_root}” is not a folder.")
+
+
+def importing_user(username: str | None):
+    """The user named `username`, who must be allowed to publish; None (the system) without a name."""
+    if not username:
+        return None
+    actor = get_user_model().objects.filter(username=username).first()
+    if actor is None:
+        raise CommandError(f"No user named “{username}”.")
+    if not actor.has_perm("articles.publish_article"):
+        raise CommandError(f"“{username}” may not publish articles, so may not import them.")
+    return actor
+
+
+def failure(report: ImportReport) -> CommandError:
+    """The error that ends a run in which pages failed (exit status 1), naming the first ten."""
+    names = ", ".join(report.failed_names[:10]) + (" …" if report.failed > 10 else "")
+    return CommandError(f"{report.failed} page(s) failed: {names}", returncode=1)
 
 
 class Command(BaseCommand):
@@ -33,52 +70,15 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Import as this user (needs the publish permission); default: the system.")
 
     def handle(self, *args, paths, dry_run, media_root, timezone, user, **options):
-        zone_name = timezone or settings.TIME_ZONE
-        try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise CommandError(f"Unknown time zone “{zone_name}” (use a name like Asia/Tehran).") from exc
+        zone = time_zone(timezone)
         paths = [Path(p) for p in paths]
         media_root = Path(media_root) if media_root else None
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            raise CommandError("No such file or folder: " + ", ".join(missing))
-        if media_root is not None and not media_root.is_dir():
-            raise CommandError(f"--media-root “{media_root}” is not a folder.")
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"No user named “{user}”.")
-            if not actor.has_perm("articles.publish_article"):
-                raise CommandError(f"“{user}” may not publish articles, so may not import them.")
-
+        check_paths(paths, media_root)
+        actor = importing_user(user)
         total = sum(1 for _ in iter_page_files(paths))
-        bar = None
-        if self.stdout.isatty():
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="page", dynamic_ncols=True)
         # A worker process parses ahead on long runs, when there is a second core for it.
         parse_in_worker = total >= WORKER_FROM_PAGES and (os.cpu_count() or 1) > 1
-
-        def show(result):
-            line = result.line()
-            missing = result.missing_lines()
-            if bar is not None:
-                for text in (line, *missing):
-                    bar.write(text)
-                bar.update(1)
-                return
-            if result.status == "failed":
-                self.stdout.write(self.style.ERROR(line))
-            elif result.warnings:
-                self.stdout.write(self.style.WARNING(line))
-            else:
-                self.stdout.write(line)
-            for text in missing:
-                self.stdout.write(self.style.WARNING(text))
-
+        self.bar = self._progress_bar(total)
         try:
             report = run_import(
                 paths,
@@ -86,21 +86,45 @@ class Command(BaseCommand):
                 zone=zone,
                 media_root=media_root,
                 dry_run=dry_run,
-                on_result=show,
+                on_result=self._show,
                 parse_in_worker=parse_in_worker,
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         finally:
-            if bar is not None:
-                bar.close()
+            if self.bar is not None:
+                self.bar.close()
+        self._finish(report, dry_run=dry_run, media_root=media_root)
+
+    def _progress_bar(self, total: int):
+        """A progress bar on a terminal (lines are written above it), else None."""
+        if not self.stdout.isatty():
+            return None
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="page", dynamic_ncols=True)
+
+    def _show(self, result: PageResult) -> None:
+        """The page's line and its `missing` lines: above the bar, or coloured by outcome."""
+        line, missing = result.line(), result.missing_lines()
+        if self.bar is not None:
+            for text in (line, *missing):
+                self.bar.write(text)
+            self.bar.update(1)
+            return
+        if result.status == "failed":
+            self.stdout.write(self.style.ERROR(line))
+        elif result.warnings:
+            self.stdout.write(self.style.WARNING(line))
+        else:
+            self.stdout.write(line)
+        for text in missing:
+            self.stdout.write(self.style.WARNING(text))
+
+    def _finish(self, report: ImportReport, *, dry_run: bool, media_root: Path | None) -> None:
+        """The summary; exit status 1 when any page failed."""
         summary = report.summary(dry_run=dry_run, media_root=media_root)
         if report.failed:
             self.stdout.write(self.style.ERROR(summary))
-            raise CommandError(
-                f"{report.failed} page(s) failed: "
-                + ", ".join(report.failed_names[:10])
-                + (" …" if report.failed > 10 else ""),
-                returncode=1,
-            )
+            raise failure(report)
         self.stdout.write(self.style.SUCCESS(summary))
