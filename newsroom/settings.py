@@ -5,6 +5,8 @@ a file cache beside it. Production sets DATABASE_URL, CACHE_URL/REDIS_URL, SECRE
 DEBUG=0; a missing SECRET_KEY outside DEBUG stops start-up instead of running insecurely.
 """
 
+import hashlib
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -12,17 +14,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from urlkit.legacy_site import parse_legacy_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
 class _Env(environ.Env):
-    """django-environ, except that a variable set to an empty string counts as not set.
-
-    `.env.example` copied as `.env` has lines like `DATABASE_URL=`: they mean "the default"
-    (django-environ alone fails on the empty URL and reads `SESSION_COOKIE_SECURE=` as off).
-    """
+    """django-environ, except that a variable set to an empty string (`DATABASE_URL=`) counts as not set."""
 
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
         if default is not self.NOTSET and self.ENVIRON.get(f"{self.prefix}{var}", "x").strip() == "":
@@ -33,9 +34,7 @@ class _Env(environ.Env):
 
 
 env = _Env()
-# A local, git-ignored .env (`make run` writes one with DEBUG=1 and a random SECRET_KEY on its
-# first run). The environment wins over it. NEWSROOM_ENV_FILE names another file; empty: none
-# (the test settings use that, so a developer's .env never changes what the tests see).
+# A local, git-ignored .env (written by `make run`); the environment wins. NEWSROOM_ENV_FILE: another file, empty: none.
 env_file = os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
 if env_file and Path(env_file).is_file():
     env.read_env(env_file)
@@ -56,8 +55,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Public origin (scheme://host[:port]) of every absolute URL; empty: the host the request came
-# in on (urlkit/absolute_urls.py).
+# Public origin (scheme://host[:port]) of every absolute URL; empty: the request's (urlkit/absolute_urls.py).
 SITE_URL = env("SITE_URL", default="").rstrip("/")
 _site_host = SITE_URL.partition("://")[2]
 if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or not _site_host or set("/?#") & set(_site_host)):
@@ -142,10 +140,7 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers and the one writer work side by side (importer + site). Transactions
-    # take the write lock when they begin (IMMEDIATE), so one that read first never has to
-    # upgrade its lock: SQLite refuses such an upgrade at once ("database is locked") instead
-    # of waiting its turn. Writers queue behind one another for up to `timeout` seconds.
+    # WAL: readers beside the one writer; IMMEDIATE: writers queue for the lock instead of failing an upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -162,30 +157,22 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     _pg_options["options"] = f"{_pg_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
 # Seconds a 503 (database or cache outage) asks clients to wait before trying again.
 OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=30)
-# Connections are kept between requests (opening one costs more than a whole cached page):
-# on SQLite that saves the open and its PRAGMAs, on PostgreSQL the connection set-up.
+# Connections are kept between requests: opening one costs more than a whole cached page.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache is shared by every process of the site (gunicorn's workers, the importer, a shell):
-# the content generation that keys every page, the pages, the API throttle. Redis when
-# CACHE_URL/REDIS_URL names one; otherwise (the embedded default) files in CACHE_DIR (default:
-# a "cache" folder beside the SQLite database, else var/cache), keys prefixed with the
-# database's name so two sites sharing the folder never see each other's pages.
+# Shared by every process: Redis (CACHE_URL/REDIS_URL), else files in CACHE_DIR keyed by the database's name.
 _cache_url = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
     if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        # Redis unreachable: the site goes on from the database (caching/backends.py); a
-        # host that does not answer costs at most these timeouts, once per back-off.
+        # Redis unreachable: the site goes on from the database (caching/backends.py).
         CACHES["default"]["BACKEND"] = "caching.backends.ResilientRedisCache"
         CACHES["default"].setdefault("OPTIONS", {}).update(
             {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_SECONDS": 5, "WARN_EVERY_SECONDS": 60}
         )
 else:
-    import hashlib
-
     _db = DATABASES["default"]
     _db_dir = Path(_db["NAME"]).parent if _db["ENGINE"].endswith("sqlite3") and _db["NAME"] != ":memory:" else VAR_DIR
     _db_id = f"{_db['ENGINE']} {_db.get('HOST', '')} {_db.get('PORT', '')} {_db['NAME']}"
@@ -206,14 +193,11 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_MEMORY_MB = env.int("PAGE_CACHE_MEMORY_MB", default=32)
 # How long a share-preview link works before it answers 404 (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=24)
-# The legacy site while its archive is being imported (empty: not linked). Items of a related
-# list that are not imported yet link there; a value that is not an http(s) site stops start-up.
+# The legacy site while its archive is imported (empty: not linked); not-yet-imported related items link there.
 LEGACY_SITE_URL = env("LEGACY_SITE_URL", default="").strip()
 # The largest legacy page file the importer reads (bytes); a bigger one is reported and skipped.
 LEGACY_MAX_PAGE_BYTES = env.int("LEGACY_MAX_PAGE_BYTES", default=5_000_000)
-from articles.legacy.links import parse_legacy_site_url  # noqa: E402 - needs only the standard library and Django
-
-parse_legacy_site_url(LEGACY_SITE_URL)
+parse_legacy_site_url(LEGACY_SITE_URL)  # stops start-up on a value that is not an http(s) site
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,10 +207,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The newsroom's time zone, one setting for all of it: pages show times in it (naming the zone),
-# editors schedule in it, and the importer reads the legacy archive's datelines in it, so an
-# imported story shows the clock its legacy page showed. Default: the legacy site's zone.
-# LEGACY_TIME_ZONE, the importer's former setting, still counts when TIME_ZONE is not set.
+# The newsroom's one time zone (pages, scheduling, legacy datelines); LEGACY_TIME_ZONE is its former name.
 _legacy_zone = env("LEGACY_TIME_ZONE", default="")
 TIME_ZONE = env("TIME_ZONE", default="") or _legacy_zone or "Asia/Tehran"
 if _legacy_zone and _legacy_zone != TIME_ZONE:
@@ -245,8 +226,7 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGES = [("en", "English"), ("ar", "Arabic"), ("fa", "Persian")]
 
-# How datelines read on the site: "Thu Mar 24, 2016 14:18:09" (Django date format); the zone
-# follows it (its abbreviation, "BST", or the offset from UTC, "UTC+4:30").
+# How datelines read ("Thu Mar 24, 2016 14:18:09", Django date format); the zone follows it.
 DATELINE_FORMAT = env("DATELINE_FORMAT", default="D M d, Y H:i:s")
 
 STATIC_URL = "/static/"
@@ -281,20 +261,16 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
-# Files browsers ask for at fixed addresses (/favicon.ico, /apple-touch-icon.png), answered by
-# whitenoise before any view or the page cache runs.
+# Files browsers ask for at fixed addresses (/favicon.ico), answered by whitenoise.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Media library limits (checked before any decoding).
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=50_000_000)
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
-# Memory one image may take once decoded (Pillow holds RGB as 4 bytes a pixel): a larger JPEG
-# is decoded at a reduced scale, a larger PNG or WebP refused. Bounds a worker's peak memory.
+# Memory one decoded image may take: a larger JPEG is decoded scaled down, a larger PNG or WebP refused.
 MEDIA_MAX_DECODE_BYTES = env.int("MEDIA_MAX_DECODE_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Uploads past this size are streamed to a temporary file (FILE_UPLOAD_TEMP_DIR, else the
-# system's), never held in memory; a request declaring a body past MEDIA_MAX_UPLOAD_BYTES is
-# refused with 413 before it is read (media.uploads.DeclaredSizeLimitMiddleware).
+# Uploads past this size stream to a temporary file (FILE_UPLOAD_TEMP_DIR, else the system's).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default="") or None
 
@@ -312,8 +288,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apikit.errors.exception_handler",
-    # Keyed by the socket's address unless TRUSTED_PROXIES names the peer (hardening/throttling.py);
-    # callers with a token or a session have a rate of their own.
+    # By client address (hardening/throttling.py); callers with a token or session have a rate of their own.
     "DEFAULT_THROTTLE_CLASSES": ["hardening.throttling.AnonymousThrottle", "hardening.throttling.SignedInThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="120/minute"),
@@ -358,20 +333,15 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", de
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-# Proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto count; empty:
-# the client is the socket's peer, and a request is HTTPS only when the server saw TLS (gunicorn
-# itself honours X-Forwarded-Proto from FORWARDED_ALLOW_IPS, by default the local host).
+# Proxies (addresses or networks) whose X-Forwarded-For/-Proto count; empty: the socket's peer is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 try:
-    import ipaddress
-
     for _proxy in TRUSTED_PROXIES:
         ipaddress.ip_network(_proxy, strict=False)
 except ValueError as _error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error} (give addresses or networks, e.g. 10.0.0.0/8).") from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
-# HTTPS-only sites (what `manage.py check --deploy` asks for): off by default, because
-# `make serve` on a plain-HTTP port must keep working; production behind TLS turns them on.
+# HTTPS-only (check --deploy): off by default so `make serve` works on plain HTTP; production turns them on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
@@ -384,10 +354,7 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}" if rest and scheme in ("http", "https") else ""
 
 
-# Content-Security-Policy: scripts, styles, fonts and data from the site itself only (no inline
-# script or style anywhere; a template that needs one uses {{ csp_nonce }}). Pictures and video
-# may also come from where media files are served (an absolute MEDIA_URL, the S3 bucket or its
-# custom domain) and, while the archive is imported, the legacy site's pictures.
+# Content-Security-Policy: the site itself (nonces for inline code); pictures and video also from media origins.
 _media_origins = {_origin(MEDIA_URL), _origin(LEGACY_SITE_URL)}
 if AWS_STORAGE_BUCKET_NAME:
     _custom_domain = env("AWS_S3_CUSTOM_DOMAIN", default="")
@@ -398,14 +365,11 @@ if AWS_STORAGE_BUCKET_NAME:
         else _origin(_endpoint) or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
     )
 _media_origins = sorted(origin for origin in _media_origins if origin)
-from django.utils.csp import CSP  # noqa: E402
-
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    # Style attributes (no script can run from one) stay allowed: the admin's list thumbnails and
-    # the media form's focal-point marker size and place themselves with them.
+    # Style attributes (no script runs from one): the admin's thumbnails and focal-point marker use them.
     "style-src-attr": [CSP.UNSAFE_INLINE],
     # data: for the small SVG icons stylesheets embed (the admin's and the API docs').
     "img-src": [CSP.SELF, "data:", *_media_origins],
@@ -419,12 +383,7 @@ SECURE_CSP = {
 }
 
 LOG_LEVEL = env("LOG_LEVEL", default="WARNING").upper()
-# One handler, on the root logger, to stderr. Django's default configuration also gives the
-# "django" logger a console handler of its own (active in DEBUG), and its records propagate to
-# the root as well, so under `make run` every warning ("Not Found: /x") printed twice. Here the
-# "django" logger keeps no handler and passes its records to the root's (Django's e-mail handler
-# goes too: ADMINS is not set). Configuring "django" resets its children, so runserver's request
-# lines ("django.server") get their handler back here, and print once: they do not propagate.
+# One handler, on the root logger, to stderr: "django" keeps none (no line printed twice); runserver's its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,42 +10,15 @@
   from the root of the old site, so it is resolved like a link on an old-site page: against
   the scheme and host of `LEGACY_SITE_URL` (any path in the setting is ignored for it).
 
-Only http and https addresses are accepted; `parse_legacy_site_url` says clearly what is wrong
-with any other value, and settings call it at start-up.
+Only http and https addresses are accepted; `parse_legacy_site_url` (urlkit.legacy_site, which
+settings call at start-up) says clearly what is wrong with any other value.
 """
 
-from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-ID_PLACEHOLDER = "{id}"
-DEFAULT_PAGE_PATH = "/news/" + ID_PLACEHOLDER
-
-
-@lru_cache(maxsize=8)  # read for every related entry; settings hold one value (tests a few)
-def parse_legacy_site_url(value: str) -> tuple[str, str]:
-    """(page pattern with `{id}`, site root) for a LEGACY_SITE_URL value; ("", "") when empty.
-
-    Raises ImproperlyConfigured for anything but an absolute http(s) URL with a host, or a
-    pattern with `{id}` more than once or in its host.
-    """
-    value = (value or "").strip()
-    if not value:
-        return "", ""
-    parts = urlsplit(value.replace(ID_PLACEHOLDER, "0"))
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.username or parts.password:
-        raise ImproperlyConfigured(
-            f"LEGACY_SITE_URL “{value}” is not the address of a web site: use an absolute http(s) "
-            "URL such as https://old.example.com (optionally with {id} where a story's legacy id goes)."
-        )
-    if value.count(ID_PLACEHOLDER) > 1 or ID_PLACEHOLDER in urlsplit(value).netloc:
-        raise ImproperlyConfigured(f"LEGACY_SITE_URL “{value}” may hold {{id}} once, in its path or query.")
-    root = f"{parts.scheme}://{parts.netloc}"
-    if ID_PLACEHOLDER in value:
-        return value, root
-    return value.rstrip("/") + DEFAULT_PAGE_PATH, root
+from urlkit.legacy_site import ID_PLACEHOLDER, parse_legacy_site_url
 
 
 def _configured() -> tuple[str, str]:
