@@ -21,7 +21,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
-from articles.models import Article, AuditEntry, PreviewLink, Revision, Tag
+from articles import audit
+from articles.models import Article, PreviewLink, Revision, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS
 from media import renditions
 
@@ -167,11 +168,11 @@ def revoke_link(*, actor, link: PreviewLink) -> PreviewLink:
 
 
 def _audit(actor, article: Article, action: str, details: dict) -> None:
-    AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    """A share link's entry: it changes no state, so the article's status is both ends."""
+    audit.record(
+        actor=actor,
         action=action,
         article=article,
-        object_repr=article.title[:300],
         from_status=article.status,
         to_status=article.status,
         details=details,

@@ -119,7 +119,7 @@ def test_interleaved_pairs_never_lose_an_update():
         base = Article.objects.get(pk=article_id)
         copies = [edited_copy(article_id, base, rng, f"{user.username}-{pair}") for user in rng.sample(users, 2)]
         outcomes = []
-        for copy, user in zip(copies, users):
+        for copy, user in zip(copies, users, strict=False):
             try:
                 actions.save_article(actor=user, article=copy, base_version=base.version)
                 outcomes.append((copy, None))

@@ -150,7 +150,7 @@ def test_admin_save_stores_fields_tags_and_related_order_in_one_revision(people,
     tag = TagFactory()
     data = change_data(article, tags=[tag.pk], title="Bridge reopens after repairs")
     data.update({"related_links-TOTAL_FORMS": "3"})
-    for index, (target, position) in enumerate(zip(targets, [5, 1, 3])):
+    for index, (target, position) in enumerate(zip(targets, [5, 1, 3], strict=True)):
         data[f"related_links-{index}-target"] = target.pk
         data[f"related_links-{index}-position"] = position
     before = article.revisions.count()

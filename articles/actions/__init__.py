@@ -1,0 +1,60 @@
+"""Every change to articles, sections and tags goes through one of these functions.
+
+Each checks the actor's permission, changes the rows inside a transaction (the article's row
+locked), records a revision where there is one and exactly one audit entry (`articles.audit`),
+and announces what it touched (`changes.announce`), which listeners such as the page cache hear
+once the transaction commits. Admin views, API views and management commands call these and
+nothing else; a change made with the ORM directly is neither recorded nor announced.
+
+`actor=None` means the system itself (the demo loader, the archive importer): no permission
+check, no name on the record. Refusals raise `PermissionDenied` (not allowed for this role),
+`ValidationError` (not possible in this state) or `StaleEdit` (based on an older version); a
+refused call changes nothing.
+
+    editing      save_article, restore_revision, delete_article (and StaleEdit)
+    workflow     submit_for_review, publish, schedule, unpublish, archive, set_timeline, embargo
+    taxonomy     save_section, delete_section, save_tag, delete_tag
+    permissions  can_edit, can_publish, editors_only_changes
+    media_rules  what the media library asks of articles (its usage provider)
+"""
+
+from articles.actions.editing import (
+    STATE_FIELDS,
+    StaleEdit,
+    delete_article,
+    restore_revision,
+    save_article,
+    set_related,
+)
+from articles.actions.media_rules import may_edit_media, media_live_use, media_usage_provider, record_media_change
+from articles.actions.permissions import EDITORS_ONLY_FIELDS, can_edit, can_publish, editors_only_changes
+from articles.actions.taxonomy import delete_section, delete_tag, save_section, save_tag
+from articles.actions.workflow import archive, embargo, publish, schedule, set_timeline, submit_for_review, unpublish
+
+__all__ = [
+    "EDITORS_ONLY_FIELDS",
+    "STATE_FIELDS",
+    "StaleEdit",
+    "archive",
+    "can_edit",
+    "can_publish",
+    "delete_article",
+    "delete_section",
+    "delete_tag",
+    "editors_only_changes",
+    "embargo",
+    "may_edit_media",
+    "media_live_use",
+    "media_usage_provider",
+    "publish",
+    "record_media_change",
+    "restore_revision",
+    "save_article",
+    "save_section",
+    "save_tag",
+    "schedule",
+    "set_related",
+    "set_timeline",
+    "submit_for_review",
+    "unpublish",
+]

@@ -1,0 +1,86 @@
+"""What the media library asks of articles (media.usage.UsageProvider, registered in
+ArticlesConfig.ready): which stories use an item and how, which items live stories use, who may
+change them, and the audit hook.
+
+Media follow the rules of the stories using them; media itself knows nothing of articles.
+"""
+
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
+
+from articles import audit
+from articles.actions.permissions import can_edit, can_publish
+from articles.models import Article
+
+Status = Article.Status
+LEAD = "lead media"
+INLINE = "inline in the body"
+
+
+def body_marker(pk: int) -> str:
+    """The attribute an article body carries where it shows item `pk` inline."""
+    return f'data-media-id="{pk}"'
+
+
+def media_uses(ids: list[int]) -> dict:
+    """{item id: [media.usage.Use, …]}: the articles showing these items as lead media or inline
+    in their body, oldest first; two queries whatever the number of ids."""
+    from media.usage import Use
+
+    found: dict[int, list] = {}
+    for article in Article.objects.select_related(None).filter(lead_media__in=ids).order_by("pk"):
+        found.setdefault(article.lead_media_id, []).append(Use(article, LEAD))
+    inline = Q()
+    for pk in ids:
+        inline |= Q(body__contains=body_marker(pk))
+    for article in Article.objects.select_related(None).filter(inline).order_by("pk"):
+        for pk in ids:
+            if body_marker(pk) in article.body:
+                found.setdefault(pk, []).append(Use(article, INLINE))
+    return found
+
+
+def media_live_use():
+    """Q over MediaItem: lead media of a live article, or shown inline in a live article's body.
+
+    Evaluated when the query runs, so a scheduled or embargoed story's media become public the
+    moment the story does, with no worker; and stop being public when it is unpublished.
+    """
+    live = Article.objects.live()
+    marker = Concat(Value('data-media-id="'), Cast(OuterRef("pk"), CharField()), Value('"'))
+    return Q(Exists(live.filter(lead_media=OuterRef("pk")))) | Q(Exists(live.filter(body__contains=marker)))
+
+
+def may_edit_media(actor, articles) -> bool:
+    """Media follow the rules of the stories using them: the actor must be allowed to edit each
+    one, and to publish when one of them is published (changing what readers see)."""
+    for article in articles:
+        if not can_edit(actor, article):
+            return False
+        if article.status == Status.PUBLISHED and not can_publish(actor):
+            return False
+    return True
+
+
+def record_media_change(*, actor, action: str, object_repr: str, details: dict) -> None:
+    """The audit entry of a media change or deletion (no article: the item is named instead).
+
+    Only the entry: the media action that made the change announces it (`changes.announce`)."""
+    audit.record(actor=actor, action=action, object_repr=object_repr, details=details)
+
+
+def media_usage_provider(*, granted_item=None):
+    """The answers articles gives the media library (see media.usage.UsageProvider).
+    `granted_item`: the share-preview grant checker (articles.desk.preview.granted_item), passed
+    in by ArticlesConfig.ready so that these core rules do not import the desk."""
+    from media.usage import UsageProvider
+
+    return UsageProvider(
+        uses=media_uses,
+        live_use=media_live_use,
+        may_edit=may_edit_media,
+        may_publish=can_publish,
+        record=record_media_change,
+        granted_item=granted_item,
+        label=str(Article._meta.verbose_name_plural),
+    )
