@@ -7,12 +7,15 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.site.page_cache import connect_invalidation
-
-        connect_invalidation()
-
+        import changes
         from articles.actions import media_usage_provider
+        from articles.desk.preview import granted_item
+        from articles.site.page_cache import start_new_generation
         from media.usage import register_provider
 
-        # Media visibility, edit rights and audit follow the stories using each item.
-        register_provider(media_usage_provider())
+        # Every change an action announces starts a new page-cache generation: the one way
+        # cached pages are invalidated (no model signals).
+        changes.listen(start_new_generation)
+
+        # Media usage, visibility, edit rights, audit and preview grants follow the stories.
+        register_provider(media_usage_provider(granted_item=granted_item))

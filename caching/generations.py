@@ -1,6 +1,7 @@
 """One content generation number shared by every cached public page and API list.
 
-Any change to what readers can see bumps it (from an action's on-commit hook), so every
+Any change to what readers can see bumps it (the page cache hears every change an action
+announces, after it commits: articles.site.page_cache.start_new_generation), so every
 cache key made before the change is simply never read again: an editor's change shows on
 the next request, whatever page it touches and whichever server process answers it. The number
 lives in the default cache, which every process shares, and it is read on every request: in

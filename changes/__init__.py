@@ -39,6 +39,12 @@ def listen(listener: Listener) -> None:
         _listeners.append(listener)
 
 
+def unlisten(listener: Listener) -> None:
+    """Stop calling `listener` (a test's recorder, say); unknown listeners are ignored."""
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
 def _ids(values: Iterable[int] | None) -> frozenset[int]:
     return frozenset(int(v) for v in values or () if v is not None)
 

@@ -1,7 +1,7 @@
 """Whole-page caching of the public site for anonymous readers, with conditional GET.
 
-A page is stored under a key made of the content generation (`caching.generations`, bumped on
-commit by every article action and media ingest, and here by section, tag and media edits)
+A page is stored under a key made of the content generation (`caching.generations`, bumped by
+`start_new_generation` after every change an action announces: articles, sections, tags, media)
 and the page's URL with scheme, host and port (absolute URLs in a page name the host it
 was requested on unless SITE_URL is set: urlkit.absolute_urls). So an editor's change is never
 served stale: the next request, in any server process, asks for a key that does not exist yet.
@@ -33,16 +33,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from articles.models import Article, Section, Tag
+import changes
+from articles.models import Article
 from caching.generations import bump_content_generation, content_generation
-from media.models import MediaItem
 
 KEY_PREFIX = "newsroom:page"
 NO_BOUNDARY = 0.0
@@ -249,11 +247,7 @@ def cache_public_page(view=None, *, reads=()):
     def wrapper(request, *args, **kwargs):
         _only_parameters(request, reads)
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            response = view(request, *args, **kwargs)
-            if request.user.is_authenticated:
-                patch_cache_control(response, private=True, no_cache=True)
-                patch_vary_headers(response, ["Cookie"])
-            return response
+            return _not_cached(view, request, *args, **kwargs)
         generation, looked_up = getattr(request, "page_cache_missed", (None, None))
         if generation is None:  # not looked up by CachedPageMiddleware (a session cookie)
             generation = content_generation()
@@ -269,36 +263,47 @@ def cache_public_page(view=None, *, reads=()):
             response = response.render()
         if not _is_storable(request, response):
             return response
-        timeout = page_timeout(generation)
-        etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
-        now = time.time()
-        last_modified = int(now)  # HTTP dates have whole seconds
-        if timeout > 0:
-            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-            entry = {
-                "content": response.content,
-                "headers": headers,
-                "etag": etag,
-                "last_modified": last_modified,
-                "expires": now + timeout,
-            }
-            cache.set(key, entry, timeout)
-            memory.put(generation, key, entry)
-            response["X-Page-Cache"] = "miss"
-        return _finish(request, response, etag=etag, last_modified=last_modified)
+        return _store(request, response, generation, key)
 
     return wrapper
 
 
-def _content_changed(sender, **kwargs):
-    # After commit, like the actions: a bump before it could let a reader cache the old state anew.
-    transaction.on_commit(bump_content_generation)
+def _not_cached(view, request, *args, **kwargs):
+    """The view's answer made afresh: for a signed-in user, marked never to be stored by anyone."""
+    response = view(request, *args, **kwargs)
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
-def connect_invalidation() -> None:
-    """Sections, tags and media are edited outside articles.actions (admin, shell), and pages show
-    them (breadcrumbs, navigation, tag lists, images), so their changes start a new generation.
-    Called from ArticlesConfig.ready() so every process (web, importer, shell) is covered."""
-    for model in (Section, Tag, MediaItem):
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-save")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-delete")
+def _store(request, response, generation: int, key: str):
+    """Keep a freshly made page under `key` (unless it may not be kept at all now), finished."""
+    timeout = page_timeout(generation)
+    etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+    now = time.time()
+    last_modified = int(now)  # HTTP dates have whole seconds
+    if timeout > 0:
+        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+        entry = {
+            "content": response.content,
+            "headers": headers,
+            "etag": etag,
+            "last_modified": last_modified,
+            "expires": now + timeout,
+        }
+        cache.set(key, entry, timeout)
+        memory.put(generation, key, entry)
+        response["X-Page-Cache"] = "miss"
+    return _finish(request, response, etag=etag, last_modified=last_modified)
+
+
+def start_new_generation(change: changes.Change) -> None:
+    """The page cache's one listener (`changes.listen`, in ArticlesConfig.ready): any announced
+    change, to articles, sections, tags or media, starts a new content generation, so every page
+    stored before it is never read again. Called after the change committed: a bump before the
+    commit could let a reader cache the old state anew under the new number.
+
+    Only action functions announce; a row saved with the ORM directly changes no cached page
+    until something announced is changed (or the page times out)."""
+    bump_content_generation()
