@@ -33,19 +33,36 @@ def can_view_history(user, article: Article) -> bool:
     return user.has_perm("articles.view_revision") or actions.can_edit(user, article)
 
 
+def is_live_now(article: Article) -> bool:
+    """Published with a dateline already passed: "Publish now" would only move its dateline."""
+    return article.status == Article.Status.PUBLISHED and (
+        article.published_at is not None and article.published_at <= timezone.now()
+    )
+
+
 def state_buttons(user, article: Article) -> list[tuple[str, str]]:
-    """(name, label) of each state change this user may make to this article now."""
+    """(name, label) of each state change this user may make to this article now: the change
+    form's one door for state changes (the list's bulk actions are for many articles at once)."""
     status, buttons = article.status, []
     if status == Article.Status.DRAFT and user.has_perm("articles.submit_article") and actions.can_edit(user, article):
         buttons.append(("submit", "Submit for review"))
     if actions.can_publish(user) and not article.is_stub:
-        buttons.append(("publish", "Publish now"))
+        if not is_live_now(article):
+            buttons.append(("publish", "Publish now"))
         buttons.append(("schedule", "Schedule at…"))
         if status == Article.Status.PUBLISHED:
             buttons.append(("unpublish", "Unpublish"))
         if status != Article.Status.ARCHIVED:
             buttons.append(("archive", "Archive"))
     return buttons
+
+
+def publish_now(*, actor, article: Article) -> Article:
+    """Publish `article` now (the desk's button, the list's bulk action). A story already live is
+    refused rather than given a new dateline; a scheduled one goes live now."""
+    if is_live_now(article):
+        raise ValidationError("It is already published.")
+    return actions.publish(actor=actor, article=article, at=timezone.now())
 
 
 def error_text(exc: Exception) -> str:
@@ -68,24 +85,29 @@ MERGED_FIELDS = {
 }
 
 
+def _snapshot_value(name: str, value):
+    """A form's cleaned value as a revision snapshot stores it."""
+    if name == "body":
+        return clean_html(value or "")
+    if name == "pinned":
+        return bool(value)
+    if name in TIMELINE_FIELDS:
+        return value.isoformat() if value else None
+    return getattr(value, "pk", value)
+
+
+# Snapshot key → form field, for the fields a snapshot holds as the form gives them (converted by
+# _snapshot_value); tags and the related list are filled in apart.
+SNAPSHOT_FIELDS = {**MERGED_FIELDS, "pinned": "pinned", **{name: name for name in TIMELINE_FIELDS}}
+
+
 def submitted_snapshot(form, related_ids: list[int] | None, current: dict) -> dict:
     """What the editor's post would have stored, as a revision snapshot: `current` with every
     field the form validated replaced by the submitted value (the body cleaned as on save)."""
     data = dict(current)
     cleaned = getattr(form, "cleaned_data", None) or {}
-    for key, name in MERGED_FIELDS.items():
-        if name in cleaned:
-            value = cleaned[name]
-            data[key] = getattr(value, "pk", value)
-    if "body" in cleaned:
-        data["body"] = clean_html(cleaned["body"] or "")
-    if "pinned" in cleaned:
-        data["pinned"] = bool(cleaned["pinned"])
-    for name in TIMELINE_FIELDS:
-        if name in cleaned:
-            value = cleaned[name]
-            data[name] = value.isoformat() if value else None
-    if "tags" in cleaned and cleaned["tags"] is not None:
+    data.update({key: _snapshot_value(name, cleaned[name]) for key, name in SNAPSHOT_FIELDS.items() if name in cleaned})
+    if cleaned.get("tags") is not None:
         data["tag_ids"] = sorted(tag.pk for tag in cleaned["tags"])
     if related_ids is not None:
         data["related_ids"] = list(dict.fromkeys(t for t in related_ids if t != current.get("id")))
@@ -133,6 +155,44 @@ def _parse_moment(text: str):
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+def _submit(user, article, post) -> str:
+    actions.submit_for_review(actor=user, article=article)
+    return "Submitted for review."
+
+
+def _publish(user, article, post) -> str:
+    publish_now(actor=user, article=article)
+    return "Published."
+
+
+def _schedule(user, article, post) -> str:
+    at = _parse_moment(post.get("at", ""))
+    if at is None:
+        raise ValidationError("Give the date and time to publish at, e.g. 2026-05-01 09:30.")
+    actions.schedule(actor=user, article=article, at=at)
+    return f"Scheduled: goes live {timezone.localtime(at):%Y-%m-%d %H:%M}."
+
+
+def _unpublish(user, article, post) -> str:
+    actions.unpublish(actor=user, article=article)
+    return "Unpublished: back to draft."
+
+
+def _archive(user, article, post) -> str:
+    actions.archive(actor=user, article=article)
+    return "Archived."
+
+
+# The desk's buttons (state_buttons): name → (user, article, POST) → the message once done.
+STATE_CHANGES = {
+    "submit": _submit,
+    "publish": _publish,
+    "schedule": _schedule,
+    "unpublish": _unpublish,
+    "archive": _archive,
+}
 
 
 class EditorialViews:
@@ -207,28 +267,11 @@ class EditorialViews:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._article(request, object_id)
-        user = request.user
+        change = STATE_CHANGES.get(name)
         try:
-            if name == "submit":
-                actions.submit_for_review(actor=user, article=article)
-                done = "Submitted for review."
-            elif name == "publish":
-                actions.publish(actor=user, article=article, at=timezone.now())
-                done = "Published."
-            elif name == "schedule":
-                at = _parse_moment(request.POST.get("at", ""))
-                if at is None:
-                    raise ValidationError("Give the date and time to publish at, e.g. 2026-05-01 09:30.")
-                actions.schedule(actor=user, article=article, at=at)
-                done = f"Scheduled: goes live {timezone.localtime(at):%Y-%m-%d %H:%M}."
-            elif name == "unpublish":
-                actions.unpublish(actor=user, article=article)
-                done = "Unpublished: back to draft."
-            elif name == "archive":
-                actions.archive(actor=user, article=article)
-                done = "Archived."
-            else:
+            if change is None:
                 raise ValidationError(f"Unknown state change “{name}”.")
+            done = change(request.user, article, request.POST)
         except ValidationError as exc:
             self.message_user(request, error_text(exc), messages.ERROR)
         else:

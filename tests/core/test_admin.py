@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, AuditEntry, Section
+from articles.models import Article, AuditEntry, Section, Tag
 from media.models import MediaItem
 from tests.factories import ArticleFactory, ImageFactory, SectionFactory
 
@@ -78,7 +78,7 @@ def test_editor_builds_section_tree_article_related_and_publishes(editor_client)
     data = article_form(mosul, lead_media=photo.pk)
     data.update(inline_management("related_links", 3))
     # Entered out of order on purpose: the position decides.
-    for index, (target, position) in enumerate(zip(targets, [2, 0, 1])):
+    for index, (target, position) in enumerate(zip(targets, [2, 0, 1], strict=True)):
         data[f"related_links-{index}-target"] = target.pk
         data[f"related_links-{index}-position"] = position
     response = editor_client.post(reverse("admin:articles_article_add"), data)
@@ -271,3 +271,36 @@ def test_revision_list_marks_stubs(editor_client, stub):
     stub.revisions.create(number=1, data={}, note="import: stub for a related item")
     page = editor_client.get(reverse("admin:articles_revision_changelist")).content.decode()
     assert "[stub] Ferry sinks off the cape" in page
+
+
+def test_sections_and_tags_are_saved_and_deleted_through_the_actions(editor_client):
+    """The admin's section and tag screens call articles.actions: each change is in the audit log."""
+    editor_client.post(reverse("admin:articles_section_add"), {"name": "Harbour", "slug": "harbour", "position": 0})
+    section = Section.objects.get(name="Harbour")
+    editor_client.post(
+        reverse("admin:articles_section_change", args=[section.pk]), {"name": "Port", "slug": "port", "position": 1}
+    )
+    section.refresh_from_db()
+    assert (section.name, section.path, section.position) == ("Port", "port", 1)
+    editor_client.post(reverse("admin:articles_tag_add"), {"name": "Ferries", "slug": "ferries"})
+    tag = Tag.objects.get(slug="ferries")
+    editor_client.post(reverse("admin:articles_tag_delete", args=[tag.pk]), {"post": "yes"})
+    editor_client.post(reverse("admin:articles_section_delete", args=[section.pk]), {"post": "yes"})
+    assert not Tag.objects.filter(pk=tag.pk).exists() and not Section.objects.filter(pk=section.pk).exists()
+    logged = list(AuditEntry.objects.order_by("id").values_list("action", "object_repr"))
+    assert logged == [
+        ("section_create", "Harbour"),
+        ("section_edit", "Port"),
+        ("tag_create", "Ferries"),
+        ("tag_delete", "Ferries"),
+        ("section_delete", "Port"),
+    ]
+
+
+def test_a_section_in_use_is_not_deleted(editor_client):
+    article = ArticleFactory()
+    section = article.section
+    response = editor_client.post(reverse("admin:articles_section_delete", args=[section.pk]), {"post": "yes"})
+    assert response.status_code in (200, 302)
+    assert Section.objects.filter(pk=section.pk).exists()
+    assert not AuditEntry.objects.filter(action="section_delete").exists()

@@ -1,0 +1,172 @@
+"""The article form and the pieces the article admin is built from: choosers that mark stubs,
+the related-items inline, the stub filter, and the no-video warning.
+
+Nothing here saves anything: the admin hands what these collect to `articles.actions`.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from articles import actions
+from articles.models import Article, RelatedLink
+
+# Marking stubs wherever editors choose or list articles -----------------------------------------
+
+
+def choice_label(article: Article) -> str:
+    """How an article is named where editors choose one: stubs (made by the importer from a
+    related list, not imported yet, never public) say so, "[stub] Title"."""
+    return f"[stub] {article.title}" if article.is_stub else article.title
+
+
+def video_problem(article: Article) -> str:
+    """Why readers get no video player on this story, or "" (nothing wrong).
+
+    Readers see the poster or lead picture instead (articles.site.views.video_unavailable); editors
+    are told here, in the change form and the list."""
+    media = article.lead_media if article.lead_media_id else None
+    if media is not None and media.is_video and (media.file_missing or not media.file):
+        where = f" (legacy file {media.legacy_path})" if media.legacy_path else ""
+        return (
+            f"The lead video has no file yet{where}: readers see its poster or a picture instead of a "
+            "player. Upload the file to the media item, or choose another lead video."
+        )
+    if article.kind == Article.Kind.VIDEO and (media is None or not media.is_video):
+        return "This video story has no lead video: readers see no player. Choose a lead video, or change the kind."
+    return ""
+
+
+class StubMarkedChoiceField(forms.ModelChoiceField):
+    """An article chooser whose options name stubs as such (the selected one included)."""
+
+    def label_from_instance(self, obj):
+        return choice_label(obj)
+
+
+class StubMarkingAutocompleteJsonView(AutocompleteJsonView):
+    """The select2 results for article choosers, with stubs named "[stub] Title"."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Article):
+            result["text"] = choice_label(obj)
+        return result
+
+
+class StubMarkingAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete widget, asking the article admin's own results view (stubs marked)."""
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:articles_article_autocomplete")
+
+
+class RelatedLinkInline(admin.TabularInline):
+    """Edited with the article; saved by `save_article` as one ordered list, not row by row.
+    The target chooser marks stubs, in its results and in the rows already chosen."""
+
+    model = RelatedLink
+    fk_name = "source"
+    extra = 1
+    autocomplete_fields = ["target"]
+    fields = ["position", "target"]
+    ordering = ["position", "id"]
+    verbose_name = "related item"
+    verbose_name_plural = "related items (in the order readers see them)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["widget"] = StubMarkingAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = StubMarkedChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def related_order(formset) -> list[int]:
+    """The related targets the inline's rows hold, in the order readers will see them."""
+    rows = []
+    for index, form in enumerate(formset.forms):
+        data = getattr(form, "cleaned_data", None) or {}
+        if data.get("target") and not data.get("DELETE"):  # a row ticked for deletion is no link
+            rows.append((data.get("position") or 0, index, data["target"].pk))
+    return [target for _, _, target in sorted(rows)]
+
+
+class StubFilter(admin.SimpleListFilter):
+    title = "archive stubs"
+    parameter_name = "stub"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Stubs only"), ("no", "Full articles")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_stub=True)
+        if self.value() == "no":
+            return queryset.filter(is_stub=False)
+        return queryset
+
+
+# The article form -------------------------------------------------------------------------------
+
+
+class ArticleForm(forms.ModelForm):
+    """The article form with the version it was opened at, so a stale save is refused with a diff."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        # What editors type or choose; the admin narrows it further by role (read-only fields).
+        fields = [
+            "section",
+            "kind",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "signoff",
+            "source",
+            "language",
+            "lead_media",
+            "tags",
+            "published_at",
+            "embargo_until",
+            "expires_at",
+            "pinned",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: actions.StaleEdit | None = None
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._check_version(cleaned.get("base_version"))
+        if (
+            self.instance.status == Article.Status.PUBLISHED
+            and "published_at" in self.fields
+            and not cleaned.get("published_at")
+        ):
+            self.add_error("published_at", "A published article needs a dateline; unpublish it first to clear it.")
+        embargo, expiry = cleaned.get("embargo_until"), cleaned.get("expires_at")
+        if embargo and expiry and expiry <= embargo:
+            self.add_error("expires_at", "The expiry must come after the embargo ends.")
+        return cleaned
+
+    def _check_version(self, base: int | None) -> None:
+        """Refuse a form opened at another version than the stored one (the conflict screen)."""
+        if base is None:
+            raise ValidationError("This form has lost the version it was opened at; open the article again.")
+        current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if current != base:
+            self.conflict = actions.StaleEdit(Article.objects.get(pk=self.instance.pk), base)
+            raise ValidationError(
+                f"{self.conflict} Your text is below, beside the current version, and still in this "
+                "form, now based on the current version: check the difference, then save to apply it."
+            )
