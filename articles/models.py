@@ -1,16 +1,18 @@
 """Sections, tags, articles and their related lists, plus the editorial record around them.
 
-`Article.objects.live()` is the one way any public surface reads articles.
+`Article.objects.live()` is the one way any public surface reads articles (the queries live in
+articles.querysets). Rows change through articles.actions, never by saving them here directly.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.querysets import ArticleQuerySet, RelatedLinkQuerySet
 from articles.sanitize import clean_html
 from articles.validators import (
     strip_control_characters,
@@ -56,11 +58,6 @@ class Section(models.Model):
     def __str__(self):
         return " – ".join(self.path_names()) if self.parent_id else self.name
 
-    def clean(self):
-        """Refuse a name with control characters (forms, the admin): see name_errors()."""
-        super().clean()
-        name_errors(self.name)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = make_slug(self.name, 100)
@@ -77,6 +74,11 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return _SECTION_URL(path=self.path)
+
+    def clean(self):
+        """Refuse a name with control characters (forms, the admin): see name_errors()."""
+        super().clean()
+        name_errors(self.name)
 
     def path_prefixes(self) -> list[str]:
         parts = self.path.split("/")
@@ -118,11 +120,6 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        """Refuse a name with control characters (forms, the admin): see name_errors()."""
-        super().clean()
-        name_errors(self.name)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = make_slug(self.name, 100)
@@ -130,6 +127,11 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return _TAG_URL(slug=self.slug)
+
+    def clean(self):
+        """Refuse a name with control characters (forms, the admin): see name_errors()."""
+        super().clean()
+        name_errors(self.name)
 
 
 def name_errors(name: str) -> None:
@@ -141,47 +143,6 @@ def name_errors(name: str) -> None:
         validate_no_control_characters(name)
     except ValidationError as error:
         raise ValidationError({"name": error.error_list}) from None
-
-
-class ArticleQuerySet(models.QuerySet):
-    def live(self, at=None):
-        """What readers may see: published, dated, out of embargo and not expired, at `at` (now)."""
-        now = at or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-            is_stub=False,
-        )
-
-    def next_boundary(self, after=None):
-        """The next moment the live set changes by itself (a schedule, embargo end or expiry), or None.
-
-        Caches of public pages must not outlive it.
-        """
-        now = after or timezone.now()
-        published = self.filter(status=Article.Status.PUBLISHED, is_stub=False)
-        moments = [
-            published.filter(**{f"{field}__gt": now}).aggregate(m=models.Min(field))["m"]
-            for field in ("published_at", "embargo_until", "expires_at")
-        ]
-        moments = [m for m in moments if m is not None]
-        return min(moments) if moments else None
-
-    def stubs(self):
-        return self.filter(is_stub=True)
-
-    def in_section(self, section: "Section"):
-        """Articles of `section` and all its subsections."""
-        return self.filter(Q(section__path=section.path) | Q(section__path__startswith=section.path + "/"))
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-id")
-
-    def for_listing(self):
-        """What a list of article cards needs, in a fixed number of queries."""
-        return self.select_related("section", "lead_media", "lead_media__poster")
 
 
 class Article(models.Model):
@@ -202,7 +163,9 @@ class Article(models.Model):
         max_length=8,
         choices=Kind.choices,
         default=Kind.TEXT,
-        help_text="Video and photo stories are labelled VIDEO / PHOTOS on the site; do not type the label into the title.",
+        help_text=(
+            "Video and photo stories are labelled VIDEO / PHOTOS on the site; do not type the label into the title."
+        ),
     )
     summary = models.TextField(blank=True, help_text="One or two sentences for lists, feeds and search results.")
     body = models.TextField(
@@ -354,17 +317,6 @@ class Article(models.Model):
             and (self.embargo_until is None or self.embargo_until <= now)
             and (self.expires_at is None or self.expires_at > now)
         )
-
-
-class RelatedLinkQuerySet(models.QuerySet):
-    def to_live_targets(self, at=None):
-        """Links whose target readers may see (at `at`, now): each target checked against `live()`
-        by primary key.
-
-        Written as EXISTS per link, not `target__in=live()`: with the latter SQLite (without table
-        statistics) walks the status/date index over every published article to build the set.
-        """
-        return self.filter(Exists(Article.objects.live(at).filter(pk=OuterRef("target_id"))))
 
 
 class RelatedLink(models.Model):

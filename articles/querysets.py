@@ -1,0 +1,67 @@
+"""The queries every surface shares: what readers may see (`live()`), when that changes by
+itself (`next_boundary()`), listings and related lists.
+
+Kept apart from the models so that the rules of visibility read on their own; the models attach
+them as their managers (`Article.objects`, `RelatedLink.objects`).
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+# Article.Status.PUBLISHED, named here so that this module need not import the models.
+PUBLISHED = "published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, at=None):
+        """What readers may see: published, dated, out of embargo and not expired, at `at` (now)."""
+        now = at or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=PUBLISHED,
+            published_at__lte=now,
+            is_stub=False,
+        )
+
+    def next_boundary(self, after=None):
+        """The next moment the live set changes by itself (a schedule, embargo end or expiry), or None.
+
+        Caches of public pages must not outlive it.
+        """
+        now = after or timezone.now()
+        published = self.filter(status=PUBLISHED, is_stub=False)
+        moments = [
+            published.filter(**{f"{field}__gt": now}).aggregate(m=models.Min(field))["m"]
+            for field in ("published_at", "embargo_until", "expires_at")
+        ]
+        moments = [m for m in moments if m is not None]
+        return min(moments) if moments else None
+
+    def stubs(self):
+        return self.filter(is_stub=True)
+
+    def in_section(self, section):
+        """Articles of `section` and all its subsections."""
+        return self.filter(Q(section__path=section.path) | Q(section__path__startswith=section.path + "/"))
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """What a list of article cards needs, in a fixed number of queries."""
+        return self.select_related("section", "lead_media", "lead_media__poster")
+
+
+class RelatedLinkQuerySet(models.QuerySet):
+    def to_live_targets(self, at=None):
+        """Links whose target readers may see (at `at`, now): each target checked against `live()`
+        by primary key.
+
+        Written as EXISTS per link, not `target__in=live()`: with the latter SQLite (without table
+        statistics) walks the status/date index over every published article to build the set.
+        """
+        return self.filter(
+            Exists(self.model.target.field.related_model.objects.live(at).filter(pk=OuterRef("target_id")))
+        )
