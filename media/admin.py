@@ -1,9 +1,10 @@
-"""The media library in the admin: uploads through ingest, a click-to-set focal point, usage,
-rights (a list of licences running out), and deletion refused while an item is in use.
+"""The media library in the admin: uploads, a click-to-set focal point, usage, rights (a list of
+licences running out), and deletion refused while an item is in use.
 
-An item follows the rules of the stories using it (`media.actions.may_change`): a Reporter sees
-the media of a published story read-only. Every change and deletion is audited, and only editors
-who may publish mark an item public before a live story uses it."""
+Every change goes through `media.actions`, which checks, audits and announces it; the admin
+only turns a form into those calls. An item follows the rules of the stories using it
+(`media.permissions.may_change`): a Reporter sees the media of a published story read-only, and
+only editors who may publish mark an item public before a live story uses it."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,16 +15,33 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from media import usage
-from media.actions import check_may_change, delete_media, may_change, record_change, users_of
-from media.captions import attach_captions, remove_captions, validate_language
+from media import actions, usage
 from media.captions import read_upload as read_captions_upload
-from media.ingest import a_kind, attach_upload, ingest_upload, upload_digest, validate_upload
+from media.captions import validate_language
+from media.file_kinds import a_kind
+from media.ingest import validate_upload
 from media.models import MediaItem, Rendition
+from media.permissions import may_change
 from media.renditions import rendition_url
-from media.usage import article_model, usages_for
+from media.usage import usages_for
 
 LICENCE_WINDOW_DAYS = 30
+# Form fields a new item takes as its descriptions (the file is the upload itself).
+CREATE_FIELDS = (
+    "title",
+    "caption",
+    "alt_text",
+    "credit",
+    "copyright_holder",
+    "usage_terms",
+    "licence_expires",
+    "focal_x",
+    "focal_y",
+    "legacy_path",
+    "public",
+)
+# Form fields an existing item changes through media.actions.update_media.
+UPDATE_FIELDS = frozenset(CREATE_FIELDS) | {"poster"}
 
 
 def check_upload(upload: UploadedFile, expected_kind: str | None = None) -> str:
@@ -130,20 +148,21 @@ class LicenceFilter(admin.SimpleListFilter):
         return queryset
 
 
-def article_admin_link(article) -> str:
-    opts = article._meta
+def story_admin_link(story) -> str:
+    """A link to the admin page of what uses an item (an article), or its name without one."""
+    opts = story._meta
     try:
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk])
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[story.pk])
     except NoReverseMatch:
-        return format_html("“{}”", article)
-    return format_html('<a href="{}">{}</a>', url, article)
+        return format_html("“{}”", story)
+    return format_html('<a href="{}">{}</a>', url, story)
 
 
 def uses_html(uses) -> str:
     if not uses:
         return "Not used by any article."
     return format_html(
-        "<ul>{}</ul>", format_html_join("", "<li>{} — {}</li>", ((article_admin_link(u.article), u.how) for u in uses))
+        "<ul>{}</ul>", format_html_join("", "<li>{} — {}</li>", ((story_admin_link(u.story), u.how) for u in uses))
     )
 
 
@@ -317,69 +336,75 @@ class MediaItemAdmin(admin.ModelAdmin):
     def mark_public(self, request, queryset):
         count = 0
         for item in queryset.filter(public=False):
-            item.public = True
-            item.save(update_fields=["public"])
-            record_change(actor=request.user, item=item, fields=["public"])
+            actions.update_media(actor=request.user, item=item, public=True)
             count += 1
         self.message_user(request, f"{count} item(s) marked public.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
+        """The form's changes, each made by its action: a new item (or its file), descriptions
+        and focal point, a new poster, captions. `obj` ends up as the stored item."""
         if change:
-            check_may_change(request.user, MediaItem.objects.get(pk=obj.pk))
-            changed = [name for name in form.changed_data if name not in ("remove_captions",)]
-            if form.cleaned_data.get("remove_captions") and obj.captions:
-                changed.append("captions")
-            if changed:
-                record_change(actor=request.user, item=obj, fields=changed)
-        upload = getattr(form, "checked_upload", None)
-        if upload is None:
-            obj.save()
-        elif change:
-            attach_upload(obj, upload)
+            item = self._save_changes(request, MediaItem.objects.get(pk=obj.pk), form)
         else:
-            fields = {
-                name: form.cleaned_data.get(name)
-                for name in MediaItemForm.Meta.fields
-                if name not in {"file", "poster", "captions_language"}
-            }
-            fields = {k: v for k, v in fields.items() if v not in (None, "")}
-            digest = upload_digest(upload)
-            known = MediaItem.objects.filter(sha256=digest).exists()
-            stored = ingest_upload(upload, filename=upload.name, digest=digest, **fields)
-            if known:
-                self.message_user(
-                    request,
-                    f"The same file is already in the library as “{stored}”; that item is shown.",
-                    messages.WARNING,
-                )
-            obj.pk = stored.pk
-            obj.__dict__.update({k: v for k, v in stored.__dict__.items() if not k.startswith("_")})
-            obj._state.adding = False
-        poster = getattr(form, "checked_poster", None)
-        if poster is not None and obj.is_video:
-            obj.poster = ingest_upload(
-                poster,
-                filename=poster.name,
-                expected_kind="image",
-                title=f"Poster: {obj.title or poster.name}"[:255],
-                credit=obj.credit,
-            )
-            obj.save(update_fields=["poster"])
-        self._save_captions(request, obj, form)
+            item = self._create(request, form)
+        item = self._save_poster(request, item, form)
+        item = self._save_captions(request, item, form)
+        obj.pk = item.pk
+        obj.__dict__.update({k: v for k, v in item.__dict__.items() if not k.startswith("_")})
+        obj._state.adding = False
 
-    def _save_captions(self, request, obj, form):
+    def _create(self, request, form) -> MediaItem:
+        upload = form.checked_upload
+        fields = {name: form.cleaned_data.get(name) for name in CREATE_FIELDS if name in form.cleaned_data}
+        fields = {k: v for k, v in fields.items() if v not in (None, "")}
+        item, created = actions.create_media(actor=request.user, upload=upload, filename=upload.name, **fields)
+        if not created:
+            self.message_user(
+                request,
+                f"The same file is already in the library as “{item}”; that item is shown.",
+                messages.WARNING,
+            )
+        return item
+
+    def _save_changes(self, request, item: MediaItem, form) -> MediaItem:
+        """Descriptions, focal point, poster choice (captions_language goes with the captions);
+        then the file, for an item that had none."""
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in UPDATE_FIELDS}
+        item = actions.update_media(actor=request.user, item=item, **values)
+        upload = getattr(form, "checked_upload", None)
+        if upload is not None:
+            item = actions.replace_file(actor=request.user, item=item, upload=upload)
+        return item
+
+    def _save_poster(self, request, item: MediaItem, form) -> MediaItem:
+        """A poster uploaded for a video: a new image item, then the video's poster."""
+        upload = getattr(form, "checked_poster", None)
+        if upload is None or not item.is_video:
+            return item
+        poster, _ = actions.create_media(
+            actor=request.user,
+            upload=upload,
+            filename=upload.name,
+            expected_kind="image",
+            title=f"Poster: {item.title or upload.name}"[:255],
+            credit=item.credit,
+        )
+        return actions.update_media(actor=request.user, item=item, poster=poster)
+
+    def _save_captions(self, request, item: MediaItem, form) -> MediaItem:
         captions_bytes = getattr(form, "captions_bytes", None)
         language = form.cleaned_data.get("captions_language", "")
         if captions_bytes is not None:
             try:
-                attach_captions(obj, captions_bytes, language=language)
+                return actions.attach_captions(actor=request.user, item=item, data=captions_bytes, language=language)
             except ValidationError as exc:  # a new upload that turned out not to be a video
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        elif form.cleaned_data.get("remove_captions"):
-            remove_captions(obj)
-        elif obj.captions_language != language:
-            obj.captions_language = language
-            obj.save(update_fields=["captions_language"])
+                return item
+        if form.cleaned_data.get("remove_captions"):
+            return actions.remove_captions(actor=request.user, item=item)
+        if "captions_language" in form.cleaned_data:
+            return actions.update_media(actor=request.user, item=item, captions_language=language)
+        return item
 
     # --- deletion -----------------------------------------------------------------------------
 
@@ -389,7 +414,7 @@ class MediaItemAdmin(admin.ModelAdmin):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         seen = set(map(str, protected))
         for item in objs:
-            for user in users_of(item):
+            for user in actions.users_of(item):
                 line = f"{item}: used by {user}"
                 if line not in seen:
                     protected.append(line)
@@ -397,11 +422,11 @@ class MediaItemAdmin(admin.ModelAdmin):
         return deleted, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
-        delete_media(actor=request.user, item=obj)
+        actions.delete_media(actor=request.user, item=obj)
 
     def delete_queryset(self, request, queryset):
         for item in queryset:
-            delete_media(actor=request.user, item=item)
+            actions.delete_media(actor=request.user, item=item)
 
     # --- rights: licences running out -----------------------------------------------------------
 
@@ -438,7 +463,7 @@ class MediaItemAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": f"Licences expired or expiring within {LICENCE_WINDOW_DAYS} days",
             "rows": rows,
-            "article_verbose": article_model()._meta.verbose_name_plural,
+            "users_label": usage.users_label(),
         }
         return TemplateResponse(request, "admin/media/mediaitem/licences.html", context)
 

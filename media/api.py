@@ -1,7 +1,9 @@
-"""The media library in the JSON API: list, read, upload (validated like the admin), describe, delete."""
+"""The media library in the JSON API: list, read, upload (validated like the admin), describe, delete.
+
+Every change is made by its `media.actions` function (checked, audited, announced); the views
+turn requests into those calls and errors into answers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,14 +16,11 @@ from apikit.conditional import ETagMixin
 from apikit.errors import ErrorSerializer
 from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
-from caching.generations import bump_content_generation
-from media.actions import check_may_change, check_may_mark_public, delete_media, record_change
-from media.captions import attach_captions, remove_captions, validate_language
+from media import actions
 from media.captions import read_upload as read_captions_upload
-from media.ingest import check_upload_size, ingest_upload, upload_digest
+from media.captions import validate_language
 from media.models import MediaItem
-from media.renditions import discard
-from media.serializers import DESCRIPTIVE_FIELDS, MediaItemSerializer, MediaUploadSerializer
+from media.serializers import MediaItemSerializer, MediaUploadSerializer
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -112,43 +111,21 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k != "file" and v not in (None, "")}
-        if fields.get("public"):
-            check_may_mark_public(request.user)
         upload = serializer.validated_data["file"]
         try:
             # Never read whole: hashed in chunks, a video handled in its temporary file.
-            check_upload_size(upload.size)
-            digest = upload_digest(upload)
-            existed = MediaItem.objects.filter(sha256=digest).exists()
-            item = ingest_upload(upload, filename=upload.name, digest=digest, **fields)
+            item, created = actions.create_media(actor=request.user, upload=upload, filename=upload.name, **fields)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         item = self.get_queryset().get(pk=item.pk)
         body = MediaItemSerializer(item, context=self.get_serializer_context()).data
-        return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def perform_update(self, serializer):
-        item = serializer.instance
-        check_may_change(self.request.user, item)
-        focal_before = (item.focal_x, item.focal_y)
-        with transaction.atomic():
-            writable = DESCRIPTIVE_FIELDS + ("focal_x", "focal_y", "public")
-            changed = [
-                f for f, value in serializer.validated_data.items() if f in writable and getattr(item, f) != value
-            ]
-            if "public" in changed:
-                check_may_mark_public(self.request.user)
-            for field, value in serializer.validated_data.items():
-                setattr(item, field, value)
-            if changed:
-                item.save(update_fields=changed)
-                record_change(actor=self.request.user, item=item, fields=changed)
-            if (item.focal_x, item.focal_y) != focal_before:
-                discard(item, crops_only=True)
-            transaction.on_commit(bump_content_generation)
+        actions.update_media(actor=self.request.user, item=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        delete_media(actor=self.request.user, item=instance)
+        actions.delete_media(actor=self.request.user, item=instance)
 
     @extend_schema(
         methods=["PUT"],
@@ -174,12 +151,9 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
         item = self.get_object()
         if not item.is_video:
             raise ValidationError({"detail": "Only a video has captions."})
-        check_may_change(request.user, item)
+        actions.check_may_change(request.user, item)  # refused before any file is read
         if request.method == "DELETE":
-            had = bool(item.captions)
-            remove_captions(item)
-            if had:
-                record_change(actor=request.user, item=item, fields=["captions"])
+            actions.remove_captions(actor=request.user, item=item)
         else:
             upload = CaptionsUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
@@ -187,7 +161,7 @@ class MediaViewSet(ETagMixin, viewsets.ModelViewSet):
                 data = read_captions_upload(upload.validated_data["file"])
             except DjangoValidationError as exc:
                 raise ValidationError({"file": exc.messages}) from exc
-            attach_captions(item, data, language=upload.validated_data.get("language", ""))
-            record_change(actor=request.user, item=item, fields=["captions", "captions_language"])
+            language = upload.validated_data.get("language", "")
+            actions.attach_captions(actor=request.user, item=item, data=data, language=language)
         item = self.get_queryset().get(pk=item.pk)
         return Response(MediaItemSerializer(item, context=self.get_serializer_context()).data)

@@ -6,7 +6,8 @@ A file is accepted only when it is a WebVTT document a browser will read: UTF-8 
 mark is allowed), the "WEBVTT" signature on the first line, and at least one cue whose timing
 line reads `[hh:]mm:ss.ttt --> [hh:]mm:ss.ttt` with the end after the start. Errors name the
 line at fault. The file is stored under a generated name; the replaced one leaves storage once
-the new one is committed.
+the new one is committed. Captions change through `media.actions` (attach_captions,
+remove_captions), which call the steps here.
 """
 
 import re
@@ -84,10 +85,10 @@ def validate_language(code: str) -> str:
     return code
 
 
-def attach_captions(item: MediaItem, data: bytes, *, language: str = "") -> MediaItem:
-    """Check `data` and store it as the captions of the video `item` (replacing any earlier file,
-    which is deleted once this is committed). `language`: the captions' language when it is not
-    the language of the articles showing the video."""
+def store_captions(item: MediaItem, data: bytes, *, language: str = "") -> MediaItem:
+    """The step of `media.actions.attach_captions`: check `data` and store it as the captions
+    of the video `item` (replacing any earlier file, which is deleted once this is committed).
+    `language`: the captions' language when it is not the language of the articles showing it."""
     if not item.is_video:
         raise ValidationError({"captions": "Only a video has captions."})
     try:
@@ -106,9 +107,9 @@ def attach_captions(item: MediaItem, data: bytes, *, language: str = "") -> Medi
     return item
 
 
-def remove_captions(item: MediaItem) -> MediaItem:
-    """Take the captions off `item` (nothing to do when it has none); the file leaves storage
-    once that is committed."""
+def drop_captions(item: MediaItem) -> MediaItem:
+    """The step of `media.actions.remove_captions`: take the captions off `item` (nothing to do
+    when it has none); the file leaves storage once that is committed."""
     if item.captions:
         old = item.captions.name
         item.captions = ""

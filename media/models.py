@@ -2,8 +2,9 @@
 
 Files live in the default storage (MEDIA_ROOT or S3), under generated names. An item can be
 known only by reference (a legacy path from the archive) before its file arrives: that is
-the `file_missing` state. This app never imports `articles`; usage is read through reverse
-relations that `articles` declares, and whether a use is live through `media.usage`.
+the `file_missing` state. This app never imports `articles`: what uses an item, and whether a
+use is live, is asked of the apps using media through `media.usage`. Items change only through
+`media.actions` (which also discards the crops of a moved focal point).
 
 Readers see an item only once it is public (`MediaItem.objects.public()`); staff see all.
 """
@@ -14,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from media.usage import live_use_q
 
 
 def media_upload_to(instance, filename):
@@ -59,7 +62,6 @@ def public_q() -> Q:
     """Q over MediaItem: marked public by an editor, used by something live (asked of the apps
     using media through `media.usage`), or the poster of a video that is either. Evaluated at
     query time, so a scheduled story's media turn public the second the story goes live."""
-    from media.usage import live_use_q  # usage imports this module
 
     def own():
         return Q(public=True) | live_use_q()
@@ -162,23 +164,6 @@ class MediaItem(models.Model):
 
     def __str__(self):
         return self.title or self.legacy_path or (self.file.name if self.file else f"Media {self.pk}")
-
-    @classmethod
-    def from_db(cls, *args, **kwargs):
-        instance = super().from_db(*args, **kwargs)
-        instance._saved_focal = (instance.__dict__.get("focal_x"), instance.__dict__.get("focal_y"))
-        return instance
-
-    def save(self, *args, **kwargs):
-        """Saves; when the focal point moved, the crops made around the old one are discarded."""
-        super().save(*args, **kwargs)
-        saved = getattr(self, "_saved_focal", (None, None))
-        now = (self.focal_x, self.focal_y)
-        if None not in saved and saved != now:
-            from media.renditions import discard  # renditions imports this module
-
-            discard(self, crops_only=True)
-        self._saved_focal = now
 
     def is_public(self) -> bool:
         """Whether anonymous readers may fetch this item now (one query)."""

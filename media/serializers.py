@@ -12,7 +12,6 @@ from media.models import MediaItem
 from media.renditions import rendition_set
 from urlkit.absolute_urls import absolute_url_or_none
 
-
 RENDITION_SCHEMA = {
     "type": "object",
     "description": 'Every rendition by spec ("w320", "16x9-w640", …): size and a URL per format. '
@@ -143,6 +142,3 @@ class MediaUploadSerializer(MediaItemSerializer):
 
     class Meta(MediaItemSerializer.Meta):
         fields = MediaItemSerializer.Meta.fields + ["file"]
-
-
-DESCRIPTIVE_FIELDS = ("title", "caption", "alt_text", "credit", "copyright_holder", "usage_terms", "licence_expires")

@@ -1,111 +1,133 @@
-"""Which articles use a media item: as lead media, through a video whose poster it is, or inline
-in a body (`<img data-media-id="N">`).
+"""What the apps using media tell it: where an item is used, whether a use is live, who may
+change it, where its changes are recorded, and which item a share-preview grant opens.
 
-`media` never imports `articles`: the Article model is reached through the reverse relation
-that articles declares (`MediaItem.lead_of`).
+Media never imports the apps that use it. Each registers a `UsageProvider` at start-up (articles
+does so in its AppConfig.ready) and media asks every registered provider. With none registered
+media stands alone: nothing uses any item, nothing is live (so only items marked public are
+public), changes are allowed to whoever holds the media permissions, nothing is audited and no
+grant opens anything.
+
+This module imports no model (`media.models` imports it for `public_q`); the one question that
+needs MediaItem, which videos show an item as their poster, reads it from the app registry.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q
-
-from media.models import MediaItem
-
-LEAD = "lead media"
-INLINE = "inline in the body"
 
 
 @dataclass(frozen=True)
 class Use:
-    """One article's use of an item; `how` says in what way, for people to read."""
+    """One use of an item: `story` is what uses it (as its app gives it: an Article), `how` says
+    in what way, for people to read."""
 
-    article: object
+    story: object
     how: str
 
     def __str__(self):
-        return f"“{self.article}” ({self.how})"
-
-
-def article_model():
-    return MediaItem.lead_of.rel.related_model
-
-
-def body_marker(pk: int) -> str:
-    """The attribute an article body carries where it shows item `pk` inline."""
-    return f'data-media-id="{pk}"'
-
-
-def usages_for(items) -> dict[int, list[Use]]:
-    """{item pk: [Use, …]} for `items`, in three queries whatever their number."""
-    items = list(items)
-    result: dict[int, list[Use]] = {item.pk: [] for item in items}
-    if not items:
-        return result
-    ids = list(result)
-    videos = list(MediaItem.objects.filter(poster__in=ids).only("id", "title", "poster_id", "legacy_path", "file"))
-    Article = article_model()
-    leads = Article.objects.select_related(None).filter(lead_media__in=ids + [v.pk for v in videos]).order_by("pk")
-    by_lead: dict[int, list] = {}
-    for article in leads:
-        by_lead.setdefault(article.lead_media_id, []).append(article)
-    for pk in ids:
-        result[pk].extend(Use(article, LEAD) for article in by_lead.get(pk, []))
-    for video in videos:
-        how = f"{LEAD}: poster of the video “{video}”"
-        result[video.poster_id].extend(Use(article, how) for article in by_lead.get(video.pk, []))
-    inline = Q()
-    for pk in ids:
-        inline |= Q(body__contains=body_marker(pk))
-    for article in Article.objects.select_related(None).filter(inline).order_by("pk"):
-        for pk in ids:
-            if body_marker(pk) in article.body:
-                result[pk].append(Use(article, INLINE))
-    return result
-
-
-def usages(item: MediaItem) -> list[Use]:
-    """The articles using `item`, each with how it uses it."""
-    return usages_for([item])[item.pk]
-
-
-def posters_in_use(item: MediaItem) -> list[MediaItem]:
-    """Videos that show `item` as their poster (they use it even when no article uses them)."""
-    return list(item.poster_of.all())
-
-
-# --- what the apps using media tell it ---------------------------------------------------------
-#
-# Whether an item may be shown to readers, who may change it and where its changes are recorded
-# all depend on the stories using it, which this app cannot read (it never imports `articles`).
-# The app that owns those stories registers a provider at start-up (articles does so in its
-# AppConfig.ready); media asks it. With no provider registered nothing counts as live, every
-# change is allowed to whoever has the media permissions, and nothing is audited.
+        return f"“{self.story}” ({self.how})"
 
 
 @dataclass(frozen=True)
 class UsageProvider:
-    """Answers for one app that uses media items.
+    """The answers of one app that uses media items.
 
+    uses: ([item id, …]) -> {item id: [Use, …]}, the app's own uses of these items (a fixed
+        number of queries whatever their number). A video's poster is followed by media itself.
     live_use: () -> Q over MediaItem, true for items something readers can see now uses (a Q so
         that a list filters in the database and a single item costs one EXISTS query).
-    may_edit: (actor, [article, …]) -> bool, whether `actor` may change media these use.
+    may_edit: (actor, [story, …]) -> bool, whether `actor` may change media these stories use.
     may_publish: (actor) -> bool, whether `actor` may make media public by hand.
     record: (*, actor, action, object_repr, details) -> None, the audit writer.
+    granted_item: (grant string or None) -> item id or None, the item a share-preview grant
+        opens while it is valid; None when the app gives no grants.
+    label: what the app calls the things using media, plural ("articles"), for headings.
     """
 
-    live_use: object
-    may_edit: object
-    may_publish: object
-    record: object
+    uses: Callable[[list[int]], dict[int, list[Use]]]
+    live_use: Callable[[], Q]
+    may_edit: Callable[[object, list], bool]
+    may_publish: Callable[[object], bool]
+    record: Callable[..., None]
+    granted_item: Callable[[str | None], int | None] | None = None
+    label: str = ""
 
 
 _providers: list[UsageProvider] = []
 
 
 def register_provider(provider: UsageProvider) -> None:
-    """Add `provider` (once: registering the same one again changes nothing)."""
+    """Add `provider` (once: registering an equal one again changes nothing)."""
     if provider not in _providers:
         _providers.append(provider)
+
+
+def unregister_provider(provider: UsageProvider) -> None:
+    """Take `provider` away again (tests that show media standing alone)."""
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def providers() -> tuple[UsageProvider, ...]:
+    """The providers registered, in order."""
+    return tuple(_providers)
+
+
+# --- where items are used ------------------------------------------------------------------------
+
+
+def usages_for(items) -> dict[int, list[Use]]:
+    """{item pk: [Use, …]} for `items`: each provider's uses, and the uses of every video that
+    shows an item as its poster. One query for the videos, plus each provider's own."""
+    items = list(items)
+    result: dict[int, list[Use]] = {item.pk: [] for item in items}
+    if not items or not _providers:
+        return result
+    ids = list(result)
+    videos = _videos_showing(ids)
+    found = _uses_of(ids + [video.pk for video in videos])
+    for pk in ids:
+        result[pk].extend(found.get(pk, ()))
+    for video in videos:
+        result[video.poster_id].extend(
+            Use(use.story, f"{use.how}: poster of the video “{video}”") for use in found.get(video.pk, ())
+        )
+    return result
+
+
+def _videos_showing(ids: list[int]) -> list:
+    """Videos whose poster is one of `ids`."""
+    media_item = apps.get_model("media", "MediaItem")
+    return list(media_item.objects.filter(poster__in=ids).only("id", "title", "poster_id", "legacy_path", "file"))
+
+
+def _uses_of(ids: list[int]) -> dict[int, list[Use]]:
+    """Every provider's uses of `ids`, merged."""
+    found: dict[int, list[Use]] = {}
+    for provider in _providers:
+        for pk, uses in provider.uses(ids).items():
+            found.setdefault(pk, []).extend(uses)
+    return found
+
+
+def usages(item) -> list[Use]:
+    """What uses `item`, each with how it uses it."""
+    return usages_for([item])[item.pk]
+
+
+def posters_in_use(item) -> list:
+    """Videos that show `item` as their poster (they use it even when nothing uses them)."""
+    return list(item.poster_of.all())
+
+
+def users_label() -> str:
+    """What the providers call the things using media ("articles"); "" with none."""
+    return ", ".join(provider.label for provider in _providers if provider.label)
+
+
+# --- visibility, rights, audit, grants -----------------------------------------------------------
 
 
 def live_use_q() -> Q:
@@ -116,16 +138,32 @@ def live_use_q() -> Q:
     return q
 
 
-def may_edit_for_uses(actor, articles) -> bool:
-    return all(provider.may_edit(actor, articles) for provider in _providers)
+def may_edit_for_uses(actor, stories) -> bool:
+    """Whether every provider lets `actor` change media that `stories` use."""
+    return all(provider.may_edit(actor, stories) for provider in _providers)
 
 
 def may_publish(actor) -> bool:
+    """Whether `actor` may make media public by hand (`None`, the system, always may)."""
     if actor is None:
         return True
     return all(provider.may_publish(actor) for provider in _providers)
 
 
 def record(*, actor, action: str, object_repr: str, details: dict) -> None:
+    """Write the audit entry of a media change through each provider's audit writer."""
     for provider in _providers:
         provider.record(actor=actor, action=action, object_repr=object_repr, details=details)
+
+
+def granted_item(grant: str | None) -> int | None:
+    """The item id a share-preview `grant` opens now, asked of the providers that give grants;
+    None for no grant, or one that none of them signed or that is no longer valid."""
+    if not grant:
+        return None
+    for provider in _providers:
+        if provider.granted_item is not None:
+            pk = provider.granted_item(grant)
+            if pk is not None:
+                return pk
+    return None

@@ -3,8 +3,9 @@
 Both answer 404 to anyone but staff until the item is public (`MediaItem.objects.public()`:
 marked public, or used by a live story), so neither the sequential rendition URLs nor a file
 name read from an editor's API answer shows media of drafts, scheduled or embargoed stories.
-A share-preview page gives its media URLs a grant (`?grant=`, see articles.desk.preview) that opens
-one item while the link is valid; what it opens is answered `private, no-store`.
+A share-preview page gives its media URLs a grant (`?grant=`, checked by the app that gave it,
+through `media.usage.granted_item`) that opens one item while the link is valid; what it opens
+is answered `private, no-store`.
 """
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.views.static import serve
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from media import usage
 from media.models import MediaItem
 from media.renditions import GRANT_PARAM, RenditionUnavailable, get_or_create_rendition, with_grant
 
@@ -52,11 +54,9 @@ def _token_user(request):
 
 
 def _granted_item(request) -> int | None:
-    """The media item id the request's `?grant=` opens (a valid share link's), else None."""
-    # Imported when used: the media app does not load the articles app at import time.
-    from articles.desk.preview import granted_item
-
-    return granted_item(request.GET.get(GRANT_PARAM))
+    """The media item id the request's `?grant=` opens (a valid share link's), else None: asked
+    of the apps that give grants (`media.usage.granted_item`)."""
+    return usage.granted_item(request.GET.get(GRANT_PARAM))
 
 
 def _private_unless_public(response, public: bool):

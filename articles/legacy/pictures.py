@@ -12,7 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from media.ingest import attach_file, validate_bytes
+from media.actions import create_references, replace_file
+from media.ingest import validate_bytes
 from media.models import MediaItem
 
 TICKS_AT_UNIX_EPOCH = 621_355_968_000_000_000
@@ -83,13 +84,37 @@ def source_file(media_root: Path | None, path: str) -> Path | None:
     return candidate
 
 
+def usable_paths(paths: list[str], warnings: list[str]) -> list[str]:
+    """The distinct non-empty `paths` that can be media references, in order; a warning for each other one."""
+    usable = []
+    for path in dict.fromkeys(p for p in paths if p):
+        problem = check_path(path)
+        if problem:
+            warnings.append(problem)
+        else:
+            usable.append(path)
+    return usable
+
+
+def reference(path: str) -> dict:
+    """The field values of the item known only by legacy `path` until its file arrives."""
+    return {
+        "kind": media_kind(path),
+        "legacy_path": path,
+        "title": path.rsplit("/", 1)[-1][:255],
+        "uploaded_at": upload_time(path) or timezone.now(),
+    }
+
+
 class MediaResolver:
     """Finds or creates the MediaItems for a page's pictures: one query to look them up, one
-    multi-row insert for the new ones; files are copied in only when a media root is given."""
+    multi-row insert for the new ones (`media.actions.create_references`); files are copied in
+    (`media.actions.replace_file`) only when a media root is given."""
 
-    def __init__(self, media_root: Path | None, dry_run: bool = False):
+    def __init__(self, media_root: Path | None, dry_run: bool = False, actor=None):
         self.media_root = media_root
         self.dry_run = dry_run
+        self.actor = actor
         # Legacy paths looked for under the media root in this run and not found there: each is
         # named once in the report (by the first page that refers to it), and not looked for again.
         self.not_found: set[str] = set()
@@ -104,54 +129,57 @@ class MediaResolver:
         page that fails can remove them again. With a media root, the paths of files not found
         there go into `missing`, each once per run.
         """
-        usable = []
-        for path in dict.fromkeys(p for p in paths if p):
-            problem = check_path(path)
-            if problem:
-                warnings.append(problem)
-            else:
-                usable.append(path)
+        usable = usable_paths(paths, warnings)
         if not usable:
             return {}, 0
+        found, without_file = self._known(rows, usable)
+        changes = self._create(rows, [path for path in usable if path not in found], found, without_file)
+        if self.media_root is not None and without_file:
+            changes += self._copy_files(usable, found, without_file, warnings, stored, missing)
+        return found, changes
+
+    def _known(self, rows, usable: list[str]) -> tuple[dict[str, int], set[int]]:
+        """{path: id} of the items already holding these paths, and the ids of those without a file."""
         found: dict[str, int] = {}
-        missing_file: list[int] = []
+        without_file: set[int] = set()
         for pk, path, file_missing, _kind in rows.media_by_legacy_path(usable):
             found[path] = pk
             if file_missing:
-                missing_file.append(pk)
-        new = [
-            {
-                "kind": media_kind(path),
-                "legacy_path": path,
-                "file_missing": True,
-                "title": path.rsplit("/", 1)[-1][:255],
-                "uploaded_at": upload_time(path) or timezone.now(),
-            }
-            for path in usable
-            if path not in found
-        ]
-        if new:
-            for row, pk in zip(new, rows.insert_media.rows(new), strict=True):
-                found[row["legacy_path"]] = pk
-                missing_file.append(pk)
-        changes = len(new)
-        if self.media_root is None or not missing_file:
-            return found, changes
-        # Files already looked for in this run are not looked for again (nor their rows read).
-        not_found, without_file = self.not_found, set(missing_file)
-        look_for = [path for path in usable if found[path] in without_file and path not in not_found]
-        if look_for:
-            order = {path: index for index, path in enumerate(look_for)}  # report in the page's order
-            items = MediaItem.objects.filter(pk__in=[found[path] for path in look_for])
-            for item in sorted(items, key=lambda i: order[i.legacy_path]):
-                source = source_file(self.media_root, item.legacy_path)
-                if source is None:
-                    not_found.add(item.legacy_path)
-                    if missing is not None:
-                        missing.append(item.legacy_path)
-                elif self._copy(item, source, warnings, stored):
-                    changes += 1
-        return found, changes
+                without_file.add(pk)
+        return found, without_file
+
+    def _create(self, rows, new_paths: list[str], found: dict[str, int], without_file: set[int]) -> int:
+        """Items for `new_paths`, known by reference, in one multi-row insert; how many."""
+        if not new_paths:
+            return 0
+        references = [reference(path) for path in new_paths]
+        ids = create_references(actor=self.actor, references=references, insert=rows.insert_media.rows)
+        for path, pk in zip(new_paths, ids, strict=True):
+            found[path] = pk
+            without_file.add(pk)
+        return len(ids)
+
+    def _copy_files(self, usable, found, without_file, warnings, stored, missing) -> int:
+        """Copy in the files of the items without one; how many were. Paths already looked for
+        in this run are not looked for again (nor their rows read); reported in the page's order."""
+        look_for = [path for path in usable if found[path] in without_file and path not in self.not_found]
+        if not look_for:
+            return 0
+        order = {path: index for index, path in enumerate(look_for)}
+        items = MediaItem.objects.filter(pk__in=[found[path] for path in look_for])
+        copied = 0
+        for item in sorted(items, key=lambda i: order[i.legacy_path]):
+            copied += self._copy_one(item, warnings, stored, missing)
+        return copied
+
+    def _copy_one(self, item: MediaItem, warnings: list[str], stored: list[str], missing: list[str] | None) -> bool:
+        source = source_file(self.media_root, item.legacy_path)
+        if source is None:
+            self.not_found.add(item.legacy_path)
+            if missing is not None:
+                missing.append(item.legacy_path)
+            return False
+        return self._copy(item, source, warnings, stored)
 
     def _copy(self, item: MediaItem, source: Path, warnings: list[str], stored: list[str]) -> bool:
         data = source.read_bytes()
@@ -159,7 +187,7 @@ class MediaResolver:
             if self.dry_run:
                 validate_bytes(data, filename=item.legacy_path)
                 return True
-            attach_file(item, data)
+            replace_file(actor=self.actor, item=item, data=data)
         except ValidationError as exc:
             warnings.append(f"media file {item.legacy_path} refused ({'; '.join(exc.messages)}); kept as missing")
             return False

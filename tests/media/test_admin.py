@@ -40,7 +40,8 @@ def test_upload_refusal_is_a_field_error(admin_client):
     response = upload(admin_client, "page.jpg", b"<html><body>hi</body></html>")
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["file"] == [
-        "“page.jpg” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
+        "“page.jpg” is an HTML or XML document, whatever its name says: "
+        "neither a JPEG, PNG or WebP image nor an MP4 video."
     ]
     assert not MediaItem.objects.exists()
 
@@ -206,7 +207,8 @@ def test_a_broken_video_on_disk_is_a_field_error_and_stores_nothing(admin_client
 def test_an_html_page_on_disk_is_refused_by_its_content(admin_client, on_disk):
     response = upload(admin_client, "page.mp4", b"<!DOCTYPE html><html><body>hi</body></html>")
     assert response.context["adminform"].form.errors["file"] == [
-        "“page.mp4” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
+        "“page.mp4” is an HTML or XML document, whatever its name says: "
+        "neither a JPEG, PNG or WebP image nor an MP4 video."
     ]
     assert not MediaItem.objects.exists()
 

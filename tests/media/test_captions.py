@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article
-from media.actions import delete_media
-from media.captions import attach_captions, remove_captions, validate_webvtt
+from media.actions import attach_captions, delete_media, remove_captions
+from media.captions import validate_webvtt
 from media.ingest import ingest_bytes
 from media.models import MediaItem
 from media.samples import draw_photo, encode_clip
@@ -59,17 +59,17 @@ def test_a_file_that_is_not_usable_webvtt_is_refused_with_its_fault(data, messag
 def test_captions_are_stored_under_a_generated_name_and_replacing_them_removes_the_old_file(
     video, django_capture_on_commit_callbacks
 ):
-    attach_captions(video, GOOD, language="en")
+    attach_captions(actor=None, item=video, data=GOOD, language="en")
     first = video.captions.name
     assert re.fullmatch(rf"captions/{video.pk}/[0-9a-f]{{32}}\.vtt", first)
     assert video.captions.storage.open(first).read() == GOOD
     with django_capture_on_commit_callbacks(execute=True):
-        attach_captions(video, GOOD.replace(b"Cranes", b"Tugs"), language="ar")
+        attach_captions(actor=None, item=video, data=GOOD.replace(b"Cranes", b"Tugs"), language="ar")
     video.refresh_from_db()
     assert video.captions_language == "ar" and video.captions.name != first
     assert not video.captions.storage.exists(first)
     with django_capture_on_commit_callbacks(execute=True):
-        remove_captions(video)
+        remove_captions(actor=None, item=video)
     assert not MediaItem.objects.get(pk=video.pk).captions
     assert not video.captions.storage.listdir(f"captions/{video.pk}")[1]
 
@@ -77,17 +77,17 @@ def test_captions_are_stored_under_a_generated_name_and_replacing_them_removes_t
 def test_only_a_video_takes_captions_and_a_refused_file_changes_nothing(video):
     photo = ImageFactory()
     with pytest.raises(ValidationError, match="Only a video has captions"):
-        attach_captions(photo, GOOD)
+        attach_captions(actor=None, item=photo, data=GOOD)
     with pytest.raises(ValidationError, match="not a language code"):
-        attach_captions(video, GOOD, language="English")
+        attach_captions(actor=None, item=video, data=GOOD, language="English")
     with pytest.raises(ValidationError, match="WEBVTT"):
-        attach_captions(video, b"not captions")
+        attach_captions(actor=None, item=video, data=b"not captions")
     video.refresh_from_db()
     assert not video.captions and video.captions_language == ""
 
 
 def test_the_article_player_offers_the_captions_in_the_articles_language(client, video):
-    attach_captions(video, GOOD)
+    attach_captions(actor=None, item=video, data=GOOD)
     article = ArticleFactory(kind=Article.Kind.VIDEO, lead_media=video, language="ar")
     html = client.get(article.get_absolute_url()).content.decode()
     player = html[html.index("<video") : html.index("</video>")]
@@ -134,7 +134,7 @@ def test_an_image_refuses_captions_in_the_admin(client, editor):
 
 
 def test_deleting_a_video_removes_its_captions_file(video, django_capture_on_commit_callbacks):
-    attach_captions(video, GOOD)
+    attach_captions(actor=None, item=video, data=GOOD)
     name, storage = video.captions.name, video.captions.storage
     with django_capture_on_commit_callbacks(execute=True):
         delete_media(actor=None, item=video)
@@ -142,7 +142,7 @@ def test_deleting_a_video_removes_its_captions_file(video, django_capture_on_com
 
 
 def test_captions_on_another_host_make_the_player_ask_with_cors(client, video, settings):
-    attach_captions(video, GOOD)
+    attach_captions(actor=None, item=video, data=GOOD)
     article = ArticleFactory(kind=Article.Kind.VIDEO, lead_media=video)
     assert "crossorigin" not in client.get(article.get_absolute_url()).content.decode()
     settings.MEDIA_URL = "https://files.example.org/media/"

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from media.captions import attach_captions
+from media.actions import attach_captions
 from media.ingest import ingest_bytes
 from media.renditions import make_all
 from media.samples import draw_photo, encode_clip
@@ -48,7 +48,7 @@ def library(settings):
     photo = ingest_bytes(draw_photo(800, 600, seed=3), filename="a.jpg")
     make_all(photo, formats=("webp",))
     video = ingest_bytes(encode_clip(seconds=0.5, seed=9), filename="v.mp4")
-    attach_captions(video, VTT)
+    attach_captions(actor=None, item=video, data=VTT)
     age_everything(root)
     kept = [p for p in root.rglob("*") if p.is_file()]
     orphan = put(root, "library/2026/11/0123456789abcdef0123456789abcdef.jpg", b"y" * 1_000)

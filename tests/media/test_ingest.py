@@ -43,8 +43,8 @@ def test_svg_is_refused_as_a_script_carrier(settings):
 def test_html_renamed_jpg_is_refused():
     message = refusal(b"<!DOCTYPE html><html><body><script>steal()</script></body></html>", "photo.jpg")
     assert (
-        message
-        == "“photo.jpg” is an HTML or XML document, whatever its name says: neither a JPEG, PNG or WebP image nor an MP4 video."
+        message == "“photo.jpg” is an HTML or XML document, whatever its name says: "
+        "neither a JPEG, PNG or WebP image nor an MP4 video."
     )
 
 

@@ -160,9 +160,9 @@ def test_publishing_the_draft_makes_its_lead_and_inline_media_public(client, sta
 
 def test_video_poster_and_captions_follow_the_video(client, staff, editor):
     video = ingest_bytes(encode_clip(seconds=1.0, width=160, height=120), filename="clip.mp4", title="Quay")
-    from media.captions import attach_captions
+    from media.actions import attach_captions
 
-    attach_captions(video, b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
+    attach_captions(actor=None, item=video, data=b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
     story = story_with(video, **HIDDEN["draft"])
     urls = urls_named_for(staff, video)
     assert any(url.endswith(".vtt") for url in urls), urls
@@ -240,10 +240,10 @@ def test_the_data_migration_marks_media_of_live_stories_public(photo):
 def test_share_link_opens_the_drafts_video_poster_and_captions_only(client, editor):
     """A share-preview page's media URLs carry a grant: the logged-out holder of the link gets the
     video, its poster and captions; the same URLs without the grant still answer 404."""
-    from media.captions import attach_captions
+    from media.actions import attach_captions
 
     video = ingest_bytes(encode_clip(seconds=1.0, width=160, height=120), filename="clip.mp4", title="Quay")
-    attach_captions(video, b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
+    attach_captions(actor=None, item=video, data=b"WEBVTT\n\n00:00.000 --> 00:01.000\nWaves\n", language="en")
     story = actions.save_article(
         actor=editor,
         article=ArticleFactory.build(draft=True, lead_media=video, section=SectionFactory()),

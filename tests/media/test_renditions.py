@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from media import renditions
+from media.actions import set_focal_point
 from media.ingest import ingest_bytes
 from media.models import MediaItem, Rendition
 from media.samples import draw_photo
@@ -107,9 +108,8 @@ def test_moving_the_focal_point_discards_old_crops_only(photo, django_capture_on
     crop = renditions.get_or_create_rendition(photo, "16x9-w640", "jpeg")
     plain = renditions.get_or_create_rendition(photo, "w640", "jpeg")
     photo = MediaItem.objects.get(pk=photo.pk)
-    photo.focal_x = 0.1
     with django_capture_on_commit_callbacks(execute=True):
-        photo.save()
+        set_focal_point(actor=None, item=photo, x=0.1, y=photo.focal_y)
     assert list(Rendition.objects.filter(media=photo)) == [plain]
     assert not crop.file.storage.exists(crop.file.name)
     fresh = renditions.get_or_create_rendition(photo, "16x9-w640", "jpeg")

@@ -3,12 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from articles.actions.media_rules import INLINE, LEAD
 from media import renditions
 from media.actions import MediaInUse, delete_media
 from media.ingest import ingest_bytes
 from media.models import MediaItem, Rendition
 from media.samples import draw_photo, encode_clip
-from media.usage import INLINE, LEAD, usages, usages_for
+from media.usage import usages, usages_for
 from tests.factories import ArticleFactory, ImageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +25,10 @@ def test_usages_list_lead_poster_and_inline():
     via_video = ArticleFactory(title="Video report", lead_media=video)
     ArticleFactory(title="Other", body=f'<img src="/y.jpg" alt="" data-media-id="{photo.pk}0">')  # id 10x, not ours
 
-    found = {(str(u.article), u.how) for u in usages(photo)}
+    found = {(str(u.story), u.how) for u in usages(photo)}
     assert found == {("Port reopens", LEAD), ("Ships return", INLINE)}
     poster_uses = usages(video.poster)
-    assert [(u.article.pk, u.how) for u in poster_uses] == [
-        (via_video.pk, f"{LEAD}: poster of the video “Harbour clip”")
-    ]
+    assert [(u.story.pk, u.how) for u in poster_uses] == [(via_video.pk, f"{LEAD}: poster of the video “Harbour clip”")]
     assert lead.pk != inline.pk
 
 
