@@ -24,9 +24,16 @@ from urlkit.converters import MAX_ID
 THUMBNAIL_SPEC = "4x3-w320"
 
 
-def web_url(context, path: str) -> str:
-    """Absolute public-site URL of `path` (SITE_URL, else the request's host)."""
-    return absolute_url(path, context.get("request"))
+@extend_schema_field(OpenApiTypes.URI)
+class WebUrlField(serializers.Field):
+    """The absolute URL of the object's page on the public site (SITE_URL, else the request's
+    host); read-only. `source` names the object when it is not the one serialized."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **{"source": "*", **kwargs})
+
+    def to_representation(self, value) -> str:
+        return absolute_url(value.get_absolute_url(), self.context.get("request"))
 
 
 def api_url(context, name: str, pk: int) -> str:
@@ -41,40 +48,28 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class TagListSerializer(serializers.ModelSerializer):
-    web_url = serializers.SerializerMethodField()
+    web_url = WebUrlField()
 
     class Meta:
         model = Tag
         fields = ["id", "name", "slug", "web_url"]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, tag) -> str:
-        return web_url(self.context, tag.get_absolute_url())
-
 
 class CrumbSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
-    web_url = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, section) -> str:
-        return web_url(self.context, section.get_absolute_url())
+    web_url = WebUrlField()
 
 
 class SectionNodeSerializer(serializers.ModelSerializer):
     """A section with its subsections (from `context["children"]`, keyed by parent id)."""
 
-    web_url = serializers.SerializerMethodField()
+    web_url = WebUrlField()
     children = serializers.SerializerMethodField()
 
     class Meta:
         model = Section
         fields = ["id", "name", "slug", "path", "description", "web_url", "children"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, section) -> str:
-        return web_url(self.context, section.get_absolute_url())
 
     @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/SectionNode"}})
     def get_children(self, section) -> list:
@@ -88,13 +83,9 @@ class RelatedSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="target.id")
     title = serializers.CharField(source="target.title")
     kind = serializers.ChoiceField(source="target.kind", choices=Article.Kind.values)
-    web_url = serializers.SerializerMethodField()
+    web_url = WebUrlField(source="target")
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, link) -> str:
-        return web_url(self.context, link.target.get_absolute_url())
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, link) -> str:
@@ -144,7 +135,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     """An article as lists show it; the detail adds the body and the related list."""
 
     url = serializers.SerializerMethodField(help_text="This article in the API.")
-    web_url = serializers.SerializerMethodField(help_text="The article on the public site.")
+    web_url = WebUrlField(help_text="The article on the public site.")
     section = serializers.CharField(source="section.path", help_text="Path of the article's section.")
     breadcrumb = serializers.SerializerMethodField()
     tags = TagSerializer(many=True)
@@ -177,10 +168,6 @@ class ArticleSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, article) -> str:
         return api_url(self.context, "article-detail", article.pk)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, article) -> str:
-        return web_url(self.context, article.get_absolute_url())
 
     @extend_schema_field(CrumbSerializer(many=True))
     def get_breadcrumb(self, article) -> list:
