@@ -1,5 +1,6 @@
 # Newsroom: `make run` serves the site for development, `make test` runs the whole suite,
-# `make serve` is the production server. All create .venv and install requirements.txt first.
+# `make serve` is the production server, `make lint` checks style and structure, `make bench`
+# measures. All create .venv and install requirements.txt first.
 # PYTHON=... picks the interpreter; HOST= and PORT= move the server.
 
 PYTHON ?= $(shell ./scripts/find-python)
@@ -58,6 +59,15 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py check --settings=newsroom.test_settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=newsroom.test_settings
+
+# The benchmarks, then bench/RESULTS.md's generated part rewritten (bench/run_all.py). About 25 min
+# at the default size (100,000 articles, the site's database built once and kept under /tmp);
+# BENCH_SIZE=2000 takes a few minutes; BENCH_ONLY="site api" picks benchmarks. Needs wrk and a
+# PostgreSQL on 127.0.0.1:5432 for the reliability run.
+BENCH_SIZE ?= 100000
+BENCH_ONLY ?= site api media import reliability
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run_all.py --size "$(BENCH_SIZE)" --only "$(BENCH_ONLY)"
 
 clean:
 	rm -rf $(VENV) var/static

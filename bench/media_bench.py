@@ -60,7 +60,7 @@ def main():
     median, best = timed(lambda: renditions.make_all(photo), clear)
     print(f"renditions 4000x3000 JPEG, {count} files (both formats): median {median:.0f} ms, best {best:.0f} ms")
     for fmt in renditions.FORMATS:
-        median, best = timed(lambda: renditions.make_all(photo, formats=(fmt,)), clear)
+        median, best = timed(lambda fmt=fmt: renditions.make_all(photo, formats=(fmt,)), clear)
         print(f"  {fmt} only ({count // 2} files): median {median:.0f} ms, best {best:.0f} ms")
     median, best = timed(lambda: renditions.get_or_create_rendition(photo, "16x9-w1280", "webp"), clear)
     print(f"  one on-demand rendition (16x9-w1280.webp): median {median:.0f} ms")

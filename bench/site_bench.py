@@ -10,7 +10,7 @@ with wrk in the same run as the Wagtail and bare-Django anchors (/work/shared/an
    benchmarked article (the newest live video story with 10 related links, like the Wagtail anchor's) and its related
    targets get real media files (videos with posters, photos). Each run applies new migrations;
    without --analyze it removes SQLite statistics so the planner sees a fresh import.
-2. Serve the site twice with the production settings (DEBUG=0, per-process cache): on :8200 with
+2. Serve the site twice with the production settings (DEBUG=0, the default shared file cache): on :8200 with
    the page cache on (PAGE_CACHE_SECONDS=300), on :8201 with it off (PAGE_CACHE_SECONDS=0), so
    every request to :8201 renders the page and reads the database. Only the per-generation
    navigation fragment stays cached there, as it would in production on a page-cache miss.
@@ -238,7 +238,7 @@ def start_server(workdir: Path, port: int, page_cache_seconds: int) -> subproces
             return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(f"gunicorn on :{port} exited with {process.returncode}")
+                raise SystemExit(f"gunicorn on :{port} exited with {process.returncode}") from None
             time.sleep(0.3)
     process.terminate()
     raise SystemExit(f"gunicorn on :{port} did not come up")
