@@ -6,7 +6,8 @@ them as their managers (`Article.objects`, `RelatedLink.objects`).
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 # Article.Status.PUBLISHED, named here so that this module need not import the models.
@@ -65,3 +66,17 @@ class RelatedLinkQuerySet(models.QuerySet):
         return self.filter(
             Exists(self.model.target.field.related_model.objects.live(at).filter(pk=OuterRef("target_id")))
         )
+
+
+def sections_with_live_stories(sections):
+    """`sections` (a Section queryset) limited to those with a live story in them or in a
+    subsection: a section's name is public only once a live story is filed under it."""
+    article = sections.model.articles.field.model  # Article, through the reverse relation
+    in_tree = Q(section__path=OuterRef("path")) | Q(section__path__startswith=Concat(OuterRef("path"), Value("/")))
+    return sections.filter(Exists(article.objects.live().filter(in_tree)))
+
+
+def tags_with_live_stories(tags):
+    """`tags` (a Tag queryset) limited to those a live story carries."""
+    article = tags.model.articles.field.model  # Article, through the reverse relation
+    return tags.filter(Exists(article.objects.live().filter(tags=OuterRef("pk"))))

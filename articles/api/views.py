@@ -42,7 +42,7 @@ from articles.api.serializers import (
 )
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
-from articles.site.navigation import sections_with_live_stories, tags_with_live_stories
+from articles.querysets import sections_with_live_stories, tags_with_live_stories
 from media.renditions import prefetch_for
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}

@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from articles.models import Article, Section
+from articles.querysets import sections_with_live_stories
 from articles.sanitize import clean_html
-from articles.site.navigation import sections_with_live_stories
 from urlkit.absolute_urls import absolute_url
 
 FEED_SIZE = 50

@@ -1,24 +1,10 @@
 """What every public page shows around its content: the header's sections (those holding a live
 story) and an article's breadcrumb, both read once per content generation."""
 
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
-
 from articles.models import Article, Section
+from articles.querysets import sections_with_live_stories
 from articles.site.page_cache import cached_for_generation, next_boundary_timestamp
 from caching.generations import content_generation
-
-
-def sections_with_live_stories(sections):
-    """`sections` (a Section queryset) limited to those with a live story in them or in a
-    subsection: a section's name is public only once a live story is filed under it."""
-    in_tree = Q(section__path=OuterRef("path")) | Q(section__path__startswith=Concat(OuterRef("path"), Value("/")))
-    return sections.filter(Exists(Article.objects.live().filter(in_tree)))
-
-
-def tags_with_live_stories(tags):
-    """`tags` (a Tag queryset) limited to those a live story carries."""
-    return tags.filter(Exists(Article.objects.live().filter(tags=OuterRef("pk"))))
 
 
 def nav_sections() -> list[Section]:

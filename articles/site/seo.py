@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from articles.search import plain_text
 from media import renditions
 from media.captions import captions_track
-from urlkit.absolute_urls import absolute_url, site_origin
+from urlkit.absolute_urls import absolute_url
 
 DESCRIPTION_LENGTH = 160
 # The characters that could end a <script> element or start an HTML entity inside one.
@@ -96,7 +96,7 @@ def breadcrumb_list(crumbs, request=None) -> dict:
 def news_article(
     article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video
 ) -> dict:
-    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": site_origin(request) + "/"}
+    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url("/", request)}
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
