@@ -96,8 +96,8 @@ def step_pick() -> dict:
 
     from articles import actions
     from articles.models import Article
+    from media import actions as media_actions
     from media import renditions
-    from media.ingest import attach_file, ingest_bytes
     from media.samples import draw_photo, encode_clip
 
     article = (
@@ -111,8 +111,8 @@ def step_pick() -> dict:
     if article is None:
         raise SystemExit("no live video article with a related list: did the import work?")
     # Imported pages name no lead media of their own, so the measured story and its related
-    # targets get real files the way an editor would add them: through the media library and
-    # actions.save_article (which also starts a new cache generation).
+    # targets get real files the way an editor would add them: through media's actions and
+    # actions.save_article (which announce the change: a new cache generation).
     stories = [(article, "video")] + [
         (target, "video" if target.kind == Article.Kind.VIDEO else "image")
         for target in Article.objects.filter(incoming_links__source=article)
@@ -126,15 +126,17 @@ def step_pick() -> dict:
                     if kind == "video"
                     else draw_photo(seed=seed)
                 )
-                story.lead_media = ingest_bytes(
-                    data,
+                story.lead_media, _ = media_actions.create_media(
+                    actor=None,
+                    data=data,
                     filename=f"bench-{seed}.{'mp4' if kind == 'video' else 'jpg'}",
                     title=story.title[:200],
                     alt_text=story.title[:200],
                 )
                 actions.save_article(actor=None, article=story, base_version=story.version)
             elif media.file_missing:
-                attach_file(media, encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(seed=seed))
+                data = encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(seed=seed)
+                media_actions.replace_file(actor=None, item=media, data=data)
     # Every rendition stored, as on a site where the images have been viewed once: the page then
     # links stored files (a storage URL each) rather than on-demand URLs.
     made = 0
