@@ -151,13 +151,22 @@ def create_references(
     actor,
     references: Sequence[Mapping],
     insert: Callable[[list[dict]], list[int]] | None = None,
+    record: Callable[..., None] | None = None,
+    announce: Callable[[list[int]], None] | None = None,
 ) -> list[int]:
     """Add many items known only by reference (no file yet: `file_missing`) at once, such as the
     pictures an archive names by path before their files arrive; returns their ids in order.
+    One audit entry and one announcement for all of them.
 
     `references`: the field values of each (kind, legacy_path, title, uploaded_at…).
-    `insert`: a caller's own multi-row insert returning the new ids (the importer's prepared
-    statement); Django's bulk_create otherwise. One audit entry and one announcement for all.
+
+    A caller that adds references in many small transactions (the importer, a page at a time)
+    can write them its own way, with what this action decides to write unchanged:
+    `insert` (rows) -> ids, a multi-row insert of its own (the importer's prepared statement;
+    Django's bulk_create otherwise); `record` (*, actor, action, object_repr, details), the audit
+    entry added to its own multi-row insert (`media.usage.record` otherwise); `announce` (ids),
+    called in place of `changes.announce(media=ids)`: the caller then announces them, gathered
+    with others, once its transaction has committed.
     """
     if not references:
         return []
@@ -167,19 +176,30 @@ def create_references(
     # No savepoint of its own: this is called once per page inside the importer's transaction,
     # and a failure here fails that whole transaction anyway.
     with transaction.atomic(savepoint=False):
-        if insert is not None:
-            ids = insert(rows)
-        else:
-            ids = [item.pk for item in MediaItem.objects.bulk_create([MediaItem(**row) for row in rows])]
-        label = (rows[0].get("legacy_path") or rows[0].get("title") or "") if len(rows) == 1 else ""
-        usage.record(
+        ids = insert(rows) if insert is not None else _bulk_insert(rows)
+        (record or usage.record)(
             actor=actor,
             action="media_add",
-            object_repr=label or f"{len(ids)} media items known by reference",
+            object_repr=_references_label(rows),
             details={"media_ids": ids, "file_missing": True},
         )
-        changes.announce(media=ids)
+        (announce or _announce_ids)(ids)
     return ids
+
+
+def _bulk_insert(rows: list[dict]) -> list[int]:
+    return [item.pk for item in MediaItem.objects.bulk_create([MediaItem(**row) for row in rows])]
+
+
+def _references_label(rows: list[dict]) -> str:
+    """How an audit entry names new references: the one's path or title, or how many."""
+    if len(rows) == 1 and (rows[0].get("legacy_path") or rows[0].get("title")):
+        return rows[0].get("legacy_path") or rows[0]["title"]
+    return f"{len(rows)} media items known by reference"
+
+
+def _announce_ids(ids: list[int]) -> None:
+    changes.announce(media=ids)
 
 
 # --- changing items ------------------------------------------------------------------------------

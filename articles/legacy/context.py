@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 import changes
 from articles.legacy.pictures import MediaResolver
@@ -43,7 +44,8 @@ ANNOUNCE_EVERY_SECONDS = 1.0
 
 
 class Announcer:
-    """Announces the articles that committed pages wrote (`changes.announce`).
+    """Announces the articles that committed pages wrote, and the media items their pictures
+    added (`changes.announce`).
 
     On its own (`gather=False`, `import_page` called alone) each page is announced as its
     transaction ends. A run gathers the ids of its pages instead and announces them together
@@ -57,8 +59,17 @@ class Announcer:
     def __init__(self, *, gather: bool):
         self.gather = gather
         self.articles: set[int] = set()
+        self.media: set[int] = set()
         self.pages = 0
         self.since = time.monotonic()
+
+    def add_media(self, media_ids: list[int]) -> None:
+        """The ids of media items a page added (`media.actions.create_references`), announced with
+        the next gathering once the page's transaction has committed, never if it rolls back."""
+        if not self.gather:
+            changes.announce(media=media_ids)
+            return
+        transaction.on_commit(lambda: self.media.update(media_ids))
 
     def add(self, article_ids: set[int]) -> None:
         """The ids of the articles one committed page wrote (none when it was unchanged)."""
@@ -74,9 +85,9 @@ class Announcer:
 
     def flush(self) -> None:
         """Announce what was gathered since the last announcement, if anything."""
-        if self.articles:
-            changes.announce(articles=self.articles)
-        self.articles, self.pages, self.since = set(), 0, time.monotonic()
+        if self.articles or self.media:
+            changes.announce(articles=self.articles, media=self.media)
+        self.articles, self.media, self.pages, self.since = set(), set(), 0, time.monotonic()
 
 
 class ImportContext:
@@ -101,6 +112,6 @@ class ImportContext:
         self.media_root = media_root
         self.dry_run = dry_run
         self.sections = SectionCache()
-        self.media = MediaResolver(media_root, dry_run=dry_run)
         self.rows = Rows()
         self.announcer = Announcer(gather=gather_announcements)
+        self.media = MediaResolver(media_root, dry_run=dry_run, actor=self.actor, announce=self.announcer.add_media)

@@ -111,29 +111,39 @@ class MediaResolver:
     multi-row insert for the new ones (`media.actions.create_references`); files are copied in
     (`media.actions.replace_file`) only when a media root is given."""
 
-    def __init__(self, media_root: Path | None, dry_run: bool = False, actor=None):
+    def __init__(self, media_root: Path | None, dry_run: bool = False, actor=None, announce=None):
         self.media_root = media_root
         self.dry_run = dry_run
         self.actor = actor
+        # Called with the ids of new references in place of announcing them at once (the run
+        # gathers them with its articles); None: each page's are announced as it commits.
+        self.announce = announce
         # Legacy paths looked for under the media root in this run and not found there: each is
         # named once in the report (by the first page that refers to it), and not looked for again.
         self.not_found: set[str] = set()
 
     def items_for(
-        self, rows, paths: list[str], warnings: list[str], stored: list[str], missing: list[str] | None = None
+        self,
+        rows,
+        paths: list[str],
+        warnings: list[str],
+        stored: list[str],
+        missing: list[str] | None = None,
+        record=None,
     ) -> tuple[dict[str, int], int]:
         """{legacy path: item id} for the usable `paths`, and how many items were created or given files.
 
         A file found under the media root is validated like an upload; one that fails keeps its
         item `file_missing` and adds a warning. Names of stored files go into `stored`, so a
         page that fails can remove them again. With a media root, the paths of files not found
-        there go into `missing`, each once per run.
+        there go into `missing`, each once per run. `record`: the page's writer of audit entries
+        (written with the page's own, in one statement); `media.usage.record` when None.
         """
         usable = usable_paths(paths, warnings)
         if not usable:
             return {}, 0
         found, without_file = self._known(rows, usable)
-        changes = self._create(rows, [path for path in usable if path not in found], found, without_file)
+        changes = self._create(rows, [path for path in usable if path not in found], found, without_file, record)
         if self.media_root is not None and without_file:
             changes += self._copy_files(usable, found, without_file, warnings, stored, missing)
         return found, changes
@@ -148,12 +158,17 @@ class MediaResolver:
                 without_file.add(pk)
         return found, without_file
 
-    def _create(self, rows, new_paths: list[str], found: dict[str, int], without_file: set[int]) -> int:
+    def _create(self, rows, new_paths: list[str], found: dict[str, int], without_file: set[int], record) -> int:
         """Items for `new_paths`, known by reference, in one multi-row insert; how many."""
         if not new_paths:
             return 0
-        references = [reference(path) for path in new_paths]
-        ids = create_references(actor=self.actor, references=references, insert=rows.insert_media.rows)
+        ids = create_references(
+            actor=self.actor,
+            references=[reference(path) for path in new_paths],
+            insert=rows.insert_media.rows,
+            record=record,
+            announce=self.announce,
+        )
         for path, pk in zip(new_paths, ids, strict=True):
             found[path] = pk
             without_file.add(pk)

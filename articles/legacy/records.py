@@ -58,6 +58,11 @@ class PageRecords:
             )
         )
 
+    def media_entry(self, *, actor, action: str, object_repr: str, details: dict) -> None:
+        """The audit entry of a media action taken for this page (the items its pictures name,
+        `media.actions.create_references`), written with the page's own entries."""
+        self.entries.append(entry_values(actor=actor, action=action, object_repr=object_repr, details=details))
+
     def revision(
         self, *, article_id: int, title: str, status: str, data: dict, number: int, from_status: str, note: str, details
     ) -> None:

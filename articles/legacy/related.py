@@ -75,7 +75,12 @@ class RelatedResolver:
     def _pictures(self, items: list[RelatedItem]) -> dict[str, int]:
         """{legacy path: media item id} of the items' pictures, found or created."""
         pictures, media_changes = self.ctx.media.items_for(
-            self.rows, [i.pic for i in items], self.warnings, self.stored, self.missing_files
+            self.rows,
+            [i.pic for i in items],
+            self.warnings,
+            self.stored,
+            self.missing_files,
+            record=self.records.media_entry,
         )
         self.side_changes += media_changes
         return pictures

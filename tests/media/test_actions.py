@@ -187,6 +187,27 @@ def test_create_references_uses_the_callers_insert(heard):
     assert media_audit()[0].object_repr == "/v.mp4"
 
 
+def test_create_references_lets_a_bulk_caller_write_and_announce_its_way(heard, django_capture_on_commit_callbacks):
+    """The importer adds the entry to its page's multi-row insert and gathers the announcement."""
+    entries, gathered = [], []
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = actions.create_references(
+            actor=None,
+            references=[{"kind": "image", "legacy_path": "/a.jpg"}, {"kind": "image", "legacy_path": "/b.jpg"}],
+            record=lambda **entry: entries.append(entry),
+            announce=gathered.append,
+        )
+    assert entries == [
+        {
+            "actor": None,
+            "action": "media_add",
+            "object_repr": "2 media items known by reference",
+            "details": {"media_ids": ids, "file_missing": True},
+        }
+    ]
+    assert gathered == [ids] and heard == [] and media_audit() == []
+
+
 def test_create_references_refuses_without_the_add_permission(nobody):
     with pytest.raises(PermissionDenied):
         actions.create_references(actor=nobody, references=[{"kind": "image", "legacy_path": "/a.jpg"}])
