@@ -242,6 +242,27 @@ def _store(article: Article, *, tags, related_ids) -> None:
         set_related(article=article, target_ids=list(related_ids))
 
 
+def _record_save(*, actor, article: Article, stored: Article | None, action: str, note: str, details, timeline):
+    """The revision, audit entry and announcement of a content save (`stored`: the row before it)."""
+    details = dict(details or {})
+    if stored is None:
+        record_change(
+            actor=actor, article=article, action=action or "create", from_status="", note=note, details=details
+        )
+        return
+    if timeline:
+        details["timeline"] = timeline
+    record_change(
+        actor=actor,
+        article=article,
+        action=action or "edit",
+        from_status=stored.status,
+        note=note,
+        details=details,
+        sections={stored.section_id},
+    )
+
+
 def _save_content(*, actor, article, base_version=None, related_ids=None, tags=None, note="", action="", details=None):
     """The save shared by `save_article` and `restore_revision`: prepare, check, store, record."""
     stored = None if article.pk is None else _prepare_existing(actor, article, base_version)
@@ -255,17 +276,8 @@ def _save_content(*, actor, article, base_version=None, related_ids=None, tags=N
             setattr(article, field, getattr(stored, field))
         return article
     _store(article, tags=tags, related_ids=related_ids)
-    details = dict(details or {})
-    if timeline and stored is not None:
-        details["timeline"] = timeline
-    record_change(
-        actor=actor,
-        article=article,
-        action=action or ("create" if stored is None else "edit"),
-        from_status=stored.status if stored is not None else "",
-        note=note,
-        details=details,
-        sections={stored.section_id} if stored is not None else (),
+    _record_save(
+        actor=actor, article=article, stored=stored, action=action, note=note, details=details, timeline=timeline
     )
     return article
 

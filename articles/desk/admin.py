@@ -5,6 +5,7 @@ autodiscovery):
     taxonomy_admin   sections and tags
     records_admin    revisions, the audit log, share links, staff profiles
     forms            the article form, choosers marking stubs, the related-items inline
+    conflicts        the screen a stale save gets: their text beside the current version
 
 Every change made here goes through `articles.actions`.
 """

@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 from articles import actions
+from articles.desk.conflicts import conflict_context
 from articles.desk.forms import (
     ArticleForm,
     RelatedLinkInline,
@@ -23,7 +24,7 @@ from articles.desk.forms import (
     related_order,
     video_problem,
 )
-from articles.desk.views import EditorialViews, conflict_context, error_text, publish_now
+from articles.desk.views import EditorialViews, error_text, publish_now
 from articles.models import Article, PreviewLink, RelatedLink, Revision
 from articles.revisions import TIMELINE_FIELDS
 

@@ -117,7 +117,7 @@ def test_two_workers_take_concurrent_writes_without_a_server_error(two_workers):
         ]
     )
     outcomes = Counter()
-    for index, pk in enumerate(pairs):
+    for index in range(len(pairs)):
         pair = sorted(status for status, _, _ in conflicting[2 * index : 2 * index + 2])
         outcomes[tuple(pair)] += 1
     server_errors = [body[:300] for status, _, body in conflicting if status >= 500]
