@@ -130,17 +130,9 @@ def probe_video(data, poster_at: float = 1.0, *, source=None) -> VideoInfo:
     except (av.error.FFmpegError, ValueError) as exc:
         raise _refuse(f"The file is not a readable MP4/MOV video ({_ffmpeg_reason(exc)}).") from exc
     with container:
-        if container.format.name not in ACCEPTED_CONTAINERS:
-            raise _refuse(f"Videos must be MP4 or MOV, not {container.format.name}.")
-        if not container.streams.video:
-            raise _refuse("The file has no video stream (audio only?).")
-        stream = container.streams.video[0]
+        stream = _video_stream(container)
         width, height = stream.codec_context.width, stream.codec_context.height
-        duration = None
-        if stream.duration and stream.time_base:
-            duration = float(stream.duration * stream.time_base)
-        elif container.duration:
-            duration = container.duration / 1_000_000
+        duration = _duration(container, stream)
         if not duration or not width or not height:
             raise _refuse("The video has no duration or frame size: it may be cut short.")
         limit = settings.MEDIA_MAX_IMAGE_PIXELS
@@ -154,6 +146,24 @@ def probe_video(data, poster_at: float = 1.0, *, source=None) -> VideoInfo:
             codec=stream.codec_context.name,
             poster_jpeg=poster,
         )
+
+
+def _video_stream(container):
+    """The first video stream of an accepted container; refused otherwise."""
+    if container.format.name not in ACCEPTED_CONTAINERS:
+        raise _refuse(f"Videos must be MP4 or MOV, not {container.format.name}.")
+    if not container.streams.video:
+        raise _refuse("The file has no video stream (audio only?).")
+    return container.streams.video[0]
+
+
+def _duration(container, stream) -> float | None:
+    """Seconds, from the stream's own length, else the container's; None when neither says."""
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / 1_000_000
+    return None
 
 
 def _poster_frame(container, stream, target: float) -> bytes:
