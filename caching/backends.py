@@ -31,6 +31,7 @@ does) so that a Redis host that does not answer costs a fraction of a second onc
 The state is kept per process and per Redis location, shared by the threads of a process.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -99,10 +100,8 @@ class SharedFileCache(FileBasedCache):
             if replace:
                 os.replace(tmp_path, self._stamp_path(name))
             else:
-                try:
+                with contextlib.suppress(FileExistsError):  # another process wrote it first
                     os.link(tmp_path, self._stamp_path(name))
-                except FileExistsError:
-                    pass
         finally:
             if os.path.exists(tmp_path):
                 os.remove(tmp_path)
@@ -183,10 +182,8 @@ class ResilientRedisCache(RedisCache):
         with health.lock:
             health.retry_at = None
             failures, health.failures, health.warned_at = health.failures, 0, None
-        try:
+        with contextlib.suppress(OSError):
             os.remove(self._marker())  # the next outage is news again
-        except OSError:
-            pass
         logger.warning(
             "The cache at %s answers again (%d failed attempts); caching resumes.", self._safe_location(), failures
         )

@@ -52,15 +52,13 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff and not user.is_verified():
-            if requires_two_factor(user):
-                admin_root = reverse("admin:index")
-                if request.path.startswith(admin_root):
-                    if request.path not in _exempt_paths():
-                        step = reverse("admin-two-factor")
-                        return redirect(f"{step}?next={request.get_full_path()}" if request.method == "GET" else step)
-                else:
-                    request.user = AnonymousUser()
+        unverified_staff = user is not None and user.is_authenticated and user.is_staff and not user.is_verified()
+        if unverified_staff and requires_two_factor(user):
+            if not request.path.startswith(reverse("admin:index")):
+                request.user = AnonymousUser()
+            elif request.path not in _exempt_paths():
+                step = reverse("admin-two-factor")
+                return redirect(f"{step}?next={request.get_full_path()}" if request.method == "GET" else step)
         return self.get_response(request)
 
 

@@ -1,5 +1,6 @@
 """After importing a legacy page, the legacy-shaped related list is the page's own dump again."""
 
+import io
 import json
 import re
 from pathlib import Path
@@ -22,8 +23,8 @@ def dump_items(page: Path) -> list[dict]:
 
 
 @pytest.fixture
-def imported(tmp_path):
-    call_command("import_legacy", str(PAGE), stdout=open(tmp_path / "out.txt", "w"))
+def imported():
+    call_command("import_legacy", str(PAGE), stdout=io.StringIO())
     return Article.objects.get(title="Harbour Pilots Guide First Container Ship Through Widened Channel")
 
 
@@ -54,6 +55,6 @@ def test_a_stub_filled_by_its_own_page_shows_to_everyone(anon, imported, tmp_pat
         ),
         encoding="utf-8",
     )
-    call_command("import_legacy", str(later), stdout=open(tmp_path / "out.txt", "w"))
+    call_command("import_legacy", str(later), stdout=io.StringIO())
     legacy = anon.get(f"/api/v1/articles/{imported.pk}/related/", {"format": "legacy"}).json()
     assert legacy == [dump_items(PAGE)[3]]

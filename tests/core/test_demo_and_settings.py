@@ -15,7 +15,7 @@ COUNTED = [Section, Tag, Article, RelatedLink, MediaItem, Revision, AuditEntry]
 
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_makes_a_real_newsroom():
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    call_command("load_demo", stdout=io.StringIO())
     first = {model.__name__: model.objects.count() for model in COUNTED}
     out = io.StringIO()
     call_command("load_demo", stdout=out)
