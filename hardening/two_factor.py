@@ -95,6 +95,42 @@ def _next_url(request) -> str:
     return reverse("admin:index")
 
 
+def _device_for(user) -> tuple[TOTPDevice, bool]:
+    """The user's confirmed authenticator, else the one being set up (made on the first visit,
+    then kept so that a scanned code stays valid); and whether it is being set up."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is not None:
+        return device, False
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device, True
+
+
+def _signed_in_with(request, form: CodeForm, device: TOTPDevice, setting_up: bool) -> bool:
+    """Whether the posted code is right: then the device is confirmed (when new) and the
+    session verified; else the form says why not."""
+    if not (request.method == "POST" and form.is_valid()):
+        return False
+    if not device.verify_token(form.cleaned_data["code"]):
+        form.add_error("code", "That code is not right (or has expired). Enter the code shown now.")
+        return False
+    if setting_up:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    return True
+
+
+def _set_up_context(device: TOTPDevice) -> dict:
+    """What the set-up page shows: the QR code, the secret typed by hand, and the URI."""
+    return {
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - drawn here from our own URI
+        "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+        "otpauth_uri": device.config_url,
+    }
+
+
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -105,33 +141,18 @@ def two_factor(request):
         return redirect(f"{reverse('admin:login')}?next={reverse('admin:index')}")
     if not requires_two_factor(user) or user.is_verified():
         return redirect(_next_url(request))
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-    setting_up = device is None
-    if setting_up:
-        # One pending authenticator per user, kept across visits so a scanned code stays valid.
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device, setting_up = _device_for(user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            return redirect(_next_url(request))
-        form.add_error("code", "That code is not right (or has expired). Enter the code shown now.")
+    if _signed_in_with(request, form, device, setting_up):
+        return redirect(_next_url(request))
     context = {
         **admin.site.each_context(request),
         "title": "Set up two-factor login" if setting_up else "Two-factor login",
         "form": form,
         "setting_up": setting_up,
         "next": _next_url(request),
+        **(_set_up_context(device) if setting_up else {}),
     }
-    if setting_up:
-        context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 - drawn here from our own URI
-        context["secret"] = base64.b32encode(device.bin_key).decode().rstrip("=")
-        context["otpauth_uri"] = device.config_url
     return render(
         request, "admin/two_factor.html", context, status=200 if request.method == "GET" or form.is_valid() else 400
     )
