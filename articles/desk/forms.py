@@ -26,7 +26,7 @@ def choice_label(article: Article) -> str:
 def video_problem(article: Article) -> str:
     """Why readers get no video player on this story, or "" (nothing wrong).
 
-    Readers see the poster or lead picture instead (articles.site.views.video_unavailable); editors
+    Readers see the poster or lead picture instead (articles.site.article_page.video_unavailable); editors
     are told here, in the change form and the list."""
     media = article.lead_media if article.lead_media_id else None
     if media is not None and media.is_video and (media.file_missing or not media.file):
