@@ -1,9 +1,10 @@
 """Pictures and video clips for the demo, drawn with Pillow and encoded with PyAV.
 
 Each picture is a small scene of one of several motifs (a landscape, a town, a pitch, the night
-sky, the sea, a market, shelves of books, a chart, a floating bridge, wind turbines, a road), in a palette picked by its seed, so the demo's
-cards look like different photographs rather than flat colour. The same motif and seed give the
-same bytes, which keeps the demo idempotent: ingest finds the item already stored.
+sky, the sea, a market, shelves of books, a chart, a floating bridge, wind turbines, a road), in a
+palette picked by its seed, so the demo's cards look like different photographs rather than flat
+colour. The same motif and seed give the same bytes, which keeps the demo idempotent: ingest
+finds the item already stored.
 """
 
 import io
@@ -28,7 +29,7 @@ PALETTES = [
 
 
 def _mix(a, b, t: float) -> tuple[int, int, int]:
-    return tuple(int(x + (y - x) * t) for x, y in zip(a, b))
+    return tuple(int(x + (y - x) * t) for x, y in zip(a, b, strict=False))
 
 
 def _shade(color, factor: float) -> tuple[int, int, int]:
