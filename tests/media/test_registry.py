@@ -43,7 +43,7 @@ def test_with_no_provider_nothing_uses_an_item_and_only_marked_items_are_public(
     assert photo.is_public()
 
 
-def test_with_no_provider_changes_follow_the_media_permissions_only(standing_alone, photo, django_assert_num_queries):
+def test_with_no_provider_changes_follow_the_media_permissions_only(standing_alone, photo):
     editor = UserFactory(perms=["media.change_mediaitem", "media.delete_mediaitem"])
     assert usage.may_publish(editor) and usage.granted_item("anything") is None
     actions.update_media(actor=editor, item=photo, caption="Quay", public=True)
