@@ -191,6 +191,51 @@ def table(figures: dict, sizes: dict) -> str:
     return "\n".join(lines)
 
 
+def database(workdir: Path, articles: int) -> tuple[dict, dict, dict]:
+    """Build the database once (or reuse it), bring it to the working tree's migrations, forget its
+    statistics and pick the article; (the picked article, the measured paths, queries per page)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not (workdir / "build.json").exists():
+        site_bench.build(workdir, articles)
+    env = site_bench.site_env(workdir)
+    site_bench.manage(env, "migrate", "-v0")
+    site_bench.inside(env, "forget_stats")
+    picked = site_bench.inside(env, "pick")
+    paths = {"article": picked["article"], "home": "/"}
+    queries = site_bench.inside(env | {"BENCH_TARGETS": json.dumps(paths)}, "queries")
+    print("article:", picked, "\nqueries per request (page cache off):", queries, flush=True)
+    return picked, paths, queries
+
+
+def serve_and_measure(workdir: Path, before: str | None, paths: dict, rounds: int, duration: str):
+    """Serve each tree (page cache on and off) and measure; (each tree's pages, the figures)."""
+    with contextlib.ExitStack() as stack:
+        trees = [Tree("after", ROOT)]
+        if before:
+            trees.insert(0, Tree("before", stack.enter_context(worktree(before))))
+        stack.callback(stop_all, trees)
+        for tree in trees:
+            prepare(workdir, tree)
+            start(workdir, tree, "on")
+            start(workdir, tree, "off")
+        pages = {tree.label: {target: fetch(url(tree, target, paths)) for target in TARGETS} for tree in trees}
+        return pages, measure(trees, paths, rounds, duration)
+
+
+def report(result: dict, pages: dict, path: Path) -> None:
+    """Print the table (and whether both trees drew the same pages); write the JSON to `path`."""
+    if len(pages) == 2:
+        result["same_pages"] = {
+            target: same_page(pages["before"][target], pages["after"][target]) for target in TARGETS
+        }
+    print()
+    print(table(result["figures"], result["bytes"]))
+    if "same_pages" in result:
+        print("\npages identical on both trees (nonces, ports aside):", result["same_pages"])
+    print(f"\n{result['articles']:,} articles, {result['wrk']}; took {result['elapsed_s'] / 60:.1f} min")
+    path.write_text(json.dumps(result, indent=2))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="git revision to compare the working tree with")
@@ -205,30 +250,8 @@ def main():
 
     started = time.monotonic()
     workdir = args.workdir or Path(f"/tmp/newsroom-site-bench/n{args.articles}")
-    workdir.mkdir(parents=True, exist_ok=True)
-    if not (workdir / "build.json").exists():
-        site_bench.build(workdir, args.articles)
-    env = site_bench.site_env(workdir)
-    site_bench.manage(env, "migrate", "-v0")
-    site_bench.inside(env, "forget_stats")
-    picked = site_bench.inside(env, "pick")
-    paths = {"article": picked["article"], "home": "/"}
-    queries = site_bench.inside(env | {"BENCH_TARGETS": json.dumps(paths)}, "queries")
-    print("article:", picked, "\nqueries per request (page cache off):", queries, flush=True)
-
-    with contextlib.ExitStack() as stack:
-        trees = [Tree("after", ROOT)]
-        if args.before:
-            trees.insert(0, Tree("before", stack.enter_context(worktree(args.before))))
-        stack.callback(stop_all, trees)
-        for tree in trees:
-            prepare(workdir, tree)
-            start(workdir, tree, "on")
-            start(workdir, tree, "off")
-        pages = {tree.label: {target: fetch(url(tree, target, paths)) for target in TARGETS} for tree in trees}
-        figures = measure(trees, paths, args.rounds, args.duration)
-
-    sizes = {label: {target: len(body) for target, body in bodies.items()} for label, bodies in pages.items()}
+    picked, paths, queries = database(workdir, args.articles)
+    pages, figures = serve_and_measure(workdir, args.before, paths, args.rounds, args.duration)
     result = {
         "articles": args.articles,
         "before": args.before,
@@ -236,19 +259,10 @@ def main():
         "article": picked,
         "queries_page_cache_off": queries,
         "figures": figures,
-        "bytes": sizes,
+        "bytes": {label: {target: len(body) for target, body in bodies.items()} for label, bodies in pages.items()},
         "elapsed_s": round(time.monotonic() - started),
     }
-    if args.before:
-        result["same_pages"] = {
-            target: same_page(pages["before"][target], pages["after"][target]) for target in TARGETS
-        }
-    print()
-    print(table(figures, sizes))
-    if args.before:
-        print("\npages identical on both trees (nonces, ports aside):", result["same_pages"])
-    print(f"\n{args.articles:,} articles, {result['wrk']}; took {result['elapsed_s'] / 60:.1f} min")
-    (args.json or workdir / "compare.json").write_text(json.dumps(result, indent=2))
+    report(result, pages, args.json or workdir / "compare.json")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,24 @@ from reliability_client import BASE_DIR, PASSWORD, Server, site_env, try_request
 from tests.servers import SilentServer
 
 
+def read_feed(port: int, url: str, field: str, found: dict) -> None:
+    """Read one feed as a feed reader does; record in `found` each element checked, each one
+    whose text would run as script, and whether the main feed lacked the new stories."""
+    from tests.syndication import test_hostile_feeds as hostile
+
+    answer = try_request(port, "GET", url)
+    if answer.status != 200:
+        found["executable"].add((field, f"{url} answered {answer.status}"))
+        return
+    if url == "/feeds/rss/" and b"Harbour notice" not in answer.body and b"Cranes are back" not in answer.body:
+        found["stale"] += 1
+    surface = "section feed" if "/section/" in url else url.strip("/").split("/")[-1]
+    for element, source in hostile.html_fields(answer.body, surface):
+        found["checked"].add((field, element))
+        if hostile.executable_parts(source):
+            found["executable"].add((field, element))
+
+
 def feed_child(port: int):
     """Runs in a child process set up for the server's database: hostile text in one field at a
     time, the server's feeds read as a reader reads them; prints the executable pair count."""
@@ -29,40 +47,25 @@ def feed_child(port: int):
     from tests.factories import SectionFactory
     from tests.syndication import test_hostile_feeds as hostile
 
-    executable, checked, stale = set(), set(), 0
+    found = {"executable": set(), "checked": set(), "stale": 0}
     for field in hostile.FIELDS:
         top = SectionFactory(name="Hostile waters", slug="hostile-waters")
         sections = [hostile.hostile_article(field, payload, n, top) for n, payload in enumerate(hostile.PAYLOADS)]
         time.sleep(1.2)  # the staleness bound; the run measures that separately
         urls = ["/feeds/rss/", "/feeds/atom/", "/feeds/section/hostile-waters/rss/"]
-        urls += [f"/feeds/section/{section.path}/rss/" for section in sections]
-        for url in urls:
-            answer = try_request(port, "GET", url)
-            if answer.status != 200:
-                executable.add((field, f"{url} answered {answer.status}"))
-                continue
-            if url == "/feeds/rss/" and b"Harbour notice" not in answer.body and b"Cranes are back" not in answer.body:
-                stale += 1
-            surface = "section feed" if "/section/" in url else url.strip("/").split("/")[-1]
-            for element, source in hostile.html_fields(answer.body, surface):
-                checked.add((field, element))
-                if hostile.executable_parts(source):
-                    executable.add((field, element))
+        for url in urls + [f"/feeds/section/{section.path}/rss/" for section in sections]:
+            read_feed(port, url, field, found)
         Article.objects.all().delete()
         Section.objects.filter(parent=top).delete()
         top.delete()
         Tag.objects.all().delete()
-    print(
-        "FEEDS"
-        + json.dumps(
-            {
-                "executable": len(executable),
-                "checked": len(checked),
-                "stale": stale,
-                "pairs": sorted(" → ".join(pair) for pair in executable),
-            }
-        )
-    )
+    summary = {
+        "executable": len(found["executable"]),
+        "checked": len(found["checked"]),
+        "stale": found["stale"],
+        "pairs": sorted(" → ".join(pair) for pair in found["executable"]),
+    }
+    print("FEEDS" + json.dumps(summary))
 
 
 def feed_pairs(env: dict, port: int) -> dict:

@@ -58,56 +58,65 @@ def ratio(pair) -> str:
     return f"{pair[0]}/{pair[1]}"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller samples (about 5 minutes)")
-    options = parser.parse_args()
+SIZES = {
+    "quick": {"pairs": 100, "disjoint": 50, "creates": 100, "admin": 50, "media": 3, "stale": 20},
+    "full": {"pairs": 300, "disjoint": 200, "creates": 400, "admin": 150, "media": 11, "stale": 30},
+}
+HEAD = ("figure", "before (issue #13)", "now", "target")
 
-    sizes = (
-        {"pairs": 100, "disjoint": 50, "creates": 100, "admin": 50, "media": 3, "stale": 20}
-        if options.quick
-        else {"pairs": 300, "disjoint": 200, "creates": 400, "admin": 150, "media": 11, "stale": 30}
-    )
-    started = time.monotonic()
-    scratch = Path(tempfile.mkdtemp(prefix="reliability-"))
-    rows = []
+
+class Progress:
+    """Prints each step with the seconds since the run began."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        print(f"[{self.elapsed():5.0f} s] {step}", flush=True)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def site_database(engine: str, scratch: Path):
+    """(database URL, a function dropping it or None) for `engine`."""
+    if engine == "SQLite":
+        return f"sqlite:///{scratch / 'site.sqlite3'}", None
+    return postgres_database()
+
+
+def measure_engine(engine: str, scratch: Path, sizes: dict, progress: Progress) -> dict:
+    """The figures one database engine gives: concurrent writes, and on SQLite (the embedded
+    default) staleness, leaked media and feeds too."""
+    url, drop = site_database(engine, scratch)
+    env = site_env(url, scratch / f"media-{engine}")
+    found = {}
     try:
-        writes = {}
-        for engine in ("SQLite", "PostgreSQL"):
-            drop = None
+        token = prepare_site(env)
+        server = Server(env)
+        try:
+            api = Api(server.port, token)
+            progress(f"{engine}: concurrent writes")
+            found["writes"] = concurrent_writes(api, env, sizes)
             if engine == "SQLite":
-                url = f"sqlite:///{scratch / 'site.sqlite3'}"
-            else:
-                url, drop = postgres_database()
-            env = site_env(url, scratch / f"media-{engine}")
-            try:
-                token = prepare_site(env)
-                server = Server(env)
-                try:
-                    api = Api(server.port, token)
-                    print(f"[{time.monotonic() - started:5.0f} s] {engine}: concurrent writes", flush=True)
-                    writes[engine] = concurrent_writes(api, env, sizes)
-                    if engine == "SQLite":
-                        print(f"[{time.monotonic() - started:5.0f} s] staleness across workers", flush=True)
-                        stale = staleness(api, sizes["stale"])
-                        print(f"[{time.monotonic() - started:5.0f} s] leaked media", flush=True)
-                        media = leaked_media(api, sizes["media"])
-                        print(f"[{time.monotonic() - started:5.0f} s] feeds", flush=True)
-                        feeds = feed_pairs(env, server.port)
-                finally:
-                    log = server.stop()
-                    if "Traceback" in log:
-                        print(f"--- {engine} server log (last lines) ---\n{log[-2000:]}")
-            finally:
-                if drop:
-                    drop()
-        print(f"[{time.monotonic() - started:5.0f} s] outage", flush=True)
-        down = outage(scratch / "media-outage")
+                progress("staleness across workers")
+                found["stale"] = staleness(api, sizes["stale"])
+                progress("leaked media")
+                found["media"] = leaked_media(api, sizes["media"])
+                progress("feeds")
+                found["feeds"] = feed_pairs(env, server.port)
+        finally:
+            log = server.stop()
+            if "Traceback" in log:
+                print(f"--- {engine} server log (last lines) ---\n{log[-2000:]}")
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if drop:
+            drop()
+    return found
 
-    sq, pg = writes["SQLite"], writes["PostgreSQL"]
-    rows += [
+
+def write_rows(sq: dict, pg: dict) -> list[tuple]:
+    return [
         ("5xx, conflicting API edit pairs (SQLite)", "624/1000", ratio(sq["pairs"]), "0"),
         ("  pairs with exactly one 412 (SQLite)", "-", ratio(sq["pairs_one_412"]), "all"),
         ("5xx, disjoint API edits (SQLite)", "156/200", ratio(sq["disjoint"]), "0"),
@@ -120,6 +129,13 @@ def main():
         ("5xx, concurrent creates (PostgreSQL)", "0", ratio(pg["creates"]), "0"),
         ("5xx, admin save pairs (PostgreSQL)", "0", ratio(pg["admin"]), "0"),
         ("  admin pairs: one saved, one conflict (PostgreSQL)", "-", ratio(pg["admin_one_saved"]), "all"),
+    ]
+
+
+def other_rows(sqlite: dict, down: dict, sizes: dict) -> list[tuple]:
+    stale, media, feeds = sqlite["stale"], sqlite["media"], sqlite["feeds"]
+    requests = ", ".join(f"{n} x {status}" for status, n in sorted(media[2].items()))
+    rows = [
         (
             "unpublished story served by a worker for",
             "299.7 s",
@@ -129,31 +145,48 @@ def main():
         (
             "hidden stories' media served publicly",
             "32/32",
-            f"{media[0]}/{media[1]} ({sum(media[2].values())} requests: "
-            + ", ".join(f"{n} x {status}" for status, n in sorted(media[2].items()))
-            + ")",
+            f"{media[0]}/{media[1]} ({sum(media[2].values())} requests: {requests})",
             "0",
         ),
         ("executable feed field x element pairs", "113", f"{feeds['executable']} (of {feeds['checked']})", "0"),
     ]
     for name, (status, seconds, retry) in down.items():
-        rows.append(
-            (
-                f"DB not answering: {name}",
-                "60 s, bare error",
-                f"{status} in {seconds:.1f} s, Retry-After {retry or 'none'}",
-                "503 <= 10 s",
-            )
-        )
-    widths = [max(len(row[i]) for row in rows + [("figure", "before (issue #13)", "now", "target")]) for i in range(4)]
+        now = f"{status} in {seconds:.1f} s, Retry-After {retry or 'none'}"
+        rows.append((f"DB not answering: {name}", "60 s, bare error", now, "503 <= 10 s"))
+    return rows
+
+
+def print_table(rows: list[tuple]) -> None:
+    widths = [max(len(row[i]) for row in [HEAD, *rows]) for i in range(4)]
     print()
-    for row in [("figure", "before (issue #13)", "now", "target"), tuple("-" * w for w in widths)] + rows:
+    for row in [HEAD, tuple("-" * w for w in widths), *rows]:
         print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller samples (about 2.5 minutes)")
+    options = parser.parse_args()
+
+    sizes = SIZES["quick" if options.quick else "full"]
+    progress = Progress()
+    scratch = Path(tempfile.mkdtemp(prefix="reliability-"))
+    try:
+        found = {engine: measure_engine(engine, scratch, sizes, progress) for engine in ("SQLite", "PostgreSQL")}
+        progress("outage")
+        down = outage(scratch / "media-outage")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print_table(
+        write_rows(found["SQLite"]["writes"], found["PostgreSQL"]["writes"]) + other_rows(found["SQLite"], down, sizes)
+    )
+    feeds = found["SQLite"]["feeds"]
     if feeds["pairs"]:
         print("executable feed pairs:", "; ".join(feeds["pairs"][:10]))
     if feeds["stale"]:
         print(f"note: /feeds/rss/ lacked the new items {feeds['stale']} time(s) (a stale cache)")
-    print(f"\n{'quick' if options.quick else 'full'} run, {time.monotonic() - started:.0f} s")
+    print(f"\n{'quick' if options.quick else 'full'} run, {progress.elapsed():.0f} s")
 
 
 if __name__ == "__main__":

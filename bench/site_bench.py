@@ -89,54 +89,67 @@ def _setup_django():
     django.setup()
 
 
-def step_pick() -> dict:
-    """Choose the article to measure: the newest live one with a related list; give it real media."""
-    from django.db import transaction
+def _measured_article():
+    """The newest live video story with at least ten related links (like the Wagtail anchor's)."""
     from django.db.models import Count
 
-    from articles import actions
     from articles.models import Article
-    from media import actions as media_actions
-    from media import renditions
-    from media.samples import draw_photo, encode_clip
 
     article = (
         Article.objects.live()
         .filter(kind=Article.Kind.VIDEO)
         .annotate(n_related=Count("related_links"))
-        .filter(n_related__gte=10)  # like the Wagtail anchor's article
+        .filter(n_related__gte=10)
         .newest_first()
         .first()
     )
     if article is None:
         raise SystemExit("no live video article with a related list: did the import work?")
-    # Imported pages name no lead media of their own, so the measured story and its related
-    # targets get real files the way an editor would add them: through media's actions and
-    # actions.save_article (which announce the change: a new cache generation).
+    return article
+
+
+def _give_media(story, kind: str, seed: int) -> None:
+    """A lead video or photo for `story`, or the missing file of the one it names.
+
+    Imported pages name no lead media of their own, so the measured story and its related targets
+    get real files the way an editor would add them: through media's actions and
+    actions.save_article (which announce the change: a new cache generation).
+    """
+    from django.db import transaction
+
+    from articles import actions
+    from media import actions as media_actions
+    from media.samples import draw_photo, encode_clip
+
+    with transaction.atomic():
+        media = story.lead_media
+        if media is None:
+            video = kind == "video"
+            story.lead_media, _ = media_actions.create_media(
+                actor=None,
+                data=encode_clip(seconds=3, width=640, height=360, seed=seed) if video else draw_photo(seed=seed),
+                filename=f"bench-{seed}.{'mp4' if video else 'jpg'}",
+                title=story.title[:200],
+                alt_text=story.title[:200],
+            )
+            actions.save_article(actor=None, article=story, base_version=story.version)
+        elif media.file_missing:
+            data = encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(seed=seed)
+            media_actions.replace_file(actor=None, item=media, data=data)
+
+
+def step_pick() -> dict:
+    """Choose the article to measure: the newest live one with a related list; give it real media."""
+    from articles.models import Article
+    from media import renditions
+
+    article = _measured_article()
     stories = [(article, "video")] + [
         (target, "video" if target.kind == Article.Kind.VIDEO else "image")
         for target in Article.objects.filter(incoming_links__source=article)
     ]
     for seed, (story, kind) in enumerate(stories):
-        with transaction.atomic():
-            media = story.lead_media
-            if media is None:
-                data = (
-                    encode_clip(seconds=3, width=640, height=360, seed=seed)
-                    if kind == "video"
-                    else draw_photo(seed=seed)
-                )
-                story.lead_media, _ = media_actions.create_media(
-                    actor=None,
-                    data=data,
-                    filename=f"bench-{seed}.{'mp4' if kind == 'video' else 'jpg'}",
-                    title=story.title[:200],
-                    alt_text=story.title[:200],
-                )
-                actions.save_article(actor=None, article=story, base_version=story.version)
-            elif media.file_missing:
-                data = encode_clip(seconds=1, seed=seed) if media.is_video else draw_photo(seed=seed)
-                media_actions.replace_file(actor=None, item=media, data=data)
+        _give_media(story, kind, seed)
     # Every rendition stored, as on a site where the images have been viewed once: the page then
     # links stored files (a storage URL each) rather than on-demand URLs.
     made = 0
@@ -252,6 +265,35 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
 
 
+def smoke(paths: dict) -> None:
+    """Fetch each URL once from both servers and say what came back."""
+    for port in (CACHED_PORT, UNCACHED_PORT):
+        for path in paths.values():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                print(
+                    f":{port}{path} -> {response.status}, {len(response.read())} bytes,"
+                    f" page cache {response.headers.get('X-Page-Cache', '-')}"
+                )
+
+
+def run_anchors(args, paths: dict) -> None:
+    """The anchors' run.sh, measuring our four URLs beside Wagtail and bare Django."""
+    extra = " ".join(
+        f"newsroom_{name}_{label}=http://127.0.0.1:{port}{path}"
+        for name, path in paths.items()
+        for label, port in (("cached", CACHED_PORT), ("uncached", UNCACHED_PORT))
+    )
+    env = dict(
+        os.environ,
+        EXTRA_TARGETS=extra,
+        RUN_LABEL=run_label(args),
+        CONFIGS=args.configs,
+        REPEAT=args.repeat,
+        DURATION=args.duration,
+    )
+    subprocess.run(["bash", str(ANCHORS / "run.sh"), str(args.articles)], env=env, check=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -298,28 +340,9 @@ def main():
     uncached = start_server(workdir, UNCACHED_PORT, 0)
     try:
         if args.smoke:
-            for port in (CACHED_PORT, UNCACHED_PORT):
-                for path in paths.values():
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
-                        print(
-                            f":{port}{path} -> {response.status}, {len(response.read())} bytes,"
-                            f" page cache {response.headers.get('X-Page-Cache', '-')}"
-                        )
+            smoke(paths)
             return
-        extra = " ".join(
-            f"newsroom_{name}_{label}=http://127.0.0.1:{port}{path}"
-            for name, path in paths.items()
-            for label, port in (("cached", CACHED_PORT), ("uncached", UNCACHED_PORT))
-        )
-        env = dict(
-            os.environ,
-            EXTRA_TARGETS=extra,
-            RUN_LABEL=run_label(args),
-            CONFIGS=args.configs,
-            REPEAT=args.repeat,
-            DURATION=args.duration,
-        )
-        subprocess.run(["bash", str(ANCHORS / "run.sh"), str(args.articles)], env=env, check=True)
+        run_anchors(args, paths)
     finally:
         stop_server(cached)
         stop_server(uncached)
