@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 LISTEN = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', e =>
-  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
+  window.__cspViolations.push(
+    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
 """
 
 
