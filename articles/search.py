@@ -50,18 +50,27 @@ class ParsedQuery:
         return bool(self.required)
 
 
+def _term(match: re.Match) -> tuple[str, bool] | None:
+    """One token of the query as (phrase, negated), or None when it holds no word."""
+    negated = bool(match.group(1) or match.group(3))
+    text = match.group(2) if match.group(2) is not None else match.group(4)
+    words = _WORD.findall(text.lower())
+    if not words:
+        return None
+    phrase = " ".join(words)
+    if phrase == "or" and not negated:
+        return None  # "or" means nothing alone; treated as a stop word
+    return phrase, negated
+
+
 def parse_query(q: str) -> ParsedQuery:
     """Split `q` into required words/phrases and `-excluded` words; punctuation is dropped."""
     parsed = ParsedQuery()
     for match in _TOKEN.finditer((q or "")[:MAX_QUERY_LENGTH]):
-        negated = bool(match.group(1) or match.group(3))
-        text = match.group(2) if match.group(2) is not None else match.group(4)
-        words = _WORD.findall(text.lower())
-        if not words:
+        term = _term(match)
+        if term is None:
             continue
-        phrase = " ".join(words)
-        if len(words) == 1 and phrase == "or" and not negated:
-            continue  # "or" means nothing alone; treated as a stop word
+        phrase, negated = term
         target = parsed.excluded if negated else parsed.required
         if phrase not in target:
             target.append(phrase)

@@ -33,16 +33,24 @@ class _Inspector(HTMLParser):
             return
         allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES.get("*", set())
         for name, val in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"event handler “{name}” on <{tag}> is not allowed")
-            elif tag == "a" and name == "rel":
-                continue  # the sanitizer sets every link's rel itself, so what it wrote reads back
-            elif name not in allowed:
-                self.problems.append(f"attribute “{name}” on <{tag}> is not allowed")
-            elif name in {"href", "src"} and val:
-                scheme = val.strip().split(":", 1)[0].lower() if ":" in val.split("/", 1)[0] else ""
-                if scheme and scheme not in URL_SCHEMES:
-                    self.problems.append(f"“{scheme}:” links are not allowed")
+            problem = self._attribute_problem(tag, name, val, allowed)
+            if problem:
+                self.problems.append(problem)
+
+    @staticmethod
+    def _attribute_problem(tag: str, name: str, val: str | None, allowed: set[str]) -> str | None:
+        """What is wrong with one attribute of an allowed tag, or None."""
+        if name.startswith("on"):
+            return f"event handler “{name}” on <{tag}> is not allowed"
+        if tag == "a" and name == "rel":
+            return None  # the sanitizer sets every link's rel itself, so what it wrote reads back
+        if name not in allowed:
+            return f"attribute “{name}” on <{tag}> is not allowed"
+        if name in {"href", "src"} and val:
+            scheme = val.strip().split(":", 1)[0].lower() if ":" in val.split("/", 1)[0] else ""
+            if scheme and scheme not in URL_SCHEMES:
+                return f"“{scheme}:” links are not allowed"
+        return None
 
     handle_startendtag = handle_starttag
 

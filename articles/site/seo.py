@@ -96,6 +96,7 @@ def breadcrumb_list(crumbs, request=None) -> dict:
 def news_article(
     article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video
 ) -> dict:
+    """The NewsArticle JSON-LD of a story page."""
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url("/", request)}
     data = {
         "@context": "https://schema.org",
@@ -116,16 +117,24 @@ def news_article(
     if image:
         data["image"] = [image["url"]]
     if video is not None:
-        data["video"] = {
-            "@type": "VideoObject",
-            "name": article.title,
-            "description": description or article.title,
-            "contentUrl": absolute_url(video.url, request),
-            "encodingFormat": "video/mp4",
-            "uploadDate": (article.published_at or video.uploaded_at).isoformat(),
-            **({"thumbnailUrl": [image["url"]]} if image else {}),
-            **({"duration": iso_duration(video.duration)} if video.duration else {}),
-        }
+        data["video"] = video_object(article, video, request=request, image=image, description=description)
+    return data
+
+
+def video_object(article, video, *, request, image: dict | None, description: str) -> dict:
+    """The schema.org VideoObject of a story's lead video."""
+    data = {
+        "@type": "VideoObject",
+        "name": article.title,
+        "description": description or article.title,
+        "contentUrl": absolute_url(video.url, request),
+        "encodingFormat": "video/mp4",
+        "uploadDate": (article.published_at or video.uploaded_at).isoformat(),
+    }
+    if image:
+        data["thumbnailUrl"] = [image["url"]]
+    if video.duration:
+        data["duration"] = iso_duration(video.duration)
     return data
 
 
