@@ -51,23 +51,21 @@ log = logging.getLogger("newsroom.media")
 
 # What a person (admin, API) or a loader may set on an item, by field name; the file, the
 # measured facts and the captions file change only through their own actions.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "caption",
-        "alt_text",
-        "credit",
-        "copyright_holder",
-        "usage_terms",
-        "licence_expires",
-        "focal_x",
-        "focal_y",
-        "legacy_path",
-        "public",
-        "captions_language",
-        "poster",
-    }
+# The descriptions a new item takes with its file, in the order forms show them.
+DESCRIPTION_FIELDS = (
+    "title",
+    "caption",
+    "alt_text",
+    "credit",
+    "copyright_holder",
+    "usage_terms",
+    "licence_expires",
+    "focal_x",
+    "focal_y",
+    "legacy_path",
+    "public",
 )
+EDITABLE_FIELDS = frozenset(DESCRIPTION_FIELDS) | {"captions_language", "poster"}
 FOCAL_FIELDS = frozenset({"focal_x", "focal_y"})
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from media.actions import DESCRIPTION_FIELDS
 from media.captions import read_upload as read_captions_upload
 from media.captions import validate_language
 from media.file_kinds import a_kind
@@ -15,19 +16,7 @@ from media.ingest import validate_upload
 from media.models import MediaItem
 
 # Form fields a new item takes as its descriptions (the file is the upload itself).
-CREATE_FIELDS = (
-    "title",
-    "caption",
-    "alt_text",
-    "credit",
-    "copyright_holder",
-    "usage_terms",
-    "licence_expires",
-    "focal_x",
-    "focal_y",
-    "legacy_path",
-    "public",
-)
+CREATE_FIELDS = DESCRIPTION_FIELDS
 # Form fields an existing item changes through media.actions.update_media.
 UPDATE_FIELDS = frozenset(CREATE_FIELDS) | {"poster"}
 
@@ -65,22 +54,7 @@ class MediaItemForm(forms.ModelForm):
 
     class Meta:
         model = MediaItem
-        fields = [
-            "file",
-            "title",
-            "caption",
-            "alt_text",
-            "credit",
-            "copyright_holder",
-            "usage_terms",
-            "licence_expires",
-            "poster",
-            "captions_language",
-            "focal_x",
-            "focal_y",
-            "legacy_path",
-            "public",
-        ]
+        fields = ["file", *DESCRIPTION_FIELDS, "poster", "captions_language"]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
