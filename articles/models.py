@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.authors import Author, Byline  # noqa: F401  (models of this app, defined apart)
 from articles.querysets import ArticleQuerySet, RelatedLinkQuerySet
 from articles.sanitize import clean_html
 from articles.validators import (
@@ -175,6 +176,7 @@ class Article(models.Model):
     )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, through=Byline, blank=True, related_name="articles")
     signoff = models.CharField(
         "sign-off",
         max_length=32,

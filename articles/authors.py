@@ -1,0 +1,85 @@
+"""Authors and bylines: the people a story is credited to, in the order the byline names them.
+
+An author need not have a staff account (a stringer, an agency's correspondent); one who does is
+linked to it, so the desk can offer "my stories". Imported by articles.models, so Django sees
+the models; this module imports nothing of articles itself.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+
+from articles.validators import validate_signoff
+from urlkit.reversing import QuickReverse
+
+_AUTHOR_URL = QuickReverse("author", {"slug": "zqxslugzqx"})
+
+
+class Author(models.Model):
+    """A person stories are credited to. Only the name is required."""
+
+    name = models.CharField(max_length=200, help_text="As the byline prints it, e.g. “Sara Hamidi”.")
+    slug = models.SlugField(
+        max_length=200, unique=True, allow_unicode=True, blank=True, help_text="Made from the name when empty."
+    )
+    job_title = models.CharField(max_length=200, blank=True, help_text="e.g. “Baghdad correspondent”.")
+    bio = models.TextField(blank=True, max_length=2000, help_text="A few sentences for the author's page.")
+    photo = models.ForeignKey(
+        "media.MediaItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "image"},
+        help_text="A portrait from the media library.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account of this author, if any.",
+    )
+    signoff = models.CharField(
+        max_length=32, blank=True, validators=[validate_signoff], help_text="Desk sign-off code, e.g. “S/SH”."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(Lower("name"), name="author_name_lower_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="author_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200].strip("-") or slugify(self.name, allow_unicode=True)[:200] or "author"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return _AUTHOR_URL(slug=self.slug)
+
+
+class Byline(models.Model):
+    """One author's place in one article's byline (position 0 is named first)."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
+            models.UniqueConstraint(fields=["article", "position"], name="byline_position_once"),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.author_id} (#{self.position})"
