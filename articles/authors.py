@@ -5,9 +5,10 @@ linked to it, so the desk can offer "my stories". Imported by articles.models, s
 the models; this module imports nothing of articles itself.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -15,6 +16,17 @@ from articles.validators import validate_signoff
 from urlkit.reversing import QuickReverse
 
 _AUTHOR_URL = QuickReverse("author", {"slug": "zqxslugzqx"})
+
+
+class AuthorQuerySet(models.QuerySet):
+    def public(self):
+        """Authors readers may see: those named in the byline of at least one live story.
+
+        Every other author's page and API detail is 404 for anonymous callers, so a byline
+        prepared on an unpublished story reveals nothing.
+        """
+        live = apps.get_model("articles", "Article").objects.live()
+        return self.filter(Exists(Byline.objects.filter(author=OuterRef("pk"), article__in=live)))
 
 
 class Author(models.Model):
@@ -48,6 +60,8 @@ class Author(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
