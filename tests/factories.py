@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, RelatedLink, Section, StaffProfile, Tag
+from articles.models import Article, Author, Byline, RelatedLink, Section, StaffProfile, Tag
 from media.models import MediaItem
 
 
@@ -105,3 +105,23 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(ArticleFactory)
     target = factory.SubFactory(ArticleFactory)
     position = factory.Sequence(int)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Reporter Number {n}")
+    slug = factory.Sequence(lambda n: f"reporter-{n}")
+    job_title = "Correspondent"
+
+
+class BylineFactory(factory.django.DjangoModelFactory):
+    """One author in an article's byline; `position` 0 is named first."""
+
+    class Meta:
+        model = Byline
+
+    article = factory.SubFactory(ArticleFactory)
+    author = factory.SubFactory(AuthorFactory)
+    position = 0
