@@ -1,4 +1,4 @@
-"""Revision snapshots (every editable field and the related-link order, as JSON) and their diffs."""
+"""Revision snapshots (every editable field, the byline and related-link order, as JSON) and their diffs."""
 
 import difflib
 
@@ -42,6 +42,7 @@ LABELS = {
     "pinned": "Pinned",
     "tag_ids": "Tags",
     "related_ids": "Related (in order)",
+    "author_ids": "Byline (author ids, in order)",
 }
 
 
@@ -52,6 +53,7 @@ def snapshot(article: Article) -> dict:
         data[field] = value.isoformat() if hasattr(value, "isoformat") else value
     data["tag_ids"] = sorted(article.tags.values_list("id", flat=True)) if article.pk else []
     data["related_ids"] = list(article.related_links.order_by("position", "id").values_list("target_id", flat=True))
+    data["author_ids"] = list(article.bylines.order_by("position", "id").values_list("author_id", flat=True))
     data["version"] = article.version
     return data
 

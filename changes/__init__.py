@@ -27,6 +27,7 @@ class Change:
     media: frozenset[int] = frozenset()
     sections: frozenset[int] = frozenset()
     tags: frozenset[int] = frozenset()
+    authors: frozenset[int] = frozenset()
 
 
 Listener = Callable[[Change], None]
@@ -55,9 +56,12 @@ def announce(
     media: Iterable[int] | None = None,
     sections: Iterable[int] | None = None,
     tags: Iterable[int] | None = None,
+    authors: Iterable[int] | None = None,
 ) -> Change:
     """Tell the listeners, once the current transaction commits (at once outside one)."""
-    change = Change(articles=_ids(articles), media=_ids(media), sections=_ids(sections), tags=_ids(tags))
+    change = Change(
+        articles=_ids(articles), media=_ids(media), sections=_ids(sections), tags=_ids(tags), authors=_ids(authors)
+    )
     transaction.on_commit(lambda: _deliver(change))
     return change
 

@@ -14,10 +14,12 @@ refused call changes nothing.
     editing      save_article, restore_revision, delete_article (and StaleEdit)
     workflow     submit_for_review, publish, schedule, unpublish, archive, set_timeline, embargo
     taxonomy     save_section, delete_section, save_tag, delete_tag
+    authors      save_author, delete_author, may_manage_authors (bylines: save_article's author_ids)
     permissions  can_edit, can_publish, editors_only_changes
     media_rules  what the media library asks of articles (its usage provider)
 """
 
+from articles.actions.authors import delete_author, may_manage_authors, save_author
 from articles.actions.editing import (
     STATE_FIELDS,
     StaleEdit,
@@ -39,17 +41,20 @@ __all__ = [
     "can_edit",
     "can_publish",
     "delete_article",
+    "delete_author",
     "delete_section",
     "delete_tag",
     "editors_only_changes",
     "embargo",
     "may_edit_media",
+    "may_manage_authors",
     "media_live_use",
     "media_usage_provider",
     "publish",
     "record_media_change",
     "restore_revision",
     "save_article",
+    "save_author",
     "save_section",
     "save_tag",
     "schedule",

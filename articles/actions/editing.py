@@ -11,6 +11,7 @@ from django.db import transaction
 
 import changes
 from articles import audit
+from articles.actions.authors import byline_ids, checked_byline, default_byline, set_byline
 from articles.actions.permissions import actor_user, can_edit, can_publish, editors_only_changes, require
 from articles.models import Article, RelatedLink, Revision, Section, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
@@ -75,10 +76,12 @@ def record_change(
     note: str = "",
     details=None,
     sections=(),
+    authors=(),
 ) -> Revision:
     """Store a revision and the audit entry of a change to `article`, and announce it (on commit).
 
-    `sections`: sections touched besides the article's own (the one it left, on a move).
+    `sections`: sections touched besides the article's own (the one it left, on a move);
+    `authors`: authors touched besides those of its byline (the ones taken off it).
     """
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = Revision.objects.create(
@@ -96,7 +99,11 @@ def record_change(
         to_status=article.status,
         details={"revision": revision.number, **(details or {})},
     )
-    changes.announce(articles={article.pk}, sections={article.section_id, *sections})
+    changes.announce(
+        articles={article.pk},
+        sections={article.section_id, *sections},
+        authors={*revision.data.get("author_ids", ()), *authors},
+    )
     return revision
 
 
@@ -148,13 +155,15 @@ def save_article(
     base_version: int | None = None,
     related_ids: list[int] | None = None,
     tags=None,
+    author_ids: list[int] | None = None,
     note: str = "",
 ) -> Article:
     """Create or update an article's content (not its state). Refuses stale edits.
 
     The status, publisher and author always keep their stored values here; a new article made by
     a person starts as a draft signed with their desk initials. Changing the dateline, embargo or
-    expiry needs the publish permission.
+    expiry needs the publish permission. `author_ids` replaces the byline, in that order (None
+    keeps it; a person's new story without one is credited to their own author, if linked).
     """
     return _save_content(
         actor=actor,
@@ -162,6 +171,7 @@ def save_article(
         base_version=base_version,
         related_ids=related_ids,
         tags=tags,
+        author_ids=author_ids,
         note=note,
     )
 
@@ -224,26 +234,32 @@ def _related_unchanged(stored: Article, related_ids) -> bool:
     return wanted == list(current)
 
 
-def _unchanged(stored: Article, article: Article, *, tags, related_ids) -> bool:
+def _unchanged(stored: Article, article: Article, *, tags, related_ids, author_ids) -> bool:
     """Whether saving `article` would store exactly what `stored` holds (body as it will be cleaned)."""
     article.body = clean_html(article.body)
     return (
         _fields_unchanged(stored, article)
         and (tags is None or _tags_unchanged(stored, tags))
         and (related_ids is None or _related_unchanged(stored, related_ids))
+        and (author_ids is None or byline_ids(stored) == author_ids)
     )
 
 
-def _store(article: Article, *, tags, related_ids) -> None:
+def _store(article: Article, *, tags, related_ids, author_ids) -> list[int]:
+    """Write the row and the lists given; the authors taken off the byline."""
     article.save()
     if tags is not None:
         article.tags.set(tags)
     if related_ids is not None:
         set_related(article=article, target_ids=list(related_ids))
+    return set_byline(article=article, author_ids=author_ids) if author_ids is not None else []
 
 
-def _record_save(*, actor, article: Article, stored: Article | None, action: str, note: str, details, timeline):
-    """The revision, audit entry and announcement of a content save (`stored`: the row before it)."""
+def _record_save(
+    *, actor, article: Article, stored: Article | None, action: str, note: str, details, timeline, dropped=()
+):
+    """The revision, audit entry and announcement of a content save (`stored`: the row before it;
+    `dropped`: authors it took off the byline)."""
     details = dict(details or {})
     if stored is None:
         record_change(
@@ -260,24 +276,36 @@ def _record_save(*, actor, article: Article, stored: Article | None, action: str
         note=note,
         details=details,
         sections={stored.section_id},
+        authors=dropped,
     )
 
 
-def _save_content(*, actor, article, base_version=None, related_ids=None, tags=None, note="", action="", details=None):
+def _save_content(
+    *, actor, article, base_version=None, related_ids=None, tags=None, author_ids=None, note="", action="", details=None
+):
     """The save shared by `save_article` and `restore_revision`: prepare, check, store, record."""
     stored = None if article.pk is None else _prepare_existing(actor, article, base_version)
     if stored is None:
         _prepare_new(actor, article)
+        author_ids = default_byline(actor) if author_ids is None else author_ids
+    author_ids = None if author_ids is None else checked_byline(author_ids)
     timeline = _check_content(actor, stored, article)
-    if stored is not None and _unchanged(stored, article, tags=tags, related_ids=related_ids):
+    if stored is not None and _unchanged(stored, article, tags=tags, related_ids=related_ids, author_ids=author_ids):
         # Saving what was read back (a form opened and saved, an API client's GET then PUT)
         # is not an edit: no new version, revision or audit entry, and no announcement.
         for field in _BOOKKEEPING_FIELDS:
             setattr(article, field, getattr(stored, field))
         return article
-    _store(article, tags=tags, related_ids=related_ids)
+    dropped = _store(article, tags=tags, related_ids=related_ids, author_ids=author_ids)
     _record_save(
-        actor=actor, article=article, stored=stored, action=action, note=note, details=details, timeline=timeline
+        actor=actor,
+        article=article,
+        stored=stored,
+        action=action,
+        note=note,
+        details=details,
+        timeline=timeline,
+        dropped=dropped,
     )
     return article
 
@@ -294,6 +322,20 @@ def _restorable(revision: Revision, article: Article, tag_ids) -> None:
     missing = set(tag_ids) - set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
     if missing:
         raise ValidationError(f"Revision {revision.number} uses tags deleted since: {sorted(missing)}.")
+
+
+def _restorable_byline(revision: Revision) -> list[int] | None:
+    """The revision's byline (None: it predates bylines, so the current one stays), refused
+    when it names an author deleted since."""
+    author_ids = revision.data.get("author_ids")
+    if author_ids is None:
+        return None
+    try:
+        return checked_byline(author_ids)
+    except ValidationError:
+        raise ValidationError(
+            f"Revision {revision.number} names an author deleted since; it cannot be restored."
+        ) from None
 
 
 @transaction.atomic
@@ -325,6 +367,7 @@ def restore_revision(
         article=locked,
         related_ids=data.get("related_ids", []),
         tags=tag_ids,
+        author_ids=_restorable_byline(revision),
         note=f"restored revision {revision.number}",
         action="restore",
         details={"restored": revision.number},
@@ -343,5 +386,5 @@ def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_ver
         from_status=locked.status,
         details={"article_id": locked.pk, "legacy_id": locked.legacy_id},
     )
-    changes.announce(articles={locked.pk}, sections={locked.section_id})
+    changes.announce(articles={locked.pk}, sections={locked.section_id}, authors=byline_ids(locked))
     locked.delete()

@@ -31,6 +31,7 @@ def fresh_snapshot(row: dict, related_ids: list[int]) -> dict:
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     data["tag_ids"] = []
     data["related_ids"] = list(related_ids)
+    data["author_ids"] = []
     data["version"] = row.get("version", 1)
     return data
 
