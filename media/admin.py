@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from media import actions, usage
+from media.admin_chooser import ChooserAdminMixin
 from media.admin_forms import CREATE_FIELDS, UPDATE_FIELDS, MediaItemForm
+from media.admin_preview import PreviewAdminMixin
+from media.admin_upload import BulkUploadAdminMixin
 from media.models import MediaItem, Rendition
 from media.permissions import may_change
 from media.renditions import rendition_url
@@ -60,7 +63,7 @@ def uses_html(uses) -> str:
 
 
 @admin.register(MediaItem)
-class MediaItemAdmin(admin.ModelAdmin):
+class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     form = MediaItemForm
     change_list_template = "admin/media/mediaitem/change_list.html"
     list_display = [
@@ -132,6 +135,7 @@ class MediaItemAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["media/focal.js"]
+        css = {"all": ["media/admin_media.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_renditions()
@@ -326,6 +330,7 @@ class MediaItemAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("licences/", self.admin_site.admin_view(self.licences_view), name="media_mediaitem_licences"),
+            *self.bulk_upload_urls(),
             *super().get_urls(),
         ]
 

@@ -90,3 +90,33 @@ class MediaItemForm(forms.ModelForm):
 
     def clean_captions_language(self):
         return validate_language(self.cleaned_data.get("captions_language", ""))
+
+
+# --- describing many new items at once (media.admin_upload) ----------------------------------------
+
+
+class BulkCreditForm(forms.Form):
+    """What every item of a bulk upload shares."""
+
+    credit = forms.CharField(
+        max_length=MediaItem._meta.get_field("credit").max_length,
+        required=False,
+        label="Credit for all",
+        help_text='Shown with each item, e.g. "AFP". Left empty, each item keeps its own credit.',
+    )
+
+
+class ItemDescriptionForm(forms.Form):
+    """One item's title and alt text in the bulk describing form."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(max_length=MediaItem._meta.get_field("title").max_length, required=False)
+    alt_text = forms.CharField(
+        max_length=MediaItem._meta.get_field("alt_text").max_length,
+        required=False,
+        label="Alt text",
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+
+
+ItemDescriptionFormSet = forms.formset_factory(ItemDescriptionForm, extra=0, max_num=100, validate_max=True)
