@@ -79,7 +79,8 @@ def test_a_video_page_plays_it_with_poster_captions_duration_and_size(admin_clie
     video = ingest_bytes(encode_clip(seconds=2, seed=402), filename="clip.mp4", title="Clip")
     video = attach_captions(actor=editor, item=video, data=CAPTIONS, language="en")
     html = admin_client.get(f"{CHANGELIST}{video.pk}/change/").content.decode()
-    assert f'<video controls preload="metadata" playsinline poster="/media-renditions/{video.poster_id}/w640.jpeg"' in html
+    poster = f"/media-renditions/{video.poster_id}/w640.jpeg"
+    assert f'<video controls preload="metadata" playsinline poster="{poster}"' in html
     assert f'<source src="{video.file.url}" type="video/mp4">' in html
     assert f'<track kind="captions" src="{video.captions.url}" srclang="en" label="Captions (en)" default>' in html
     assert "<dt>Duration</dt><dd>0:02</dd>" in html
