@@ -15,7 +15,8 @@ from django.views.decorators.http import require_safe
 
 from articles.legacy import links as legacy_links
 from articles.models import Article, RelatedLink, Tag
-from articles.site import seo
+from articles.site import body, seo
+from articles.site.bylines import byline_authors
 from articles.site.cards import CARD_MEDIA
 from articles.site.navigation import nav_sections, section_crumbs
 from articles.site.page_cache import cache_public_page
@@ -124,31 +125,41 @@ def video_unavailable(article: Article, video) -> dict | None:
     }
 
 
-def render_article_page(request, article: Article, *, related=None, tags=None, preview: bool = False) -> HttpResponse:
+def render_article_page(
+    request, article: Article, *, related=None, tags=None, authors=None, preview: bool = False
+) -> HttpResponse:
     """The article page for `article`, which may be unsaved or rebuilt from a revision.
 
     `related=None` loads the live related targets from the database; otherwise the given
-    articles are shown as they are (the caller chooses them). `tags=None` reads the saved tags.
+    articles are shown as they are (the caller chooses them). `tags=None` reads the saved tags,
+    `authors=None` the saved byline (one query whatever its length).
     `preview=True` adds a visible banner and makes the response private, uncacheable and
     unindexed.
     """
     related = live_related_targets(article) if related is None else list(related)
     if tags is None:
         tags = list(ARTICLE_TAGS(article_id=article.pk)) if article.pk else []
+    authors = byline_authors(article) if authors is None else list(authors)
     # Lead media with posters (no query when select_related loaded them, as the public view
     # does), then the renditions of all of them: one query.
     prefetch_related_objects([article, *related], "lead_media__poster")
-    load_renditions([item.lead_media for item in (article, *related)], crops=ARTICLE_PAGE_CROPS)
+    inline = body.inline_items(article.body)  # the body's figures: one query, none without any
+    load_renditions(
+        [*(item.lead_media for item in (article, *related)), *inline.values()],
+        crops=ARTICLE_PAGE_CROPS + body.crops_needed(inline.values()),
+    )
     crumbs = section_crumbs(article)
     canonical = absolute_url(article.get_absolute_url(), request) if article.pk else ""
     context = {
         "article": article,
         "crumbs": crumbs,
         "tags": tags,
+        "authors": authors,
         "related": related,
         "preview": preview,
+        "body_html": body.render_body(article.body, inline, language=article.language),
         "canonical": canonical,
-        **seo.page_head(article, request=request, canonical=canonical, crumbs=crumbs, tags=tags),
+        **seo.page_head(article, request=request, canonical=canonical, crumbs=crumbs, tags=tags, authors=authors),
         "nav_sections": nav_sections(),
     }
     context["video_unavailable"] = video_unavailable(article, context["video"])

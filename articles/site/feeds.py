@@ -1,19 +1,22 @@
-"""RSS and Atom feeds of live articles: the whole site, and one per section.
+"""RSS and Atom feeds of live articles: the whole site, one per section and one per author (Atom).
 
-Items carry the full body (RSS `content:encoded`, Atom `content`) and, for video
-articles, the mp4 as an enclosure. Every URL is absolute, on SITE_URL when it is set (a feed
-fetched through a proxy still points readers at the public host), else on the scheme and host
-the feed was requested on (urlkit.absolute_urls).
+Items carry the full body (RSS `content:encoded`, Atom `content`), the byline (RSS one
+`dc:creator` per author, Atom one `<author>` each, with the author page as its `<uri>`; an Atom
+entry without a byline names the story's source, as every Atom entry needs an author) and, for
+video articles, the mp4 as an enclosure. Every URL is absolute, on SITE_URL when it is set (a
+feed fetched through a proxy still points readers at the public host), else on the scheme and
+host the feed was requested on (urlkit.absolute_urls).
 
 What goes into each element depends on how readers show it, so that no text stored in an article,
-section or tag can become markup in a reader:
+section, tag or author can become markup in a reader:
 - fields typed HTML (RSS `description` and `content:encoded`, Atom `summary` and `content`, both
   `type="html"`) hold HTML: the body cleaned with the site's allowlist again (rows written past
   `Article.save()` are not trusted), plain text such as the summary escaped (`&`, `<`, `>`);
-- RSS does not say whether its other elements (titles, categories) are text or HTML and readers
-  differ, so there `<` and `>` are escaped and `&` is kept: a reader showing text shows the
-  title as typed (unless it holds `<` or `>`), and one showing HTML can build no element;
-- Atom's titles, subtitle and category terms are text by the specification and carry the text.
+- RSS does not say whether its other elements (titles, categories, creators) are text or HTML
+  and readers differ, so there `<` and `>` are escaped and `&` is kept: a reader showing text
+  shows the title as typed (unless it holds `<` or `>`), and one showing HTML can build no element;
+- Atom's titles, subtitle, category terms and author names are text by the specification and
+  carry the text.
 Characters XML 1.0 forbids are dropped everywhere, so stored data never breaks a feed.
 """
 
@@ -30,6 +33,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from articles.models import Article, Section
 from articles.querysets import sections_with_live_stories
 from articles.sanitize import clean_html
+from articles.site.authors import public_author
+from articles.site.bylines import bylines_prefetch, prefetched_authors
 from urlkit.absolute_urls import absolute_url
 
 FEED_SIZE = 50
@@ -56,22 +61,36 @@ def rss_text(text: str) -> str:
 
 
 class FullContentRss(Rss201rev2Feed):
-    """RSS 2.0 with the article body in `content:encoded`."""
+    """RSS 2.0 with the article body in `content:encoded` and the byline in `dc:creator`s."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for name, _ in item.get("bylines", ()):
+            handler.addQuickElement("dc:creator", name)
         if item.get("content_html"):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
 class FullContentAtom(Atom1Feed):
-    """Atom 1.0 with the article body in `<content type="html">`."""
+    """Atom 1.0 with the article body in `<content type="html">` and an `<author>` per byline
+    name (the story's source when it has no byline)."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for name, uri in item.get("bylines") or [(item.get("source_name"), "")]:
+            if name:
+                handler.startElement("author", {})
+                handler.addQuickElement("name", name)
+                if uri:
+                    handler.addQuickElement("uri", uri)
+                handler.endElement("author")
         if item.get("content_html"):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
@@ -117,7 +136,7 @@ class LatestArticlesFeed(Feed):
         return (
             self.articles(obj)
             .select_related("section", "lead_media")
-            .prefetch_related("tags")
+            .prefetch_related("tags", bylines_prefetch())
             .newest_first()[:FEED_SIZE]
         )
 
@@ -149,7 +168,14 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, item):
         """The body, cleaned again: saving cleans it, but a row written another way must not
         reach readers as it is."""
-        return {"content_html": clean_html(xml_text(item.body))}
+        return {
+            "content_html": clean_html(xml_text(item.body)),
+            "bylines": [
+                (self.plain(author.name), self.absolute(author.get_absolute_url()))
+                for author in prefetched_authors(item)
+            ],
+            "source_name": self.plain(item.source or settings.SITE_NAME),
+        }
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -183,3 +209,33 @@ class SectionFeed(LatestArticlesFeed):
 
     def articles(self, obj):
         return Article.objects.live().in_section(obj)
+
+
+class AuthorFeed(LatestArticlesAtomFeed):
+    """An author's live stories (Atom); 404 for an author readers may not see, like their page."""
+
+    url_name = "feed-author"
+
+    def get_object(self, request, slug):
+        return public_author(slug)
+
+    def title(self, obj):
+        return self.plain(f"{settings.SITE_NAME}: {obj.name}")
+
+    def subtitle(self, obj):
+        return xml_text(f"Stories by {obj.name} from {settings.SITE_NAME}.")
+
+    def link(self, obj):
+        return self.absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return self.absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def author_name(self, obj):
+        return self.plain(obj.name)
+
+    def author_link(self, obj):
+        return self.absolute(obj.get_absolute_url())
+
+    def articles(self, obj):
+        return Article.objects.live().filter(bylines__author=obj)

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from articles.search import plain_text
+from articles.site.bylines import person
 from media import renditions
 from media.captions import captions_track
 from urlkit.absolute_urls import absolute_url
@@ -94,9 +95,10 @@ def breadcrumb_list(crumbs, request=None) -> dict:
 
 
 def news_article(
-    article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video
+    article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video, authors=()
 ) -> dict:
-    """The NewsArticle JSON-LD of a story page."""
+    """The NewsArticle JSON-LD of a story page. `author`: the byline's people, in order; a story
+    with no byline is credited to its source (else the site) as an Organization."""
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url("/", request)}
     data = {
         "@context": "https://schema.org",
@@ -109,7 +111,8 @@ def news_article(
         "articleSection": [section.name for section in crumbs],
         "keywords": [tag.name for tag in tags],
         "publisher": publisher,
-        "author": {"@type": "Organization", "name": article.source or settings.SITE_NAME},
+        "author": [person(author, request) for author in authors]
+        or {"@type": "Organization", "name": article.source or settings.SITE_NAME},
     }
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
@@ -182,10 +185,11 @@ def share_meta(
     return meta
 
 
-def page_head(article, *, request=None, canonical: str, crumbs, tags) -> dict:
+def page_head(article, *, request=None, canonical: str, crumbs, tags, authors=()) -> dict:
     """What the article page's <head> (and its video element) needs: description, share tags,
     JSON-LD blocks, the lead video and its captions track, with the description, share image
-    and video found once. `request` gives absolute URLs their host (see urlkit.absolute_urls)."""
+    and video found once. `request` gives absolute URLs their host (see urlkit.absolute_urls);
+    `authors`: the byline, in order."""
     text = description(article)
     image = share_image(article, request)
     video = video_file(article)
@@ -198,7 +202,7 @@ def page_head(article, *, request=None, canonical: str, crumbs, tags) -> dict:
         "description": text,
         "video": video,
     }
-    blocks = [news_article(article, **shared), breadcrumb_list(crumbs, request)]
+    blocks = [news_article(article, **shared, authors=authors), breadcrumb_list(crumbs, request)]
     return {
         "description": text,
         "captions": captions_track(video, article.language),

@@ -1,5 +1,5 @@
-"""Sitemaps (live articles; section and tag pages holding live articles), the Google News
-sitemap, and the robots.txt that names them.
+"""Sitemaps (live articles; section, tag and author pages holding live articles), the Google
+News sitemap, and the robots.txt that names them.
 
 Every URL is absolute on SITE_URL when it is set, else on the scheme and host the request came
 in on (urlkit.absolute_urls). Each sitemap page and the index run a fixed number of queries,
@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Section, Tag
+from articles.models import Article, Author, Section, Tag
 from articles.site.feeds import xml_text
 from urlkit.absolute_urls import absolute_url, site_origin
 
@@ -116,7 +116,17 @@ class TagSitemap(LiveListingSitemap):
         return [(tag, newest[tag.pk]) for tag in tags if tag.pk in newest]
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap}
+class AuthorSitemap(LiveListingSitemap):
+    """The pages of public authors (`Author.objects.public()`: named on a live story's byline),
+    each dated by the newest change among their live stories."""
+
+    def dated_pages(self):
+        newest = _newest_change_by("bylines__author")
+        authors = Author.objects.only("id", "slug").order_by("slug")
+        return [(author, newest[author.pk]) for author in authors if author.pk in newest]
+
+
+SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap, "authors": AuthorSitemap}
 
 
 def bound_sitemaps(request) -> dict:

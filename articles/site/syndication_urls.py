@@ -14,6 +14,7 @@ urlpatterns = [
     path("feeds/rss/", cache_public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
     path("feeds/section/<path:path>/rss/", cache_public_page(feeds.SectionFeed()), name="feed-section"),
+    path("authors/<str:slug>/feed/", cache_public_page(feeds.AuthorFeed()), name="feed-author"),
     path("sitemap.xml", cache_public_page(sitemaps.sitemap_index), name="sitemap-index"),
     path("sitemap-news.xml", cache_public_page(sitemaps.news_sitemap), name="sitemap-news"),
     path("sitemap-<slug:section>.xml", cache_public_page(sitemaps.sitemap_page, reads=("p",)), name="sitemap-section"),

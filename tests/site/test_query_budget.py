@@ -1,5 +1,10 @@
 """SQL query budgets: the article page stays within 8 queries and list pages do not grow with size.
 
+The article page runs 7 today whatever the number of related links, tags and authors: the
+article, its related links, its tags, its byline, the renditions, and the section with its
+ancestors for the breadcrumb (cached per generation, so fetched here). The byline's query is
+the seventh (issue #15); the budget of 8 leaves room for one more.
+
 Each measurement is of an uncached page in steady state: a first request to another URL warms
 what is computed once per content generation (navigation, the next schedule boundary), then the
 measured URL is fetched for the first time, so the page cache cannot answer it.
@@ -12,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from articles.site import listings
-from tests.factories import ArticleFactory, RelatedLinkFactory, TagFactory
+from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, RelatedLinkFactory, TagFactory
 from tests.site.conftest import make_image, make_video
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +34,12 @@ def queries_for(client, url) -> int:
     return len(captured)
 
 
-def article_with(related_count: int, tag_count: int, tree) -> Article:
+def article_with(related_count: int, tag_count: int, tree, author_count: int = 0) -> Article:
     article = ArticleFactory(
         section=tree["mosul"], kind=Article.Kind.VIDEO, lead_media=make_video(), tags=TagFactory.create_batch(tag_count)
     )
+    for position, author in enumerate(AuthorFactory.create_batch(author_count)):
+        BylineFactory(article=article, author=author, position=position)
     for position in range(related_count):
         media = make_video() if position % 2 else make_image()
         target = ArticleFactory(
@@ -43,12 +50,13 @@ def article_with(related_count: int, tag_count: int, tree) -> Article:
     return article
 
 
-@pytest.mark.parametrize("related_count,tag_count", [(0, 0), (10, 3), (50, 12)])
-def test_article_page_runs_at_most_eight_queries(client, tree, related_count, tag_count):
-    article = article_with(related_count, tag_count, tree)
+@pytest.mark.parametrize("related_count,tag_count,author_count", [(0, 0, 0), (10, 3, 1), (50, 12, 4)])
+def test_article_page_runs_at_most_eight_queries(client, tree, related_count, tag_count, author_count):
+    article = article_with(related_count, tag_count, tree, author_count)
     assert queries_for(client, article.get_absolute_url()) <= 8
     html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('<li class="related-item"') == related_count
+    assert html.count('rel="author"') == author_count
 
 
 def test_home_query_count_does_not_grow_with_the_number_of_stories(client, tree, monkeypatch):

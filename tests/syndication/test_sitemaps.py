@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.site import sitemaps
-from tests.factories import ArticleFactory, SectionFactory, TagFactory
+from tests.factories import ArticleFactory, BylineFactory, SectionFactory, TagFactory
 from tests.syndication.conftest import PUBLIC_HOST, assert_no_marker
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +47,13 @@ def locs(root, entry="url"):
 
 
 def test_index_lists_every_sitemap_on_the_public_host(client, schemas):
-    ArticleFactory(tags=[TagFactory()])
+    BylineFactory(article=ArticleFactory(tags=[TagFactory()]))
     root = fetch_valid(client, "/sitemap.xml", schemas["index"])
     assert locs(root, "sitemap") == [
         f"{PUBLIC_HOST}/sitemap-articles.xml",
         f"{PUBLIC_HOST}/sitemap-sections.xml",
         f"{PUBLIC_HOST}/sitemap-tags.xml",
+        f"{PUBLIC_HOST}/sitemap-authors.xml",
     ]
     assert all(el.findtext(f"{SM}lastmod") for el in root.iter(f"{SM}sitemap"))
 
@@ -131,11 +132,14 @@ def test_tag_sitemap_lists_tags_of_live_articles_only(client, schemas, hidden_wo
     assert locs(root) == [f"{PUBLIC_HOST}/tag/shipping/"]
 
 
-@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/sitemap-tags.xml"])
+@pytest.mark.parametrize(
+    "url",
+    ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/sitemap-tags.xml", "/sitemap-authors.xml"],
+)
 def test_sitemap_query_count_does_not_grow_with_articles(client, url):
     def make(n):
         for _ in range(n):
-            ArticleFactory(section=SectionFactory(), tags=[TagFactory()])
+            BylineFactory(article=ArticleFactory(section=SectionFactory(), tags=[TagFactory()]))
 
     def count():
         client.get(url)  # the page cache's once-per-generation look-ups happen here
