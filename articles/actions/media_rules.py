@@ -5,6 +5,8 @@ change them, and the audit hook.
 Media follow the rules of the stories using them; media itself knows nothing of articles.
 """
 
+import re
+
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 
@@ -17,9 +19,20 @@ LEAD = "lead media"
 INLINE = "inline in the body"
 
 
+# An inline item in a stored body: `<figure data-media-id="N">` (the editor's form, optionally
+# with a <figcaption>) or `<img data-media-id="N" src=…>` (imported and older bodies). Ids longer
+# than 18 digits name no item (ids stop at 2**63 - 1) and are not read.
+INLINE_TAG = re.compile(r"<(?:figure|img)\b[^>]*?\sdata-media-id=\"([0-9]{1,18})\"", re.IGNORECASE)
+
+
 def body_marker(pk: int) -> str:
     """The attribute an article body carries where it shows item `pk` inline."""
     return f'data-media-id="{pk}"'
+
+
+def inline_media_ids(body: str) -> list[int]:
+    """The ids of the media items `body` shows inline (figures and images), in body order, each once."""
+    return list(dict.fromkeys(int(pk) for pk in INLINE_TAG.findall(body or "")))
 
 
 def media_uses(ids: list[int]) -> dict:
