@@ -94,11 +94,11 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         image = media.image_for_thumbnail if media else None
         if image is None or not image.url:
             return "—"
-        return format_html('<img src="{}" alt="" style="width:64px;height:auto;border-radius:3px">', image.url)
+        return format_html('<img src="{}" alt="" class="nr-thumb" width="64">', image.url)
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj):
-        return "Stub" if obj.is_stub else obj.get_status_display()
+        return "Stub (not imported yet)" if obj.is_stub else obj.get_status_display()
 
     @admin.display(description="Kind", ordering="kind")
     def kind_display(self, obj):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import actions
+from articles.desk.sortable import SortableInline
 from articles.models import Article, RelatedLink
 
 # Marking stubs wherever editors choose or list articles -----------------------------------------
@@ -19,8 +20,8 @@ from articles.models import Article, RelatedLink
 
 def choice_label(article: Article) -> str:
     """How an article is named where editors choose one: stubs (made by the importer from a
-    related list, not imported yet, never public) say so, "[stub] Title"."""
-    return f"[stub] {article.title}" if article.is_stub else article.title
+    related list, not imported yet, never public) say so, "Title (not imported yet)"."""
+    return f"{article.title} (not imported yet)" if article.is_stub else article.title
 
 
 def video_problem(article: Article) -> str:
@@ -48,7 +49,7 @@ class StubMarkedChoiceField(forms.ModelChoiceField):
 
 
 class StubMarkingAutocompleteJsonView(AutocompleteJsonView):
-    """The select2 results for article choosers, with stubs named "[stub] Title"."""
+    """The select2 results for article choosers, with stubs named "Title (not imported yet)"."""
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
@@ -64,8 +65,9 @@ class StubMarkingAutocompleteSelect(AutocompleteSelect):
         return reverse(f"{self.admin_site.name}:articles_article_autocomplete")
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(SortableInline, admin.TabularInline):
     """Edited with the article; saved by `save_article` as one ordered list, not row by row.
+    Ordered by dragging (the positions are hidden, filled from the rows' order: sortable.py).
     The target chooser marks stubs, in its results and in the rows already chosen."""
 
     model = RelatedLink

@@ -196,7 +196,7 @@ def test_changelist_marks_stubs_and_videos_without_a_file(editor_client, stub):
         for title in (stub.title, silent.title, plain.title)
         if title in row
     }
-    assert re.search(r'<td class="field-status_display">Stub</td>', rows[stub.title])
+    assert '<td class="field-status_display">Stub (not imported yet)</td>' in rows[stub.title]
     assert "⚠ no video file" in rows[silent.title] and "/2016/03/06/a_25f_4x3.mp4" in rows[silent.title]
     assert "no video file" not in rows[plain.title] and "Stub" not in rows[plain.title]
 
@@ -227,7 +227,7 @@ def test_related_items_inline_names_a_chosen_stub_as_such(editor_client, stub):
     article.related_links.create(target=stub, position=0)
     article.related_links.create(target=live, position=1)
     page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-    assert f'<option value="{stub.pk}" selected>[stub] Ferry sinks off the cape</option>' in page
+    assert f'<option value="{stub.pk}" selected>Ferry sinks off the cape (not imported yet)</option>' in page
     assert f'<option value="{live.pk}" selected>Bridge reopens</option>' in page
     assert f'data-ajax--url="{reverse("admin:articles_article_autocomplete")}"' in page
 
@@ -240,7 +240,7 @@ def test_autocomplete_results_for_related_targets_mark_stubs(editor_client, stub
     )
     assert response.status_code == 200
     texts = sorted(result["text"] for result in response.json()["results"])
-    assert texts == ["Ferry timetable changes", "[stub] Ferry sinks off the cape"]
+    assert texts == ["Ferry sinks off the cape (not imported yet)", "Ferry timetable changes"]
     # The same view refuses what Django's own refuses (a field that is no article chooser).
     assert (
         editor_client.get(
@@ -264,13 +264,13 @@ def test_raw_id_lookup_popup_marks_stubs(editor_client, stub):
         reverse("admin:articles_article_changelist"), {"_to_field": "id", "_popup": "1", "q": "ferry"}
     ).content.decode()
     row = next(row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if stub.title in row)
-    assert '<td class="field-status_display">Stub</td>' in row
+    assert '<td class="field-status_display">Stub (not imported yet)</td>' in row
 
 
 def test_revision_list_marks_stubs(editor_client, stub):
     stub.revisions.create(number=1, data={}, note="import: stub for a related item")
     page = editor_client.get(reverse("admin:articles_revision_changelist")).content.decode()
-    assert "[stub] Ferry sinks off the cape" in page
+    assert "Ferry sinks off the cape (not imported yet)" in page
 
 
 def test_sections_and_tags_are_saved_and_deleted_through_the_actions(editor_client):
