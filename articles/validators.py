@@ -6,7 +6,15 @@ from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 
-from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from articles.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    MEDIA_ID_ATTRIBUTE,
+    MEDIA_ID_RE,
+    URL_SCHEMES,
+    VOID_TAGS,
+    is_media_figure,
+)
 
 # Letters of any script, digits, "/" and spaces: "S/SH 11", "م/ع 3".
 SIGNOFF_RE = re.compile(r"^(?:[^\W_]|[/ ])+$")
@@ -26,8 +34,16 @@ class _Inspector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        # Inside an inline media item: how many elements deep below it, and whether its caption came.
+        self._figure_depth: int | None = None
+        self._figure_caption = False
 
     def handle_starttag(self, tag, attrs):
+        self._check_figure_child(tag)
+        if tag not in VOID_TAGS and self._figure_depth is not None:
+            self._figure_depth += 1
+        elif tag not in VOID_TAGS and is_media_figure(tag, attrs):
+            self._figure_depth, self._figure_caption = 0, False
         if tag not in ALLOWED_TAGS:
             self.problems.append(f"<{tag}> is not allowed")
             return
@@ -36,6 +52,33 @@ class _Inspector(HTMLParser):
             problem = self._attribute_problem(tag, name, val, allowed)
             if problem:
                 self.problems.append(problem)
+
+    def _check_figure_child(self, tag: str) -> None:
+        """An inline media item holds one optional <figcaption>, nothing else (see articles.sanitize)."""
+        if self._figure_depth != 0:
+            return
+        if tag == "figcaption" and not self._figure_caption:
+            self._figure_caption = True
+            return
+        what = "a second <figcaption>" if tag == "figcaption" else f"<{tag}>"
+        self.problems.append(
+            f"an inline media item (<figure data-media-id>) holds only an optional <figcaption>, not {what}"
+        )
+
+    def handle_endtag(self, tag):
+        if self._figure_depth is None or tag in VOID_TAGS:
+            return
+        if self._figure_depth == 0:
+            self._figure_depth = None if tag == "figure" else 0
+        else:
+            self._figure_depth -= 1
+
+    def handle_data(self, data):
+        if self._figure_depth == 0 and data.strip():
+            self.problems.append(
+                "an inline media item (<figure data-media-id>) holds only an optional <figcaption>, "
+                f"not the text “{data.strip()[:40]}”"
+            )
 
     @staticmethod
     def _attribute_problem(tag: str, name: str, val: str | None, allowed: set[str]) -> str | None:
@@ -46,6 +89,8 @@ class _Inspector(HTMLParser):
             return None  # the sanitizer sets every link's rel itself, so what it wrote reads back
         if name not in allowed:
             return f"attribute “{name}” on <{tag}> is not allowed"
+        if name == MEDIA_ID_ATTRIBUTE and not MEDIA_ID_RE.fullmatch(val or ""):
+            return f"“{MEDIA_ID_ATTRIBUTE}” on <{tag}> must be the number of a media library item, not “{val or ''}”"
         if name in {"href", "src"} and val:
             scheme = val.strip().split(":", 1)[0].lower() if ":" in val.split("/", 1)[0] else ""
             if scheme and scheme not in URL_SCHEMES:

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # The article body's rich-text editor: its static files only (articles.desk.rich_text builds the widget).
+    "django_prose_editor",
     "media",
     "articles",
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import actions
+from articles.desk.rich_text import RichTextWidget
 from articles.desk.sortable import SortableInline
 from articles.models import Article, RelatedLink
 
@@ -139,6 +140,7 @@ class ArticleForm(forms.ModelForm):
             "expires_at",
             "pinned",
         ]
+        widgets = {"body": RichTextWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,49 @@
+// The article body's rich-text editor (django-prose-editor), built from the textarea's
+// data-rich-text configuration (articles.desk.rich_text). Loaded as a module file: no import map
+// and no inline script, which the Content-Security-Policy would refuse.
+
+import * as Editor from "../django_prose_editor/editor.js";
+import { InlineMedia } from "./inline_media.js";
+
+const SELECTOR = "textarea[data-rich-text]";
+
+// A link is written as the sanitizer writes it: href, a title only when there is one, and the
+// rel every stored link carries (articles.sanitize), so an edited body reads back unchanged.
+const Link = Editor.Link.extend({
+  renderHTML({ HTMLAttributes }) {
+    const attributes = { href: HTMLAttributes.href || "" };
+    if (HTMLAttributes.title) attributes.title = HTMLAttributes.title;
+    attributes.rel = "noopener noreferrer";
+    return ["a", attributes, 0];
+  },
+});
+
+function build(textarea) {
+  if (textarea.closest(".prose-editor")) return null;
+  const config = JSON.parse(textarea.dataset.richText || "{}");
+  const available = {
+    ...Editor,
+    Link,
+    InlineMedia: InlineMedia.configure({
+      chooserUrl: textarea.dataset.mediaChooser || "",
+      thumbnailUrl: textarea.dataset.mediaThumbnail || "",
+      inputId: textarea.dataset.mediaInput || "",
+    }),
+  };
+  const extensions = [];
+  for (const [name, options] of Object.entries(config.extensions || {})) {
+    const extension = available[name];
+    if (!extension || options === false) continue;
+    extensions.push(options && typeof options === "object" ? extension.configure(options) : extension);
+  }
+  const editor = Editor.createTextareaEditor(textarea, extensions);
+  textarea.richTextEditor = editor;
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  if (label && editor.view && editor.view.dom) {
+    editor.view.dom.setAttribute("aria-labelledby", label.id || (label.id = `${textarea.id}_label`));
+  }
+  textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }));
+  return editor;
+}
+
+Editor.initializeEditors(build, SELECTOR);
