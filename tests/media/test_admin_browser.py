@@ -189,3 +189,59 @@ def test_a_video_page_plays_the_video(chromium, library):
             assert state["duration"] == pytest.approx(2, abs=0.3)
         finally:
             browser.close()
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.2 AA findings on `page`, one line per node."""
+    from pathlib import Path
+
+    import axe_playwright_python
+
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    )
+    assert results["passes"], "axe checked nothing on this page"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
+
+
+def test_the_media_pages_have_no_serious_accessibility_violation(chromium, library):
+    from playwright.sync_api import expect, sync_playwright
+
+    from media.ingest import ingest_bytes
+    from media.models import MediaItem
+    from media.samples import encode_clip
+
+    video = ingest_bytes(encode_clip(seconds=1, seed=593), filename="clip.mp4", title="Clip")
+    ids = ",".join(str(pk) for pk in MediaItem.objects.images().values_list("pk", flat=True)[:3])
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            # axe-core goes in as an inline script, which the admin's CSP refuses (the other
+            # tests here run under the policy).
+            page = browser.new_page(viewport=WINDOW, bypass_csp=True)
+            stub_thumbnails(page)
+            sign_in(page, library, "/admin/media/mediaitem/%3F_popup%3D1")
+            page.locator(".media-chooser-grid").wait_for()
+            found = serious_axe_violations(page)
+            page.goto(f"{library}/admin/media/mediaitem/upload/")
+            page.set_input_files(
+                "#id_files",
+                [{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"<html></html>"}],
+            )
+            expect(page.locator(".upload-row[data-state=refused]")).to_have_count(1, timeout=30_000)
+            found += serious_axe_violations(page)
+            page.goto(f"{library}/admin/media/mediaitem/upload/describe/?ids={ids}")
+            found += serious_axe_violations(page)
+            page.goto(f"{library}/admin/media/mediaitem/{video.pk}/change/")
+            page.locator(".media-player video").wait_for()
+            found += serious_axe_violations(page)
+        finally:
+            browser.close()
+    assert not found, "\n".join(found)
