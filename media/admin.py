@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from media import actions, usage
 from media.admin_chooser import ChooserAdminMixin
 from media.admin_forms import CREATE_FIELDS, UPDATE_FIELDS, MediaItemForm
-from media.admin_preview import PreviewAdminMixin
+from media.admin_preview import PreviewAdminMixin, crop_previews
 from media.admin_upload import BulkUploadAdminMixin
 from media.models import MediaItem, Rendition
 from media.permissions import may_change
@@ -184,7 +184,7 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
             obj.height,
             obj.focal_x * 100,
             obj.focal_y * 100,
-        )
+        ) + crop_previews(obj, url)
 
     @admin.display(description="Captions")
     def captions_file(self, obj):

@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from media.renditions import rendition_url
+from media.renditions import CROPS, rendition_url
 
 PLAYER_FIELD = "player"
 
@@ -97,3 +97,40 @@ class PreviewAdminMixin:
         video = next(fs for fs in fieldsets if fs[0] == "Video")
         video = ("Video", {**video[1], "fields": [PLAYER_FIELD, *video[1]["fields"]]})
         return [main, video, *rest]
+
+
+# --- an image's crops around its focal point ----------------------------------------------------------
+
+
+def crop_position(focal: float, kept: float) -> float:
+    """CSS object-position (0–1) of a crop keeping the fraction `kept` of one side, centred on
+    `focal` and held inside the picture, as the renditions cut it."""
+    if kept >= 1:
+        return 0.5
+    return min(1.0, max(0.0, (focal - kept / 2) / (1 - kept)))
+
+
+def crop_previews(item, url: str) -> str:
+    """The picture as each crop (4:3, 16:9, square) shows it around the focal point; focal.js
+    moves them with the point."""
+    if not (item.width and item.height):
+        return ""
+    aspect = item.width / item.height
+    boxes = []
+    for name, (w, h) in CROPS.items():
+        ratio = w / h
+        x = crop_position(item.focal_x, ratio / aspect) if aspect > ratio else 0.5
+        y = crop_position(item.focal_y, aspect / ratio) if aspect < ratio else 0.5
+        boxes.append(
+            (name.replace("x", ":"), f"{ratio:.5f}", url, f"{x * 100:.1f}% {y * 100:.1f}%", name.replace("x", " by "))
+        )
+    return format_html(
+        '<div class="focal-crops" data-aspect="{}"><p class="help">How each crop keeps the focal point:</p>{}</div>',
+        f"{aspect:.5f}",
+        format_html_join(
+            "",
+            '<figure class="focal-crop" data-ratio="{1}"><img src="{2}" alt="" style="aspect-ratio:{1};'
+            'object-position:{3}"><figcaption aria-label="{4} crop">{0}</figcaption></figure>',
+            boxes,
+        ),
+    )

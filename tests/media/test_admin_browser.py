@@ -245,3 +245,31 @@ def test_the_media_pages_have_no_serious_accessibility_violation(chromium, libra
         finally:
             browser.close()
     assert not found, "\n".join(found)
+
+
+def test_clicking_the_focal_point_moves_the_crop_previews(chromium, library):
+    from playwright.sync_api import sync_playwright
+
+    from media.ingest import ingest_bytes
+    from media.samples import draw_photo
+
+    item = ingest_bytes(draw_photo(800, 400, seed=594), filename="wide.jpg", title="Wide")
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            page = browser.new_page(viewport=WINDOW)
+            stub_thumbnails(page)
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            sign_in(page, library, f"/admin/media/mediaitem/{item.pk}/change/")
+            image = page.locator(".focal-picker img")
+            image.wait_for()
+            image.evaluate("img => img.decode()")
+            image.scroll_into_view_if_needed()
+            size = image.evaluate("img => ({width: img.clientWidth, height: img.clientHeight})")
+            image.click(position={"x": size["width"] * 0.6, "y": size["height"] * 0.5})
+            square = page.locator(".focal-crop[data-ratio='1.00000'] img")
+            assert square.evaluate("img => img.style.objectPosition") == "70% 50%"
+            assert errors == []
+        finally:
+            browser.close()

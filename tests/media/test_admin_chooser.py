@@ -101,3 +101,17 @@ def test_an_image_page_shows_its_focal_point_on_the_picture(admin_client):
     assert 'class="focal-picker"' in html and 'class="focal-marker"' in html
     assert "left:50.0%;top:50.0%" in html
     assert "<video" not in html
+
+
+def test_an_image_page_previews_each_crop_around_the_focal_point(admin_client, editor):
+    from media.actions import set_focal_point
+
+    item = ingest_bytes(draw_photo(800, 400, seed=404), filename="wide.jpg", title="Wide")
+    set_focal_point(actor=editor, item=item, x=0.6, y=0.25)
+    html = admin_client.get(f"{CHANGELIST}{item.pk}/change/").content.decode()
+    assert '<div class="focal-crops" data-aspect="2.00000">' in html
+    # A 2:1 picture: each crop keeps its full height and slides sideways towards the point.
+    assert 'data-ratio="1.00000"><img src="/media-renditions/' in html
+    assert "aspect-ratio:1.00000;object-position:70.0% 50.0%" in html  # (0.6 - 0.25) / 0.5
+    assert "aspect-ratio:1.77778;object-position:100.0% 50.0%" in html  # held inside the picture
+    assert '<figcaption aria-label="1 by 1 crop">1:1</figcaption>' in html

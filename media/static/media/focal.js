@@ -9,11 +9,31 @@
     return Math.min(1, Math.max(0, value));
   }
 
+  // Where a crop keeping the fraction `kept` of one side, centred on `focal` and held inside
+  // the picture, sits: a CSS object-position from 0 to 1 (as media.admin_preview computes it).
+  function cropPosition(focal, kept) {
+    return kept >= 1 ? 0.5 : clamp((focal - kept / 2) / (1 - kept));
+  }
+
+  function moveCrops(crops, x, y) {
+    if (!crops) {
+      return;
+    }
+    var aspect = parseFloat(crops.dataset.aspect);
+    crops.querySelectorAll(".focal-crop").forEach(function (crop) {
+      var ratio = parseFloat(crop.dataset.ratio);
+      var left = aspect > ratio ? cropPosition(x, ratio / aspect) : 0.5;
+      var top = aspect < ratio ? cropPosition(y, aspect / ratio) : 0.5;
+      crop.querySelector("img").style.objectPosition = (left * 100).toFixed(1) + "% " + (top * 100).toFixed(1) + "%";
+    });
+  }
+
   function setUp(picker) {
     var image = picker.querySelector("img");
     var marker = picker.querySelector(".focal-marker");
     var inputX = document.getElementById("id_focal_x");
     var inputY = document.getElementById("id_focal_y");
+    var crops = picker.parentNode.querySelector(".focal-crops");
     if (!image || !marker || !inputX || !inputY) {
       return;
     }
@@ -23,6 +43,7 @@
       var y = clamp(parseFloat(inputY.value) || 0);
       marker.style.left = (x * 100) + "%";
       marker.style.top = (y * 100) + "%";
+      moveCrops(crops, x, y);
     }
 
     image.addEventListener("click", function (event) {
