@@ -30,7 +30,7 @@ EXTENSIONS = {
     # No "open in a new window" and the rel the sanitizer writes, so an edited link reads back as stored.
     "Link": {"enableTarget": False, "HTMLAttributes": {"target": None, "rel": "noopener noreferrer", "class": None}},
     "BulletList": True,
-    "OrderedList": True,
+    "OrderedList": {"enableListAttributes": False},
     "ListItem": True,
     "Blockquote": True,
     "History": True,

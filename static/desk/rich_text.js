@@ -18,12 +18,52 @@ const Link = Editor.Link.extend({
   },
 });
 
+// django-prose-editor's createTextareaEditor, except that Tiptap injects no <style> element (an
+// inline style our CSP refuses): its few base rules are in static/desk/rich_text.css.
+// A numbered list is a plain <ol>: no list type or start number (the sanitizer keeps neither),
+// and no node view drawing the type as an inline style.
+const OrderedList = Editor.OrderedList.extend({
+  addAttributes() {
+    const attributes = { ...(this.parent ? this.parent() : {}) };
+    delete attributes.type;
+    delete attributes.start;
+    return attributes;
+  },
+  addNodeView: null,
+});
+
+function createTextareaEditor(textarea, extensions) {
+  const disabled = textarea.hasAttribute("disabled");
+  const wrapper = document.createElement("div");
+  wrapper.className = disabled ? "prose-editor disabled" : "prose-editor";
+  textarea.before(wrapper);
+  wrapper.append(textarea);
+  return new Editor.Editor({
+    element: wrapper,
+    editable: !disabled,
+    extensions,
+    content: textarea.value,
+    injectCSS: false,
+    onUpdate({ editor }) {
+      const html = editor.getHTML();
+      // An empty document is an empty body, not "<p></p>".
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    onDestroy() {
+      wrapper.before(textarea);
+      wrapper.remove();
+    },
+  });
+}
+
 function build(textarea) {
   if (textarea.closest(".prose-editor")) return null;
   const config = JSON.parse(textarea.dataset.richText || "{}");
   const available = {
     ...Editor,
     Link,
+    OrderedList,
     InlineMedia: InlineMedia.configure({
       chooserUrl: textarea.dataset.mediaChooser || "",
       thumbnailUrl: textarea.dataset.mediaThumbnail || "",
@@ -36,7 +76,7 @@ function build(textarea) {
     if (!extension || options === false) continue;
     extensions.push(options && typeof options === "object" ? extension.configure(options) : extension);
   }
-  const editor = Editor.createTextareaEditor(textarea, extensions);
+  const editor = createTextareaEditor(textarea, extensions);
   textarea.richTextEditor = editor;
   const label = document.querySelector(`label[for="${textarea.id}"]`);
   if (label && editor.view && editor.view.dom) {
