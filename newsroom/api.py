@@ -18,12 +18,14 @@ from drf_spectacular.renderers import (
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from articles.api.authors import AuthorViewSet
 from articles.api.views import ArticleViewSet, SectionViewSet, TagViewSet
 from media.api import MediaViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("articles", ArticleViewSet, basename="article")
+router.register("authors", AuthorViewSet, basename="author-api")
 router.register("media", MediaViewSet, basename="media")
 router.register("sections", SectionViewSet, basename="section-api")
 router.register("tags", TagViewSet, basename="tag-api")

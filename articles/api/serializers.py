@@ -12,6 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apikit.strict_writes import StrictFieldsMixin
+from articles.actions.authors import MAX_BYLINE
+from articles.api.authors import BylineAuthorSerializer, byline_of, missing_author_ids
 from articles.api.editorial.reads import STATUS_CHOICES, missing_article_ids
 from articles.models import Article, Section, Tag
 from articles.validators import validate_body_html
@@ -139,6 +141,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.path", help_text="Path of the article's section.")
     breadcrumb = serializers.SerializerMethodField()
     tags = TagSerializer(many=True)
+    authors = serializers.SerializerMethodField(help_text="The byline: its authors, first named first.")
     lead_media = MediaSummarySerializer(allow_null=True)
 
     class Meta:
@@ -155,6 +158,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "section",
             "breadcrumb",
             "tags",
+            "authors",
             "signoff",
             "source",
             "language",
@@ -168,6 +172,10 @@ class ArticleSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, article) -> str:
         return api_url(self.context, "article-detail", article.pk)
+
+    @extend_schema_field(BylineAuthorSerializer(many=True))
+    def get_authors(self, article) -> list:
+        return BylineAuthorSerializer(byline_of(article), many=True, context=self.context).data
 
     @extend_schema_field(CrumbSerializer(many=True))
     def get_breadcrumb(self, article) -> list:
@@ -216,6 +224,12 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         max_length=200,
         help_text="Ids of related articles, in order; replaces the whole list.",
     )
+    author_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=MAX_BYLINE,
+        help_text="Ids of the byline's authors, first named first; replaces the whole byline.",
+    )
 
     output_fields = tuple(ArticleDetailSerializer.Meta.fields)
 
@@ -241,6 +255,7 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "legacy_sort",
             "status",
             "related_ids",
+            "author_ids",
         ]
 
     def validate_related_ids(self, ids):
@@ -253,6 +268,18 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         missing = missing_article_ids(ids)
         if missing:
             problems.append(f"No article has the id {', '.join(map(str, missing))}.")
+        if problems:
+            raise serializers.ValidationError(problems)
+        return ids
+
+    def validate_author_ids(self, ids):
+        problems = []
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            problems.append(f"Listed more than once: {', '.join(map(str, repeated))}.")
+        missing = missing_author_ids(ids)
+        if missing:
+            problems.append(f"No author has the id {', '.join(map(str, missing))}.")
         if problems:
             raise serializers.ValidationError(problems)
         return ids

@@ -24,6 +24,7 @@ from apikit.negotiation import QueryFormatFreeNegotiation
 from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
 from articles.actions import StaleEdit, delete_article
+from articles.api.authors import byline_prefetch
 from articles.api.editorial.reads import (
     all_related_links,
     articles_with_status,
@@ -135,7 +136,9 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         if self.action == "related":
             return readable_articles(self.request.user)
         queryset = (
-            readable_articles(self.request.user).for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
+            readable_articles(self.request.user)
+            .for_listing()
+            .prefetch_related("tags", byline_prefetch(), *prefetch_for("lead_media"))
         )
         if self.action == "retrieve":
             live_links = RelatedLink.objects.to_live_targets()
@@ -155,11 +158,15 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
                 queryset = articles_with_status(self.request.user, wanted)
             except PermissionError as exc:
                 self.permission_denied(self.request, message=str(exc))
-            queryset = queryset.for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
+            queryset = queryset.for_listing().prefetch_related("tags", byline_prefetch(), *prefetch_for("lead_media"))
             queryset = queryset.annotate(listed_at=Coalesce("published_at", "created_at"))
             self.cursor_ordering = NEWEST_FIRST_ANY_STATUS
         else:
-            queryset = Article.objects.live().for_listing().prefetch_related("tags", *prefetch_for("lead_media"))
+            queryset = (
+                Article.objects.live()
+                .for_listing()
+                .prefetch_related("tags", byline_prefetch(), *prefetch_for("lead_media"))
+            )
         return filters.apply(queryset)
 
     def get_serializer_context(self):

@@ -29,8 +29,9 @@ def write_article(*, actor, article: Article, data: dict, base_version: int | No
     status = data.pop("status", None)
     tags = data.pop("tags", None)
     related_ids = data.pop("related_ids", None)
+    author_ids = data.pop("author_ids", None)
     creating = article.pk is None
-    if creating or data or tags is not None or related_ids is not None:
+    if creating or data or tags is not None or related_ids is not None or author_ids is not None:
         for field, value in data.items():
             setattr(article, field, value)
         article.full_clean(validate_unique=True)
@@ -40,6 +41,7 @@ def write_article(*, actor, article: Article, data: dict, base_version: int | No
             base_version=base_version,
             related_ids=related_ids,
             tags=tags,
+            author_ids=author_ids,
             note="API",
         )
     elif base_version is not None:

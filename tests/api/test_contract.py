@@ -115,6 +115,7 @@ def test_article_detail_is_exactly_the_documented_document(anon, story):
             {"name": "Mosul", "slug": "mosul", "web_url": f"{SITE}/section/iraq/conflict/mosul/"},
         ],
         "tags": [{"name": "Northern front", "slug": "northern-front"}],
+        "authors": [],  # tests/authors/test_api.py shows a byline
         "signoff": "S/SH 11",
         "source": "Agency",
         "language": "en",

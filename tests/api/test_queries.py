@@ -8,9 +8,9 @@ from tests.factories import ArticleFactory, ImageFactory, RelatedLinkFactory, Se
 
 pytestmark = pytest.mark.django_db
 
-# Token lookup and the editor's two permission queries, then articles, tags, lead and poster
-# renditions, breadcrumb sections.
-LIST_BUDGET = 8
+# Token lookup and the editor's two permission queries, then articles, tags, bylines with their
+# authors, lead and poster renditions, breadcrumb sections.
+LIST_BUDGET = 9
 # The same plus related links and their targets' renditions (two).
 DETAIL_BUDGET = 11
 

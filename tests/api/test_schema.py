@@ -30,6 +30,8 @@ from newsroom.wsgi import application
 from tests.api.conftest import EXAMPLES_SENT, timed
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
     ImageFactory,
     RelatedLinkFactory,
     SectionFactory,
@@ -82,6 +84,8 @@ def newsroom(editor, keep_test_connection):
     articles.append(ArticleFactory(draft=True, is_stub=True, legacy_id=200))
     for position, target in enumerate(articles[1:]):
         RelatedLinkFactory(source=articles[0], target=target, position=position)
+    author = AuthorFactory(name="سارة حميدي", slug="سارة-حميدي", photo=ImageFactory())
+    BylineFactory(article=articles[0], author=author)
     return {
         "headers": {"Authorization": f"Token {Token.objects.create(user=editor).key}"},
         "articles": articles,
@@ -89,6 +93,7 @@ def newsroom(editor, keep_test_connection):
         "arabic_section": arabic_section,
         "arabic_tag": arabic_tag,
         "video": video,
+        "author": author,
     }
 
 
@@ -160,6 +165,8 @@ def well_formed_requests(newsroom, editor_headers):
         ("/api/v1/sections/{id}/", "GET"): {"path_parameters": {"id": newsroom["arabic_section"].pk}},
         ("/api/v1/tags/", "GET"): {"query": {"cursor": ""}},
         ("/api/v1/tags/{id}/", "GET"): {"path_parameters": {"id": newsroom["arabic_tag"].pk}},
+        ("/api/v1/authors/", "GET"): {"query": {"page_size": 1}},
+        ("/api/v1/authors/{id}/", "GET"): {"path_parameters": {"id": newsroom["author"].pk}},
     }
 
 
@@ -204,6 +211,8 @@ def test_schema_names_every_route_and_method(anon):
         ("/api/v1/sections/{id}/", "get"),
         ("/api/v1/tags/", "get"),
         ("/api/v1/tags/{id}/", "get"),
+        ("/api/v1/authors/", "get"),
+        ("/api/v1/authors/{id}/", "get"),
     }
     detail = document["components"]["schemas"]["ArticleDetail"]["properties"]
     for field in ("id", "url", "web_url", "legacy_id", "breadcrumb", "lead_media", "related", "body_html"):

@@ -44,3 +44,21 @@ def token_client():
 def committed(django_capture_on_commit_callbacks):
     """`with committed():` runs the on-commit callbacks (the announcements) of what it wraps."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+@pytest.fixture
+def plain_client(token_client, db):
+    """Authenticated, but holding no permission at all."""
+    from tests.factories import UserFactory
+
+    return token_client(UserFactory(username="reader"))
+
+
+@pytest.fixture
+def editor_client(token_client, editor):
+    return token_client(editor)
