@@ -83,6 +83,16 @@ def test_page_shows_profile_portrait_and_live_stories_newest_first(client):
     assert structure_problems(html) == []
 
 
+def test_stories_readers_cannot_see_are_not_listed(client):
+    sara = AuthorFactory(slug="sara-hamidi")
+    story_by(sara, title="The one live story")
+    for kind in HIDDEN_STORIES:
+        story_by(sara, title=f"Quillo{kind} story", **hidden_story_fields(kind))
+    html = get_page(client, "/authors/sara-hamidi/")
+    assert card_titles(html) == ["The one live story"]
+    assert "quillo" not in html.lower()
+
+
 def test_json_ld_is_a_profile_page_about_the_person(client):
     photo = make_image(public=True)
     sara = public_author(

@@ -183,3 +183,14 @@ def test_sitemap_index_names_the_author_sitemap(client):
     story_by(AuthorFactory())
     root = ElementTree.fromstring(client.get("/sitemap.xml").content)
     assert f"{HOST}/sitemap-authors.xml" in [el.findtext(f"{SM}loc") for el in root.iter(f"{SM}sitemap")]
+
+
+@pytest.mark.parametrize("url", ["/authors/sara-hamidi/feed/", "/sitemap-authors.xml"])
+def test_author_feed_and_sitemap_come_from_the_page_cache(client, settings, url):
+    settings.PAGE_CACHE_SECONDS = 300
+    story_by(AuthorFactory(slug="sara-hamidi"))
+    first = client.get(url)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
