@@ -15,6 +15,7 @@ from apikit.strict_writes import StrictFieldsMixin
 from articles.actions.authors import MAX_BYLINE
 from articles.api.authors import BylineAuthorSerializer, byline_of, missing_author_ids
 from articles.api.editorial.reads import STATUS_CHOICES, missing_article_ids
+from articles.api.inline_media import InlineMediaField
 from articles.models import Article, Section, Tag
 from articles.validators import validate_body_html
 from media.models import MediaItem
@@ -190,9 +191,15 @@ class ArticleSerializer(serializers.ModelSerializer):
 class ArticleDetailSerializer(ArticleSerializer):
     body_html = serializers.CharField(source="body")
     related = RelatedSerializer(many=True, source="live_related_links")
+    inline_media = InlineMediaField()
 
     class Meta(ArticleSerializer.Meta):
-        fields = ArticleSerializer.Meta.fields[:8] + ["body_html"] + ArticleSerializer.Meta.fields[8:] + ["related"]
+        fields = (
+            ArticleSerializer.Meta.fields[:8]
+            + ["body_html"]
+            + ArticleSerializer.Meta.fields[8:]
+            + ["related", "inline_media"]
+        )
         read_only_fields = fields
 
 

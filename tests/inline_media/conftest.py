@@ -10,8 +10,9 @@ import pytest
 from django.core.files.base import ContentFile
 
 from articles.models import Article
+from media.models import MediaItem
 from tests.api.conftest import anon, editor_client  # noqa: F401 (API clients)
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ImageFactory
 from tests.site.conftest import make_image, make_video, tree  # noqa: F401 (the sections fixture)
 
 STORY_BODY = re.compile(r'<div class="story-body">(.*?)</div>', re.DOTALL)
@@ -59,3 +60,25 @@ def clip(db):
     item.captions_language = "en"
     item.save()
     return item
+
+
+@pytest.fixture
+def items(db):
+    """A 64×48 photo, and a video (file by name only) with its poster and captions."""
+    photo = ImageFactory(title="Bridge", caption="The old bridge.", credit="Reuters", alt_text="A bridge")
+    poster = ImageFactory(title="Poster", alt_text="")
+    clip = MediaItem.objects.create(
+        kind="video",
+        file="library/convoy.mp4",
+        title="Convoy",
+        caption="The convoy leaves.",
+        alt_text="A convoy on a road",
+        credit="AP",
+        width=640,
+        height=360,
+        duration=12.5,
+        poster=poster,
+        captions="captions/convoy.vtt",
+        captions_language="en",
+    )
+    return {"photo": photo, "poster": poster, "clip": clip}
