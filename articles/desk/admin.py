@@ -6,13 +6,18 @@ autodiscovery):
     records_admin    revisions, the audit log, share links, staff profiles
     forms            the article form, choosers marking stubs, the related-items inline
     conflicts        the screen a stale save gets: their text beside the current version
+    index            the admin index as the desk: drafts, review, scheduled, published today
 
 Every change made here goes through `articles.actions`.
 """
 
-from articles.desk import article_admin, records_admin, taxonomy_admin
+from django.contrib import admin
+
+from articles.desk import article_admin, index, records_admin, taxonomy_admin
 from articles.desk.article_admin import ArticleAdmin
 from articles.desk.forms import ArticleForm, choice_label, video_problem
+
+index.install(admin.site)
 
 __all__ = [
     "ArticleAdmin",

@@ -4,7 +4,7 @@
  * empty when nothing is chosen, and the search box of a multiple choice has no name at all. A
  * screen reader then announces an unnamed field. This gives each combobox and search box the
  * name of its field: the <label> of the select, or in a table of inline rows the column's
- * heading and the row's number. Runs once the page has loaded and for each row added.
+ * heading and the row's number. It runs whenever select2 adds or redraws a chooser.
  */
 "use strict";
 (function () {
@@ -33,18 +33,36 @@
         return;
       }
       const name = fieldName(select);
-      container.querySelectorAll('[role="combobox"], [role="textbox"], .select2-search__field').forEach((element) => {
-        element.removeAttribute("aria-labelledby");
-        element.setAttribute("aria-label", name);
+      const unnamed = '[role="combobox"], [role="textbox"], .select2-search__field';
+      container.querySelectorAll(unnamed).forEach((element) => {
+        if (element.getAttribute("aria-label") !== name) {
+          element.removeAttribute("aria-labelledby");
+          element.setAttribute("aria-label", name);
+        }
       });
     });
   }
 
-  window.addEventListener("load", nameChoosers);
-  document.addEventListener("formset:added", () => window.setTimeout(nameChoosers, 0));
-  document.addEventListener("change", (event) => {
-    if (event.target.matches && event.target.matches("select.admin-autocomplete")) {
-      window.setTimeout(nameChoosers, 0);
+  let pending = false;
+  function soon() {
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(() => {
+        pending = false;
+        nameChoosers();
+      });
     }
-  });
+  }
+
+  function start() {
+    nameChoosers();
+    new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
+  }
+
+  window.addEventListener("load", nameChoosers);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
