@@ -89,15 +89,21 @@ class _Inspector(HTMLParser):
             return None  # the sanitizer sets every link's rel itself, so what it wrote reads back
         if name not in allowed:
             return f"attribute “{name}” on <{tag}> is not allowed"
-        if name == MEDIA_ID_ATTRIBUTE and not MEDIA_ID_RE.fullmatch(val or ""):
-            return f"“{MEDIA_ID_ATTRIBUTE}” on <{tag}> must be the number of a media library item, not “{val or ''}”"
-        if name in {"href", "src"} and val:
-            scheme = val.strip().split(":", 1)[0].lower() if ":" in val.split("/", 1)[0] else ""
-            if scheme and scheme not in URL_SCHEMES:
-                return f"“{scheme}:” links are not allowed"
-        return None
+        return _value_problem(tag, name, val)
 
     handle_startendtag = handle_starttag
+
+
+def _value_problem(tag: str, name: str, val: str | None) -> str | None:
+    """What is wrong with the value of an allowed attribute: a media id that is no number, a
+    link to a scheme outside the allowlist; or None."""
+    if name == MEDIA_ID_ATTRIBUTE and not MEDIA_ID_RE.fullmatch(val or ""):
+        return f"“{MEDIA_ID_ATTRIBUTE}” on <{tag}> must be the number of a media library item, not “{val or ''}”"
+    if name in {"href", "src"} and val:
+        scheme = val.strip().split(":", 1)[0].lower() if ":" in val.split("/", 1)[0] else ""
+        if scheme and scheme not in URL_SCHEMES:
+            return f"“{scheme}:” links are not allowed"
+    return None
 
 
 def validate_body_html(value: str) -> None:
