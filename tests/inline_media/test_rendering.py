@@ -191,3 +191,22 @@ def test_inline_items_files_open_to_anonymous_readers_once_the_story_is_live(cli
     assert client.get(f"/media-renditions/{photo.pk}/w640.jpeg").status_code in (200, 302)
     assert client.get(clip.file.url).status_code == 200
     assert client.get(clip.captions.url).status_code == 200
+
+
+def test_the_page_cache_keeps_the_figures_and_a_library_change_renews_them(
+    client, photo, django_capture_on_commit_callbacks
+):
+    from media.actions import update_media
+
+    article = story(figure(photo))
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content and b"The old bridge at dusk." in second.content
+    with django_capture_on_commit_callbacks(execute=True):
+        update_media(actor=None, item=photo, caption="The new bridge.", credit="AFP")
+    third = client.get(article.get_absolute_url())
+    assert third["X-Page-Cache"] == "miss"
+    assert '<figcaption>The new bridge. <span class="credit">AFP</span></figcaption>' in story_body(
+        third.content.decode()
+    )
