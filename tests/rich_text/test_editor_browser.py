@@ -175,3 +175,40 @@ def test_the_editor_reads_a_stored_body_back_as_stored_and_an_unchanged_save_add
     assert upgraded == f'<p>Before.</p><figure data-media-id="{photo.pk}"></figure><p>After.</p>'
     article.refresh_from_db()
     assert article.body == stored and article.revisions.count() == 0 and not violations
+
+
+def test_axe_finds_no_serious_problem_in_the_editor(desk):
+    """axe-core on the editor (menu bar, text, an inline item): no serious or critical violation."""
+    from pathlib import Path
+
+    import axe_playwright_python
+    from playwright.sync_api import sync_playwright
+
+    from articles.models import Article
+
+    article, photo = desk["article"], desk["photo"]
+    Article.objects.filter(pk=article.pk).update(body=STORED.format(photo=photo.pk))
+    with sync_playwright() as playwright:
+        browser = launch(playwright, desk["chromium"])
+        try:
+            page = _signed_in_page(browser, desk["url"])
+            page.goto(f"{desk['url']}/admin/articles/article/{article.pk}/change/")
+            _editor_ready(page)
+            # axe-core is evaluated through the DevTools protocol (an inline script the CSP would refuse).
+            axe = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+            page.evaluate(axe.read_text(encoding="utf-8"))
+            results = page.evaluate(
+                "axe.run({include: [['.prose-editor']]}, {resultTypes: ['violations']})"
+                ".then(r => ({passes: r.passes.length, violations: r.violations}))"
+            )
+        finally:
+            browser.close()
+
+    assert results["passes"], "axe checked nothing in the editor"
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+        for node in v["nodes"]
+    ]
+    assert not serious, "\n".join(serious)
