@@ -69,20 +69,27 @@ class _Structure(HTMLParser):
         attrs = dict(attrs)
         if tag == "html":
             self.html_lang = attrs.get("lang")
-        if "id" in attrs:
-            if attrs["id"] in self.ids:
-                self.problems.append(f"duplicate id {attrs['id']!r}")
-            self.ids.add(attrs["id"])
-        if tag == "img" and "alt" not in attrs:
-            self.problems.append(f"<img> without alt: {attrs.get('src')}")
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
+        self._note_id(attrs.get("id"))
+        self._check_element(tag, attrs)
         if "aria-labelledby" in attrs:
             self.labelled.append(attrs["aria-labelledby"])
-        if tag == "a" and not attrs.get("href"):
-            self.problems.append("<a> without href")
         if tag not in VOID:
             self.open.append(tag)
+
+    def _note_id(self, value):
+        if value is None:
+            return
+        if value in self.ids:
+            self.problems.append(f"duplicate id {value!r}")
+        self.ids.add(value)
+
+    def _check_element(self, tag, attrs):
+        if tag == "img" and "alt" not in attrs:
+            self.problems.append(f"<img> without alt: {attrs.get('src')}")
+        if tag == "a" and not attrs.get("href"):
+            self.problems.append("<a> without href")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
 
     def handle_endtag(self, tag):
         if tag in VOID:
