@@ -3,9 +3,13 @@ newest first, in keyset pages like a section's (articles.site.listings).
 
 Only authors readers may see have a page (`Author.objects.public()`: named on a live story's
 byline); any other slug is a 404, as is one no author could have (too long, or not a slug),
-which is refused before any query. The portrait shows only once its media item is public
-(media's own rule, `MediaItem.objects.public()`), read in the same query as the author, so a
-page never points readers at a picture they may not fetch.
+which is refused before any query. Staff who may view authors (`articles.view_author`) also
+see the page of an author with no live story yet, listing none; what they see is never cached
+for anyone else (`cache_public_page` makes a signed-in user's page private).
+
+The portrait shows only once its media item is public (media's own rule,
+`MediaItem.objects.public()`), read in the same query as the author, so a page never points
+readers at a picture they may not fetch.
 """
 
 import re
@@ -34,12 +38,12 @@ PHOTO_MAX_WIDTH = 640
 _SLUG = re.compile(r"^[-\w]{1,200}\Z")
 
 
-def public_author(slug: str, *, with_photo: bool = False) -> Author:
+def public_author(slug: str, *, with_photo: bool = False, any_author: bool = False) -> Author:
     """The public author with this slug (one query); Http404 for any other slug. `with_photo`:
-    their photo comes too, with `photo_is_public`."""
+    their photo comes too, with `photo_is_public`; `any_author`: public or not (for staff)."""
     if not _SLUG.match(slug):
         raise Http404("No author has this name.")
-    authors = Author.objects.public()
+    authors = Author.objects.all() if any_author else Author.objects.public()
     if with_photo:
         photo_is_public = Exists(MediaItem.objects.public().filter(pk=OuterRef("photo_id")))
         authors = authors.select_related("photo").annotate(photo_is_public=photo_is_public)
@@ -74,12 +78,24 @@ def profile_page(author: Author, *, url: str, photo: MediaItem | None, request=N
     }
 
 
+def stories_page(request, author: Author, *, may_be_empty: bool) -> dict:
+    """One keyset page of the author's live stories; Http404 when they have none, unless
+    `may_be_empty` (staff looking at an author not public yet)."""
+    try:
+        return keyset_page(request, Article.objects.live().filter(bylines__author=author))
+    except Http404:
+        if not may_be_empty:
+            raise
+        return {"articles": [], "next_cursor": "", "is_first_page": "after" not in request.GET}
+
+
 @require_safe
 @cache_public_page(reads=("after",))
 def author(request, slug):
-    author = public_author(slug, with_photo=True)
+    staff = request.user.has_perm("articles.view_author")
+    author = public_author(slug, with_photo=True, any_author=staff)
     try:
-        page = keyset_page(request, Article.objects.live().filter(bylines__author=author))
+        page = stories_page(request, author, may_be_empty=staff)
     except BadCursor:
         return bad_request(request, "This page link is broken. Start again from the first page of the author.")
     photo = shown_photo(author)

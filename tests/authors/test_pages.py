@@ -210,6 +210,31 @@ def test_an_author_with_no_story_at_all_has_no_page(client):
     assert client.get("/authors/new-hire/").status_code == 404
 
 
+def test_staff_who_may_view_authors_see_a_page_not_public_yet_never_cached(client, editor, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    author = AuthorFactory(name="New Hire", slug="new-hire")
+    story_by(author, title="Quillodraft story", status="draft", published_at=None)
+    client.force_login(editor)
+    response = client.get("/authors/new-hire/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<bdi>New Hire</bdi>" in html and '<p class="empty">No published stories yet.</p>' in html
+    assert "Quillodraft" not in html  # staff see what readers would: live stories only
+    assert "private" in response["Cache-Control"] and "X-Page-Cache" not in response
+    assert client.get("/authors/nobody/").status_code == 404
+    client.logout()
+    assert client.get("/authors/new-hire/").status_code == 404
+    assert client.get("/authors/new-hire/feed/").status_code == 404
+
+
+def test_signed_in_users_without_the_permission_get_the_404(client):
+    from tests.factories import UserFactory
+
+    AuthorFactory(slug="new-hire")
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get("/authors/new-hire/").status_code == 404
+
+
 def test_a_unicode_slug_resolves(client):
     author = public_author(name="سارا حمیدی", slug="سارا-حمیدی")
     url = author.get_absolute_url()
