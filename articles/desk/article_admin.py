@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 from articles import actions
+from articles.desk.authors_admin import BylineInline, byline_order
 from articles.desk.conflicts import conflict_context
 from articles.desk.forms import (
     ArticleForm,
@@ -25,7 +26,7 @@ from articles.desk.forms import (
     video_problem,
 )
 from articles.desk.views import EditorialViews, error_text, publish_now
-from articles.models import Article, PreviewLink, RelatedLink, Revision
+from articles.models import Article, Byline, PreviewLink, RelatedLink, Revision
 from articles.revisions import TIMELINE_FIELDS
 
 
@@ -41,7 +42,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["section", "lead_media", "lead_media__poster"]
     autocomplete_fields = ["lead_media", "section", "tags"]
-    inlines = [RelatedLinkInline]
+    inlines = [BylineInline, RelatedLinkInline]
     # On the list only: the change form's door for state changes is the publishing desk.
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
     readonly_fields = [
@@ -149,16 +150,21 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         known, so one `save_article` call stores fields, tags and related order in one revision."""
 
     def save_related(self, request, form, formsets, change):
-        related_ids = None
+        related_ids = author_ids = None
         for formset in formsets:
             if formset.model is RelatedLink:
                 related_ids = related_order(formset)
+            if formset.model is Byline:
+                author_ids = byline_order(formset)
+                if not change and not author_ids:
+                    author_ids = None  # a new story left without a byline: credited to its writer
         actions.save_article(
             actor=request.user,
             article=form.instance,
             base_version=form.cleaned_data.get("base_version"),
             related_ids=related_ids,
             tags=form.cleaned_data.get("tags"),
+            author_ids=author_ids,
         )
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -203,7 +209,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         """Revisions, related rows and share links belong to the article and go with it; the
         delete permission on the article is enough (the audit log keeps the deletion)."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        owned = {str(model._meta.verbose_name) for model in (Revision, RelatedLink, PreviewLink)}
+        owned = {str(model._meta.verbose_name) for model in (Revision, RelatedLink, Byline, PreviewLink)}
         return deleted, counts, {name for name in perms_needed if str(name) not in owned}, protected
 
     def delete_model(self, request, obj):
