@@ -104,10 +104,25 @@ def test_a_file_uploaded_in_the_popup_is_chosen_by_the_protocol(chromium, librar
             with popup.expect_event("close"):
                 card.click()
             chosen = page.evaluate("() => window.chosen")
+            # A card drawn by the server is chosen by the admin's own RelatedObjectLookups.js.
+            with page.context.expect_page() as opened:
+                page.evaluate(
+                    "() => window.open('/admin/media/mediaitem/?_popup=1&_to_field=id&q=Picture+17',"
+                    " 'id_media__1', 'width=1280,height=800')"
+                )
+            popup = opened.value
+            popup.on("pageerror", lambda exc: errors.append(str(exc)))
+            existing = popup.locator(".media-chooser-grid a[data-popup-opener]")
+            existing.first.wait_for()
+            assert existing.count() == 1
+            with popup.expect_event("close"):
+                existing.first.click()
+            chosen_existing = page.evaluate("() => window.chosen")
             assert errors == []
         finally:
             browser.close()
     assert chosen == new_id == str(MediaItem.objects.get(title="new arrival").pk)
+    assert chosen_existing == str(MediaItem.objects.get(title="Picture 17").pk)
 
 
 def test_many_files_upload_with_progress_and_a_refusal_then_one_form_describes_them(chromium, library):
