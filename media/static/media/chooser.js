@@ -8,6 +8,10 @@
   function choose(event) {
     event.preventDefault();
     var value = event.currentTarget.dataset.popupOpener;
+    // As the admin's own handler hands it over (jQuery's .data()): a number when it reads as one.
+    if (String(Number(value)) === value) {
+      value = Number(value);
+    }
     if (window.opener && window.opener.dismissRelatedLookupPopup) {
       window.opener.dismissRelatedLookupPopup(window, value);
     }
