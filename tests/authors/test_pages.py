@@ -5,11 +5,15 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.site import listings
+from media import models as media_models
+from media.models import MediaItem
 from tests.authors.site_support import (
     HIDDEN_STORIES,
     HOST,
@@ -20,7 +24,7 @@ from tests.authors.site_support import (
     story_by,
     structure_problems,
 )
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, jpeg_bytes
 from tests.site.conftest import make_image, make_video
 
 pytestmark = pytest.mark.django_db
@@ -136,9 +140,21 @@ def test_json_ld_leaves_out_what_the_author_has_not_got(client):
     assert structure_problems(html) == []
 
 
-def test_a_portrait_readers_may_not_fetch_is_left_out(client):
-    """A photo neither marked public nor used by a live story answers 404 to readers, so the
-    page does not show it; once a live story uses it, it shows."""
+def test_the_portrait_shows_exactly_when_readers_may_fetch_it(client):
+    """Whatever media's rule says of an author's portrait, the page agrees with the file views."""
+    photo = ImageFactory(file=ContentFile(jpeg_bytes(400, 300), name="portrait.jpg"), width=400, height=300)
+    public_author(slug="sara-hamidi", photo=photo)
+    fetchable = MediaItem.objects.public().filter(pk=photo.pk).exists()
+    html = get_page(client, "/authors/sara-hamidi/")
+    assert (f"/media-renditions/{photo.pk}/1x1-w320.jpeg" in html) == fetchable
+    assert ("image" in json_ld_blocks(html)[0]["mainEntity"]) == fetchable
+    assert (client.get(f"/media-renditions/{photo.pk}/1x1-w320.jpeg").status_code != 404) == fetchable
+
+
+def test_a_portrait_readers_may_not_fetch_is_left_out(client, monkeypatch):
+    """With no use counting as live (media standing alone), a photo not marked public answers
+    404 to readers, so the page leaves it out; marked public, it shows."""
+    monkeypatch.setattr(media_models, "live_use_q", lambda: Q(pk__in=[]))
     photo = make_image(public=False)
     public_author(slug="sara-hamidi", photo=photo)
     html = get_page(client, "/authors/sara-hamidi/")
@@ -146,7 +162,7 @@ def test_a_portrait_readers_may_not_fetch_is_left_out(client):
     assert "image" not in json_ld_blocks(html)[0]["mainEntity"]
     assert client.get(f"/media-renditions/{photo.pk}/1x1-w320.jpeg").status_code == 404
 
-    ArticleFactory(lead_media=photo, kind="photo")
+    MediaItem.objects.filter(pk=photo.pk).update(public=True)
     html = get_page(client, "/authors/sara-hamidi/")
     assert f"/media-renditions/{photo.pk}/1x1-w320.jpeg" in html
     assert json_ld_blocks(html)[0]["mainEntity"]["image"] == f"{HOST}/media-renditions/{photo.pk}/1x1-w640.jpeg"
