@@ -12,11 +12,12 @@ from django.db.models.functions import Cast, Concat
 
 from articles import audit
 from articles.actions.permissions import can_edit, can_publish
-from articles.models import Article
+from articles.models import Article, Author
 
 Status = Article.Status
 LEAD = "lead media"
 INLINE = "inline in the body"
+PORTRAIT = "portrait of the author"
 
 
 # An inline item in a stored body: `<figure data-media-id="N">` (the editor's form, optionally
@@ -37,7 +38,8 @@ def inline_media_ids(body: str) -> list[int]:
 
 def media_uses(ids: list[int]) -> dict:
     """{item id: [media.usage.Use, …]}: the articles showing these items as lead media or inline
-    in their body, oldest first; two queries whatever the number of ids."""
+    in their body, oldest first, then the authors showing them as their portrait; three queries
+    whatever the number of ids."""
     from media.usage import Use
 
     found: dict[int, list] = {}
@@ -50,24 +52,37 @@ def media_uses(ids: list[int]) -> dict:
         for pk in ids:
             if body_marker(pk) in article.body:
                 found.setdefault(pk, []).append(Use(article, INLINE))
+    for author in Author.objects.filter(photo__in=ids).only("id", "name", "photo_id").order_by("pk"):
+        found.setdefault(author.photo_id, []).append(Use(author, PORTRAIT))
     return found
 
 
 def media_live_use():
-    """Q over MediaItem: lead media of a live article, or shown inline in a live article's body.
+    """Q over MediaItem: lead media of a live article, shown inline in a live article's body, or the
+    portrait of an author readers may see (`Author.objects.public()`).
 
     Evaluated when the query runs, so a scheduled or embargoed story's media become public the
     moment the story does, with no worker; and stop being public when it is unpublished.
     """
     live = Article.objects.live()
     marker = Concat(Value('data-media-id="'), Cast(OuterRef("pk"), CharField()), Value('"'))
-    return Q(Exists(live.filter(lead_media=OuterRef("pk")))) | Q(Exists(live.filter(body__contains=marker)))
+    portrait = Author.objects.public().filter(photo=OuterRef("pk"))  # on the page of an author readers see
+    return (
+        Q(Exists(live.filter(lead_media=OuterRef("pk"))))
+        | Q(Exists(live.filter(body__contains=marker)))
+        | Q(Exists(portrait))
+    )
 
 
 def may_edit_media(actor, articles) -> bool:
     """Media follow the rules of the stories using them: the actor must be allowed to edit each
-    one, and to publish when one of them is published (changing what readers see)."""
+    one, and to publish when one of them is published (changing what readers see). An author's
+    portrait is the editors' (they keep the authors)."""
     for article in articles:
+        if isinstance(article, Author):
+            if not can_publish(actor):
+                return False
+            continue
         if not can_edit(actor, article):
             return False
         if article.status == Status.PUBLISHED and not can_publish(actor):
