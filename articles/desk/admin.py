@@ -3,6 +3,7 @@ autodiscovery):
 
     article_admin    articles: the list, the change form and its publishing desk (views.py)
     taxonomy_admin   sections and tags
+    authors_admin    authors (editors keep them), the article form's sortable byline inline
     records_admin    revisions, the audit log, share links, staff profiles
     forms            the article form, choosers marking stubs, the related-items inline
     conflicts        the screen a stale save gets: their text beside the current version
@@ -13,7 +14,7 @@ Every change made here goes through `articles.actions`.
 
 from django.contrib import admin
 
-from articles.desk import article_admin, index, records_admin, taxonomy_admin
+from articles.desk import article_admin, authors_admin, index, records_admin, taxonomy_admin
 from articles.desk.article_admin import ArticleAdmin
 from articles.desk.forms import ArticleForm, choice_label, video_problem
 
@@ -23,6 +24,7 @@ __all__ = [
     "ArticleAdmin",
     "ArticleForm",
     "article_admin",
+    "authors_admin",
     "choice_label",
     "records_admin",
     "taxonomy_admin",
