@@ -57,6 +57,23 @@ function createTextareaEditor(textarea, extensions) {
   });
 }
 
+// Markup the sanitizer keeps but this editor has no node for (imported bodies hold some): an
+// edit in the editor would drop it, so the editor says so before anyone types.
+const NOT_KEPT = ["table", "hr", "img:not([data-media-id])", "figure:not([data-media-id])", "u", "s", "sub", "sup", "code", "pre", "abbr", "q", "cite", "span"];
+
+function warnAboutMarkupNotKept(textarea) {
+  const body = new DOMParser().parseFromString(textarea.value || "", "text/html").body;
+  const found = NOT_KEPT.filter((selector) => body.querySelector(selector)).map((selector) => selector.split(":")[0]);
+  if (!found.length) return;
+  const note = document.createElement("p");
+  note.className = "rich-text-warning";
+  note.setAttribute("role", "status");
+  note.textContent =
+    `This body holds markup the editor cannot keep (${[...new Set(found)].join(", ")}). ` +
+    "Saving without editing the body keeps it; an edit in the editor drops it.";
+  textarea.closest(".prose-editor").before(note);
+}
+
 function build(textarea) {
   if (textarea.closest(".prose-editor")) return null;
   const config = JSON.parse(textarea.dataset.richText || "{}");
@@ -78,6 +95,7 @@ function build(textarea) {
   }
   const editor = createTextareaEditor(textarea, extensions);
   textarea.richTextEditor = editor;
+  warnAboutMarkupNotKept(textarea);
   const label = document.querySelector(`label[for="${textarea.id}"]`);
   if (label && editor.view && editor.view.dom) {
     editor.view.dom.setAttribute("aria-labelledby", label.id || (label.id = `${textarea.id}_label`));

@@ -162,6 +162,7 @@ def test_the_editor_reads_a_stored_body_back_as_stored_and_an_unchanged_save_add
             written = page.evaluate(f"{EDITOR}.getHTML()")
             shown = page.locator(".inline-media").count()
             upgraded = page.evaluate(f"{EDITOR}.commands.setContent({legacy!r}) && {EDITOR}.getHTML()")
+            no_warning = page.locator(".rich-text-warning").count() == 0
             page.goto(change_url)  # again, untouched
             _editor_ready(page)
             page.locator("input[name=_continue]").click()
@@ -170,11 +171,34 @@ def test_the_editor_reads_a_stored_body_back_as_stored_and_an_unchanged_save_add
         finally:
             browser.close()
 
-    assert written == stored
+    assert written == stored and no_warning
     assert shown == 2
     assert upgraded == f'<p>Before.</p><figure data-media-id="{photo.pk}"></figure><p>After.</p>'
     article.refresh_from_db()
     assert article.body == stored and article.revisions.count() == 0 and not violations
+
+
+def test_a_body_with_markup_the_editor_cannot_keep_says_so(desk):
+    from playwright.sync_api import sync_playwright
+
+    from articles.models import Article
+
+    article = desk["article"]
+    body = "<p>Rates</p><table><tbody><tr><td>1</td></tr></tbody></table><hr><p>H<sub>2</sub>O</p>"
+    Article.objects.filter(pk=article.pk).update(body=body)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, desk["chromium"])
+        try:
+            page = _signed_in_page(browser, desk["url"])
+            page.goto(f"{desk['url']}/admin/articles/article/{article.pk}/change/")
+            _editor_ready(page)
+            warning = page.locator(".rich-text-warning").inner_text()
+            submitted = page.evaluate("document.querySelector('#id_body').value")
+        finally:
+            browser.close()
+
+    assert "cannot keep (table, hr, sub)" in warning
+    assert submitted == body  # untouched, the textarea still holds the stored body
 
 
 def test_axe_finds_no_serious_problem_in_the_editor(desk):
