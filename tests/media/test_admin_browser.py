@@ -95,7 +95,7 @@ def test_a_file_uploaded_in_the_popup_is_chosen_by_the_protocol(chromium, librar
                 )
             popup = opened.value
             popup.on("pageerror", lambda exc: errors.append(str(exc)))
-            popup.locator("#chooser-upload-file").wait_for()
+            popup.locator(".media-chooser-upload[data-ready]").wait_for()  # its script is listening
             popup.set_input_files("#chooser-upload-file", [photo_file("new-arrival.jpg", 590)])
             card = popup.locator(".media-card-new a")
             card.wait_for()
@@ -113,7 +113,7 @@ def test_a_file_uploaded_in_the_popup_is_chosen_by_the_protocol(chromium, librar
             popup = opened.value
             popup.on("pageerror", lambda exc: errors.append(str(exc)))
             existing = popup.locator(".media-chooser-grid a[data-popup-opener]")
-            existing.first.wait_for()
+            popup.wait_for_load_state("load")  # the admin's script handles the cards once the page is ready
             assert existing.count() == 1
             with popup.expect_event("close"):
                 existing.first.click()
@@ -140,7 +140,7 @@ def test_many_files_upload_with_progress_and_a_refusal_then_one_form_describes_t
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             sign_in(page, library, "/admin/media/mediaitem/")
             page.click("a[href='/admin/media/mediaitem/upload/']")
-            page.locator("#id_files").wait_for()
+            page.locator("form.media-bulk-upload[data-ready]").wait_for()  # its script is listening
             page.set_input_files(
                 "#id_files",
                 [
@@ -150,8 +150,8 @@ def test_many_files_upload_with_progress_and_a_refusal_then_one_form_describes_t
             )
             done = page.locator(".upload-row[data-state=done]")
             refused = page.locator(".upload-row[data-state=refused]")
-            expect(done).to_have_count(1, timeout=30_000)
-            expect(refused).to_have_count(1, timeout=30_000)
+            expect(done).to_have_count(1, timeout=60_000)
+            expect(refused).to_have_count(1, timeout=60_000)
             assert done.locator(".upload-name").inner_text() == "harbour.jpg"
             assert done.locator("progress").evaluate("p => p.value") == 100
             expect(done.locator(".upload-status")).to_have_text("Uploaded")
@@ -247,11 +247,12 @@ def test_the_media_pages_have_no_serious_accessibility_violation(chromium, libra
             page.locator(".media-chooser-grid").wait_for()
             found = serious_axe_violations(page)
             page.goto(f"{library}/admin/media/mediaitem/upload/")
+            page.locator("form.media-bulk-upload[data-ready]").wait_for()
             page.set_input_files(
                 "#id_files",
                 [{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"<html></html>"}],
             )
-            expect(page.locator(".upload-row[data-state=refused]")).to_have_count(1, timeout=30_000)
+            expect(page.locator(".upload-row[data-state=refused]")).to_have_count(1, timeout=60_000)
             found += serious_axe_violations(page)
             page.goto(f"{library}/admin/media/mediaitem/upload/describe/?ids={ids}")
             found += serious_axe_violations(page)
@@ -280,12 +281,50 @@ def test_clicking_the_focal_point_moves_the_crop_previews(chromium, library):
             sign_in(page, library, f"/admin/media/mediaitem/{item.pk}/change/")
             image = page.locator(".focal-picker img")
             image.wait_for()
+            page.wait_for_load_state("load")  # focal.js has set the picker up
             image.evaluate("img => img.decode()")
             image.scroll_into_view_if_needed()
             size = image.evaluate("img => ({width: img.clientWidth, height: img.clientHeight})")
             image.click(position={"x": size["width"] * 0.6, "y": size["height"] * 0.5})
             square = page.locator(".focal-crop[data-ratio='1.00000'] img")
             assert square.evaluate("img => img.style.objectPosition") == "70% 50%"
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def test_files_dropped_on_the_zone_are_uploaded(chromium, library):
+    import base64
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from media.samples import draw_photo
+
+    picture = base64.b64encode(draw_photo(320, 240, seed=595)).decode()
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            page = browser.new_page(viewport=WINDOW)
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            sign_in(page, library, "/admin/media/mediaitem/upload/")
+            page.locator("form.media-bulk-upload[data-ready]").wait_for()
+            # What a drop from the desktop hands the page: a DataTransfer holding the file.
+            page.locator(".media-dropzone").evaluate(
+                """(zone, data) => {
+                    const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+                    const transfer = new DataTransfer();
+                    transfer.items.add(new File([bytes], "dropped.jpg", {type: "image/jpeg"}));
+                    const init = {dataTransfer: transfer, bubbles: true, cancelable: true};
+                    zone.dispatchEvent(new DragEvent("dragover", init));
+                    zone.dispatchEvent(new DragEvent("drop", init));
+                }""",
+                picture,
+            )
+            done = page.locator(".upload-row[data-state=done]")
+            expect(done).to_have_count(1, timeout=60_000)
+            assert done.locator(".upload-name").inner_text() == "dropped.jpg"
+            expect(page.locator(".describe-link")).to_be_visible()
             assert errors == []
         finally:
             browser.close()

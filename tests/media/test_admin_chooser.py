@@ -115,3 +115,17 @@ def test_an_image_page_previews_each_crop_around_the_focal_point(admin_client, e
     assert "aspect-ratio:1.00000;object-position:70.0% 50.0%" in html  # (0.6 - 0.25) / 0.5
     assert "aspect-ratio:1.77778;object-position:100.0% 50.0%" in html  # held inside the picture
     assert '<figcaption aria-label="1 by 1 crop">1:1</figcaption>' in html
+
+
+def test_popup_offers_no_upload_to_who_may_not_add_media(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_mediaitem"))
+    client.force_login(viewer)
+    photo(6, title="Seen")
+    html = client.get(POPUP).content.decode()
+    assert "media-chooser-grid" in html and "Seen" in html
+    assert "chooser-upload-file" not in html

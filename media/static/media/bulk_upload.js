@@ -70,6 +70,7 @@
       event.preventDefault();
       take(event.dataTransfer && event.dataTransfer.files);
     });
+    form.dataset.ready = "true"; // files may be taken from now on
   }
 
   document.addEventListener("DOMContentLoaded", function () {

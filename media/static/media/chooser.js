@@ -66,6 +66,7 @@
       });
       input.value = "";
     });
+    box.dataset.ready = "true"; // files may be taken from now on
   }
 
   document.addEventListener("DOMContentLoaded", function () {
