@@ -27,28 +27,22 @@ def write_article(*, actor, article: Article, data: dict, base_version: int | No
     """
     data = dict(data)
     status = data.pop("status", None)
-    tags = data.pop("tags", None)
-    related_ids = data.pop("related_ids", None)
-    author_ids = data.pop("author_ids", None)
-    creating = article.pk is None
-    if creating or data or tags is not None or related_ids is not None or author_ids is not None:
+    lists = {name: data.pop(name, None) for name in ("tags", "related_ids", "author_ids")}
+    if article.pk is None or data or any(value is not None for value in lists.values()):
         for field, value in data.items():
             setattr(article, field, value)
         article.full_clean(validate_unique=True)
-        actions.save_article(
-            actor=actor,
-            article=article,
-            base_version=base_version,
-            related_ids=related_ids,
-            tags=tags,
-            author_ids=author_ids,
-            note="API",
-        )
+        actions.save_article(actor=actor, article=article, base_version=base_version, note="API", **lists)
     elif base_version is not None:
-        current = locked_version(article.pk)
-        if current != base_version:
-            article.version = current
-            raise actions.StaleEdit(article, base_version)
+        _check_version(article, base_version)
     if status and status != article.status:
         TRANSITIONS[status](actor=actor, article=article)
     return article
+
+
+def _check_version(article: Article, base_version: int) -> None:
+    """A write that changes nothing but carries a version still fails on a stale one."""
+    current = locked_version(article.pk)
+    if current != base_version:
+        article.version = current
+        raise actions.StaleEdit(article, base_version)
