@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from articles import audit
-from articles.models import Article, PreviewLink, Revision, Tag
+from articles.models import Article, Author, PreviewLink, Revision, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS
 from media import renditions
 
@@ -50,6 +50,16 @@ def article_from_revision(revision: Revision) -> tuple[Article, list[Article], l
     return article, related, tags
 
 
+def revision_authors(revision: Revision) -> list[Author] | None:
+    """The revision's byline in order, or None for a revision older than bylines (the page then
+    shows the saved byline). An author deleted since is left out."""
+    ids = revision.data.get("author_ids")
+    if ids is None:
+        return None
+    by_id = Author.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def render_revision(request, revision: Revision, link: PreviewLink | None = None) -> HttpResponse:
     """The public article page as it would look with `revision`, marked never to be stored.
 
@@ -58,8 +68,9 @@ def render_revision(request, revision: Revision, link: PreviewLink | None = None
     from articles.site.article_page import render_article_page
 
     article, related, tags = article_from_revision(revision)
+    authors = revision_authors(revision)
     if link is None:
-        response = render_article_page(request, article, related=related, tags=tags, preview=True)
+        response = render_article_page(request, article, related=related, tags=tags, authors=authors, preview=True)
         return mark_private(response)
     grants = {}
 
@@ -70,7 +81,7 @@ def render_revision(request, revision: Revision, link: PreviewLink | None = None
 
     article.body = grant_inline_media(article.body or "", grant_for)
     with renditions.granting(grant_for):
-        response = render_article_page(request, article, related=related, tags=tags, preview=True)
+        response = render_article_page(request, article, related=related, tags=tags, authors=authors, preview=True)
     return mark_private(response)
 
 
