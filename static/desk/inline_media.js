@@ -175,9 +175,14 @@ export const InlineMedia = Node.create({
     return {
       insertInlineMedia:
         (attrs) =>
-        ({ commands }) =>
-          MEDIA_ID.test(String(attrs.id)) &&
-          commands.insertContent({ type: this.name, attrs: { id: String(attrs.id), caption: attrs.caption || "" } }),
+        ({ commands, state }) => {
+          if (!MEDIA_ID.test(String(attrs.id))) return false;
+          const item = { type: this.name, attrs: { id: String(attrs.id), caption: attrs.caption || "" } };
+          // A selected node (the item just inserted, or one the editor clicked) is kept: the new
+          // item goes after it instead of replacing it.
+          const selected = state.selection.node;
+          return selected ? commands.insertContentAt(state.selection.to, item) : commands.insertContent(item);
+        },
     };
   },
 

@@ -236,3 +236,31 @@ def test_axe_finds_no_serious_problem_in_the_editor(desk):
         for node in v["nodes"]
     ]
     assert not serious, "\n".join(serious)
+
+
+def test_inserting_an_item_while_another_is_selected_keeps_both(desk):
+    """Choosing a second item while the first is selected (as it is right after insertion, or
+    after a click on it) puts the new one after it; the selected item is never replaced."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.factories import ImageFactory
+
+    article, photo = desk["article"], desk["photo"]
+    second = ImageFactory(title="Cranes at dawn")
+    article.body = f'<figure data-media-id="{photo.pk}"></figure><p>End.</p>'
+    article.save()
+    with sync_playwright() as playwright:
+        browser = launch(playwright, desk["chromium"])
+        try:
+            page = _signed_in_page(browser, desk["url"])
+            page.goto(f"{desk['url']}/admin/articles/article/{article.pk}/change/")
+            _editor_ready(page)
+            page.evaluate(f"{EDITOR}.commands.setNodeSelection(0)")
+            _wait_until(page, f"{EDITOR}.state.selection.node?.type.name === 'inlineMedia'")
+            page.evaluate(f"{EDITOR}.commands.insertInlineMedia({{id: {second.pk}}})")
+            _wait_until(page, f"document.querySelector('#id_body').value.includes('\"{second.pk}\"')")
+            body = page.evaluate("document.querySelector('#id_body').value")
+        finally:
+            browser.close()
+
+    assert body.index(f'data-media-id="{photo.pk}"') < body.index(f'data-media-id="{second.pk}"'), body
