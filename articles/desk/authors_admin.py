@@ -140,7 +140,8 @@ class BylineInline(SortableInline, admin.TabularInline):
     autocomplete_fields = ["author"]
     fields = ["position", "author"]
     ordering = ["position", "id"]
-    verbose_name = "author"
+    # "Add another name in the byline" adds a row; the author field's own "+" makes a new author.
+    verbose_name = "name in the byline"
     verbose_name_plural = "byline (authors in the order it names them)"
 
     # The byline is part of the article: whoever may edit the story sets it.
