@@ -3,7 +3,6 @@ of a share link through grants that open only those items, only while the link i
 
 import html
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -16,36 +15,9 @@ from media.ingest import ingest_bytes
 from media.samples import draw_photo, encode_clip
 from tests.factories import ArticleFactory, SectionFactory
 from tests.inline_media.conftest import figure, story_body
+from tests.page_media import fetch, media_urls, without_grant
 
 pytestmark = pytest.mark.django_db
-
-MEDIA_URL = re.compile(r'\b(src|srcset|poster)="([^"]+)"')
-
-
-def media_urls(page: str) -> list[str]:
-    """Every media URL of `page` (src, srcset entries, posters)."""
-    urls = []
-    for attr, value in MEDIA_URL.findall(page):
-        for entry in value.split(",") if attr == "srcset" else [value]:
-            url = html.unescape(entry.strip().split(" ")[0])
-            if url.startswith(("/media/", "/media-renditions/")):
-                urls.append(url)
-    return urls
-
-
-def fetch(client, url):
-    """The final answer for `url`, following the on-demand rendition redirect to the file."""
-    response = client.get(url)
-    if response.status_code == 302:
-        target = urlsplit(response["Location"])
-        response = client.get(target.path + (f"?{target.query}" if target.query else ""))
-    return response
-
-
-def without_grant(url: str) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "grant"]
-    return parts.path + (f"?{urlencode(query)}" if query else "")
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 expire or are revoked (then 404), and are never cached, indexed, or listed in a sitemap or feed."""
 
 import base64
-import html
-import re
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -18,6 +16,7 @@ from articles.desk import preview
 from articles.models import AuditEntry, PreviewLink
 from media.ingest import ingest_bytes
 from media.samples import draw_photo
+from tests.page_media import fetch, media_urls, without_grant
 from tests.workflow.conftest import draft_by
 from tests.workflow.helpers import state_of
 
@@ -144,34 +143,6 @@ def test_editor_previews_any_revision_as_the_public_page(people, login):
 
 
 # --- the draft's media, for the holder of a share link ----------------------------------------
-
-MEDIA_URL_ATTRS = re.compile(r'\b(src|srcset|poster)="([^"]*)"')
-
-
-def media_urls(page: str) -> list[str]:
-    """Every image and video URL of a page: each src, each srcset entry, each poster."""
-    urls = []
-    for attr, value in MEDIA_URL_ATTRS.findall(page):
-        for entry in value.split(",") if attr == "srcset" else [value]:
-            url = html.unescape(entry.strip().split(" ")[0])
-            if url.startswith(("/media/", "/media-renditions/")):
-                urls.append(url)
-    return urls
-
-
-def fetch(client, url):
-    """The final answer for `url`, following the on-demand rendition redirect to the file."""
-    response = client.get(url)
-    if response.status_code == 302:
-        target = urlsplit(response["Location"])
-        response = client.get(target.path + (f"?{target.query}" if target.query else ""))
-    return response
-
-
-def without_grant(url: str) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "grant"]
-    return parts.path + (f"?{urlencode(query)}" if query else "")
 
 
 def grant_of(url: str) -> str:
