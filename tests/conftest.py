@@ -37,3 +37,41 @@ def chromium(transactional_db):
 
     yield chromium_or_skip()
     wait_for_live_server_requests()
+
+
+# --- the newsroom's roles as real users, for every feature's tests -------------------------------
+
+
+@pytest.fixture
+def people(db):
+    """{'author': Reporter, 'other': Reporter, 'editor': Editor, 'chief': Chief editor}."""
+    from tests.roles import make_member
+
+    return {
+        "author": make_member("Reporter", "rita", "R/TA"),
+        "other": make_member("Reporter", "omar", "O/MR"),
+        "editor": make_member("Editor", "edith", "E/DH"),
+        "chief": make_member("Chief editor", "carl", "C/HF"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client, signed in as `user`."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def heard(django_capture_on_commit_callbacks):
+    """The changes announced (and committed) while the test runs."""
+    import changes
+
+    found: list = []
+    changes.listen(found.append)
+    yield found
+    changes.unlisten(found.append)

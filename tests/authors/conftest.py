@@ -1,31 +1,8 @@
-"""The newsroom roles as real users (as in tests/workflow), announcements heard, API clients."""
+"""API clients for the authors tests (roles as users and announcements heard come from tests/conftest.py)."""
 
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-import changes
-from tests.workflow.conftest import make_member
-
-
-@pytest.fixture
-def people(db):
-    """{'author': Reporter, 'other': Reporter, 'editor': Editor, 'chief': Chief editor}."""
-    return {
-        "author": make_member("Reporter", "rita", "R/TA"),
-        "other": make_member("Reporter", "omar", "O/MR"),
-        "editor": make_member("Editor", "edith", "E/DH"),
-        "chief": make_member("Chief editor", "carl", "C/HF"),
-    }
-
-
-@pytest.fixture
-def heard(django_capture_on_commit_callbacks):
-    """The changes announced (and committed) while the test runs."""
-    found: list[changes.Change] = []
-    changes.listen(found.append)
-    yield found
-    changes.unlisten(found.append)
 
 
 @pytest.fixture

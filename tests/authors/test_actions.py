@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from articles import actions
 from articles.models import Article, AuditEntry, Author, Byline
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, ImageFactory, SectionFactory
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 
 pytestmark = pytest.mark.django_db
 

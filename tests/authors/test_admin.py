@@ -16,15 +16,6 @@ pytestmark = pytest.mark.django_db
 HOSTILE = '<script>alert("x")</script>'
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def byline(article) -> list[int]:
     return list(Byline.objects.filter(article=article).order_by("position").values_list("author_id", flat=True))
 

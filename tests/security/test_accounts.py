@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
-from tests.workflow.conftest import make_member
+from tests.roles import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from articles.models import Article
 from tests.factories import SectionFactory
-from tests.workflow.conftest import draft_by, make_member
+from tests.roles import draft_by, make_member
 
 pytestmark = pytest.mark.django_db
 

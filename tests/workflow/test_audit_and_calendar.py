@@ -11,7 +11,7 @@ from articles import actions
 from articles.desk import preview
 from articles.models import Article, AuditEntry
 from tests.factories import ArticleFactory
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from articles.desk import preview
 from articles.models import AuditEntry
 from media import usage
 from tests.factories import SectionFactory, TagFactory
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 
 pytestmark = pytest.mark.django_db
 

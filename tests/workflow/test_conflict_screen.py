@@ -25,7 +25,7 @@ THEIR_BODY = (
 
 @pytest.fixture
 def story(people):
-    from tests.workflow.conftest import draft_by
+    from tests.roles import draft_by
 
     return draft_by(
         people["editor"], title="Harbour ferry to stop for winter", body="<p>The harbour ferry stops in November.</p>"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import actions
 from articles.models import Article, AuditEntry
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import actions
 from articles.models import Article, AuditEntry
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 from tests.workflow.helpers import change_data, state_of
 
 pytestmark = pytest.mark.django_db

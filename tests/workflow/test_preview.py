@@ -17,7 +17,7 @@ from articles.models import AuditEntry, PreviewLink
 from media.ingest import ingest_bytes
 from media.samples import draw_photo
 from tests.page_media import fetch, media_urls, without_grant
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 from tests.workflow.helpers import state_of
 
 pytestmark = pytest.mark.django_db

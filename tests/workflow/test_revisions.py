@@ -9,7 +9,7 @@ from articles import actions
 from articles.models import Article, AuditEntry
 from articles.revisions import CONTENT_FIELDS
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 from tests.workflow.helpers import change_data, state_of
 
 pytestmark = pytest.mark.django_db

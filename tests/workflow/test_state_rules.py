@@ -10,7 +10,7 @@ from articles import actions
 from articles.desk.admin import ArticleForm
 from articles.models import Article
 from tests.factories import ArticleFactory, SectionFactory
-from tests.workflow.conftest import draft_by
+from tests.roles import draft_by
 from tests.workflow.helpers import change_data, state_of
 
 pytestmark = pytest.mark.django_db

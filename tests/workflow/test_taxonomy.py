@@ -12,15 +12,6 @@ from tests.factories import ArticleFactory, SectionFactory, TagFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def heard(django_capture_on_commit_callbacks):
-    """The changes announced (and committed) while the test runs."""
-    found: list[changes.Change] = []
-    changes.listen(found.append)
-    yield found
-    changes.unlisten(found.append)
-
-
 def test_a_reporter_may_add_a_tag_but_not_a_section(people):
     actions.save_tag(actor=people["author"], tag=Tag(name="Floods"))
     with pytest.raises(PermissionDenied):

@@ -1,8 +1,7 @@
-"""Newsroom roles as real users: two Reporters, an Editor and a Chief editor, each in their group."""
+"""Newsroom roles as real users (each in its group, as the roles migration makes them) and drafts written by them."""
 
 import importlib
 
-import pytest
 from django.contrib.auth.models import Group, Permission
 
 from articles.models import Article
@@ -27,26 +26,6 @@ def make_member(role: str, username: str, initials: str):
     user.groups.add(role_group(role))
     StaffProfileFactory(user=user, signoff_initials=initials)
     return type(user).objects.get(pk=user.pk)  # fresh: no cached permissions
-
-
-@pytest.fixture
-def people(db):
-    """{'author': Reporter, 'other': Reporter, 'editor': Editor, 'chief': Chief editor}."""
-    return {
-        "author": make_member("Reporter", "rita", "R/TA"),
-        "other": make_member("Reporter", "omar", "O/MR"),
-        "editor": make_member("Editor", "edith", "E/DH"),
-        "chief": make_member("Chief editor", "carl", "C/HF"),
-    }
-
-
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 def draft_by(user, **fields) -> Article:
