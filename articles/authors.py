@@ -8,7 +8,7 @@ the models; this module imports nothing of articles itself.
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -97,3 +97,15 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {self.author_id} (#{self.position})"
+
+
+# A byline's order, and what reading one needs of each author (the name, linked to the page).
+BYLINE_ORDER = ("position", "id")
+BYLINE_AUTHOR_FIELDS = ("author__id", "author__name", "author__slug")
+
+
+def byline_prefetch(to_attr: str) -> Prefetch:
+    """For a list of articles: each one's byline rows, with their authors and in order, in
+    `article.<to_attr>`; one query for the whole list, whatever its length."""
+    rows = Byline.objects.select_related("author").only("article_id", "position", *BYLINE_AUTHOR_FIELDS)
+    return Prefetch("bylines", queryset=rows.order_by(*BYLINE_ORDER), to_attr=to_attr)

@@ -16,6 +16,8 @@ from apikit.negotiation import QueryFormatFreeNegotiation
 from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
 from articles.api.editorial.reads import may_read_unpublished
+from articles.authors import BYLINE_ORDER
+from articles.authors import byline_prefetch as byline_prefetch_into
 from articles.models import Author, Byline
 from media.renditions import prefetch_for
 from media.serializers import MediaSummarySerializer
@@ -28,15 +30,14 @@ BYLINE_ATTRIBUTE = "api_bylines"
 
 def byline_prefetch() -> Prefetch:
     """For a list of articles: each one's byline rows with their authors, in order, one query."""
-    rows = Byline.objects.select_related("author").only("article_id", "position", "author__name", "author__slug")
-    return Prefetch("bylines", queryset=rows.order_by("position", "id"), to_attr=BYLINE_ATTRIBUTE)
+    return byline_prefetch_into(BYLINE_ATTRIBUTE)
 
 
 def byline_of(article) -> list[Author]:
     """`article`'s authors in byline order (prefetched with `byline_prefetch`, else one query)."""
     rows = getattr(article, BYLINE_ATTRIBUTE, None)
     if rows is None:
-        rows = Byline.objects.filter(article_id=article.pk).select_related("author").order_by("position", "id")
+        rows = Byline.objects.filter(article_id=article.pk).select_related("author").order_by(*BYLINE_ORDER)
     return [row.author for row in rows]
 
 

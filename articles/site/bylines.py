@@ -9,19 +9,16 @@ public (`Author.objects.public()`), so the links never lead to a 404.
 
 from django.db.models import Prefetch
 
+from articles.authors import BYLINE_AUTHOR_FIELDS, BYLINE_ORDER, byline_prefetch
 from articles.models import Article, Author, Byline
 from querykit.prepared import PreparedQuery
 from urlkit.absolute_urls import absolute_url
-
-# What a byline shows of an author: the name, linked to the author's page.
-AUTHOR_FIELDS = ("author__id", "author__name", "author__slug")
-BYLINE_ORDER = ("position", "id")
 
 ARTICLE_BYLINE = PreparedQuery(
     lambda article_id: (
         Byline.objects.filter(article_id=article_id)
         .select_related("author")
-        .only("author_id", *AUTHOR_FIELDS)
+        .only("author_id", *BYLINE_AUTHOR_FIELDS)
         .order_by(*BYLINE_ORDER)
     ),
     article_id=1,
@@ -36,10 +33,8 @@ def byline_authors(article: Article) -> list[Author]:
 
 
 def bylines_prefetch() -> Prefetch:
-    """For a list of articles: each one's bylines with their authors, in `article.byline_list`,
-    one query for the whole list."""
-    bylines = Byline.objects.select_related("author").only("article_id", *AUTHOR_FIELDS).order_by(*BYLINE_ORDER)
-    return Prefetch("bylines", queryset=bylines, to_attr="byline_list")
+    """For a list of articles: each one's bylines with their authors, in `article.byline_list`."""
+    return byline_prefetch("byline_list")
 
 
 def prefetched_authors(article: Article) -> list[Author]:
