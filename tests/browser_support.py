@@ -45,3 +45,16 @@ def wait_for_live_server_requests(timeout: float = 120) -> None:
             thread.join(timeout)
             if thread.is_alive():
                 raise RuntimeError(f"a live-server request was still running after {timeout:.0f} s")
+
+
+def click_closing(popup, locator) -> None:
+    """Click what closes its own window (choosing in the popup): the window may be gone before
+    the click returns, so the close event, not the click, says it happened."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    with popup.expect_event("close"):
+        try:
+            locator.click(no_wait_after=True)
+        except PlaywrightError as error:
+            if "closed" not in str(error):
+                raise

@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import launch
+from tests.browser_support import click_closing, launch
 from tests.desk.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -95,7 +95,7 @@ def insert_media(page, item) -> None:
         page.get_by_role("button", name="Insert media").click()
     popup = opened.value
     popup.wait_for_load_state()
-    popup.locator(f"a[data-popup-opener='{item.pk}']").first.click()
+    click_closing(popup, popup.locator(f"a[data-popup-opener='{item.pk}']").first)
     page.locator(f".inline-media[data-media-id='{item.pk}']").wait_for()
 
 

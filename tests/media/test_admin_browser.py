@@ -4,7 +4,7 @@ files upload at once with a progress bar each and a refusal naming why; a video'
 
 import pytest
 
-from tests.browser_support import launch
+from tests.browser_support import click_closing, launch
 
 pytestmark = pytest.mark.browser
 
@@ -101,8 +101,7 @@ def test_a_file_uploaded_in_the_popup_is_chosen_by_the_protocol(chromium, librar
             card.wait_for()
             assert card.locator(".media-card-title").inner_text() == "new arrival"
             new_id = card.get_attribute("data-popup-opener")
-            with popup.expect_event("close"):
-                card.click()
+            click_closing(popup, card)
             chosen = page.evaluate("() => window.chosen")
             # A card drawn by the server is chosen by the admin's own RelatedObjectLookups.js.
             with page.context.expect_page() as opened:
@@ -115,8 +114,7 @@ def test_a_file_uploaded_in_the_popup_is_chosen_by_the_protocol(chromium, librar
             existing = popup.locator(".media-chooser-grid a[data-popup-opener]")
             popup.wait_for_load_state("load")  # the admin's script handles the cards once the page is ready
             assert existing.count() == 1
-            with popup.expect_event("close"):
-                existing.first.click()
+            click_closing(popup, existing.first)
             chosen_existing = page.evaluate("() => window.chosen")
             assert errors == []
         finally:

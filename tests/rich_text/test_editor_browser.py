@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser_support import launch
+from tests.browser_support import click_closing, launch
 
 pytestmark = pytest.mark.browser
 
@@ -114,7 +114,7 @@ def test_write_a_story_with_heading_link_list_and_inline_media(desk):
                 page.get_by_role("button", name="Insert media").click()
             popup = opened.value
             popup.wait_for_load_state()
-            popup.locator(f"a[data-popup-opener='{photo.pk}']").first.click()
+            click_closing(popup, popup.locator(f"a[data-popup-opener='{photo.pk}']").first)
             item = page.locator(f".inline-media[data-media-id='{photo.pk}']")
             item.wait_for()
             item.get_by_role("button", name="Edit the caption of this inline media item").click()
