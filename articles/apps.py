@@ -10,12 +10,15 @@ class ArticlesConfig(AppConfig):
         import changes
         from articles.actions import media_usage_provider
         from articles.desk.preview import granted_item
+        from articles.due_changes import remember_next_due
         from articles.site.page_cache import start_new_generation
         from media.usage import register_provider
 
         # Every change an action announces starts a new page-cache generation: the one way
         # cached pages are invalidated (no model signals).
         changes.listen(start_new_generation)
+        # Then the next scheduled change is noted for the new generation (articles.due_changes).
+        changes.listen(remember_next_due)
 
         # Media usage, visibility, edit rights, audit and preview grants follow the stories.
         register_provider(media_usage_provider(granted_item=granted_item))

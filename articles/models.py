@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.authors import Author, Byline  # noqa: F401  (models of this app, defined apart)
+from articles.collaboration import Autosave, Note, Presence, WorkingDraft  # noqa: F401  (likewise)
 from articles.querysets import ArticleQuerySet, RelatedLinkQuerySet
 from articles.sanitize import clean_html
 from articles.validators import (
@@ -362,6 +363,9 @@ class Revision(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     data = models.JSONField()
     note = models.CharField(max_length=200, blank=True)
+    # Who wrote, edited, approved and published the story as of this revision, with their desk
+    # codes: [{"role", "user": {"id", "username", "name"}, "signoff"}] (articles.signoffs).
+    chain = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-number"]

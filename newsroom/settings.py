@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The Content-Security-Policy header (SECURE_CSP below), cached pages included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Scheduled changes of live stories whose second has come go live before anything is answered.
+    "articles.due_changes.DueChangesMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions, CSRF and auth.
     "articles.site.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

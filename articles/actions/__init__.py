@@ -12,7 +12,12 @@ check, no name on the record. Refusals raise `PermissionDenied` (not allowed for
 refused call changes nothing.
 
     editing      save_article, restore_revision, delete_article (and StaleEdit)
-    workflow     submit_for_review, publish, schedule, unpublish, archive, set_timeline, embargo
+    workflow     submit_for_review, approve, publish, schedule, unpublish, archive, set_timeline, embargo
+    drafts       save_draft, discard_draft, publish_draft, unschedule_draft, publish_due_drafts
+                 (the working draft of a live story; StaleDraft, DraftConflict)
+    autosave     autosave, discard_autosave, autosave_of (private scratch: no revision, no audit)
+    presence     check_in, leave, take_over, present, holder, save_refusal
+    notes        add_note, may_read_notes, mentioned_users
     taxonomy     save_section, delete_section, save_tag, delete_tag
     authors      save_author, delete_author, may_manage_authors (bylines: save_article's author_ids)
     permissions  can_edit, can_publish, editors_only_changes
@@ -20,6 +25,17 @@ refused call changes nothing.
 """
 
 from articles.actions.authors import delete_author, may_manage_authors, save_author
+from articles.actions.autosave import autosave, autosave_of, discard_autosave
+from articles.actions.drafts import (
+    DraftConflict,
+    StaleDraft,
+    content_of,
+    discard_draft,
+    publish_draft,
+    publish_due_drafts,
+    save_draft,
+    unschedule_draft,
+)
 from articles.actions.editing import (
     STATE_FIELDS,
     StaleEdit,
@@ -29,37 +45,69 @@ from articles.actions.editing import (
     set_related,
 )
 from articles.actions.media_rules import may_edit_media, media_live_use, media_usage_provider, record_media_change
+from articles.actions.notes import add_note, may_read_notes, mentioned_users
 from articles.actions.permissions import EDITORS_ONLY_FIELDS, can_edit, can_publish, editors_only_changes
+from articles.actions.presence import check_in, holder, leave, present, save_refusal, take_over
 from articles.actions.taxonomy import delete_section, delete_tag, save_section, save_tag
-from articles.actions.workflow import archive, embargo, publish, schedule, set_timeline, submit_for_review, unpublish
+from articles.actions.workflow import (
+    approve,
+    archive,
+    embargo,
+    publish,
+    schedule,
+    set_timeline,
+    submit_for_review,
+    unpublish,
+)
 
 __all__ = [
     "EDITORS_ONLY_FIELDS",
     "STATE_FIELDS",
+    "DraftConflict",
+    "StaleDraft",
     "StaleEdit",
+    "add_note",
+    "approve",
     "archive",
+    "autosave",
+    "autosave_of",
     "can_edit",
     "can_publish",
+    "check_in",
+    "content_of",
     "delete_article",
     "delete_author",
     "delete_section",
     "delete_tag",
+    "discard_autosave",
+    "discard_draft",
     "editors_only_changes",
     "embargo",
+    "holder",
+    "leave",
     "may_edit_media",
     "may_manage_authors",
+    "may_read_notes",
     "media_live_use",
     "media_usage_provider",
+    "mentioned_users",
+    "present",
     "publish",
+    "publish_draft",
+    "publish_due_drafts",
     "record_media_change",
     "restore_revision",
     "save_article",
     "save_author",
+    "save_draft",
+    "save_refusal",
     "save_section",
     "save_tag",
     "schedule",
     "set_related",
     "set_timeline",
     "submit_for_review",
+    "take_over",
     "unpublish",
+    "unschedule_draft",
 ]

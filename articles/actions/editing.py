@@ -16,6 +16,7 @@ from articles.actions.permissions import actor_user, can_edit, can_publish, edit
 from articles.models import Article, RelatedLink, Revision, Section, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
 from articles.sanitize import clean_html
+from articles.signoffs import next_chain, signoff_line
 from media.models import MediaItem
 
 Status = Article.Status
@@ -77,19 +78,24 @@ def record_change(
     details=None,
     sections=(),
     authors=(),
+    editor=None,
 ) -> Revision:
     """Store a revision and the audit entry of a change to `article`, and announce it (on commit).
 
     `sections`: sections touched besides the article's own (the one it left, on a move);
-    `authors`: authors touched besides those of its byline (the ones taken off it).
+    `authors`: authors touched besides those of its byline (the ones taken off it); `editor`:
+    the working draft's last editor, when its changes are published (the sign-off chain).
     """
-    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    last = article.revisions.order_by("-number").values_list("number", "chain").first() or (0, [])
+    chain = next_chain(last[1], user=actor_user(actor), action=action, editor=editor)
+    _sign(article, chain)
     revision = Revision.objects.create(
         article=article,
-        number=last + 1,
+        number=last[0] + 1,
         created_by=actor_user(actor),
         data=snapshot(article),
         note=(note or action)[:200],
+        chain=chain,
     )
     audit.record(
         actor=actor,
@@ -105,6 +111,16 @@ def record_change(
         authors={*revision.data.get("author_ids", ()), *authors},
     )
     return revision
+
+
+def _sign(article: Article, chain: list[dict]) -> None:
+    """Store the sign-off line the chain makes (articles.signoffs); imported stories keep theirs."""
+    if article.legacy_key or article.legacy_id:
+        return
+    line = signoff_line(chain, article.signoff)
+    if line != article.signoff:
+        Article.objects.filter(pk=article.pk).update(signoff=line)
+        article.signoff = line
 
 
 def set_related(*, article: Article, target_ids: list[int]) -> None:
@@ -256,7 +272,16 @@ def _store(article: Article, *, tags, related_ids, author_ids) -> list[int]:
 
 
 def _record_save(
-    *, actor, article: Article, stored: Article | None, action: str, note: str, details, timeline, dropped=()
+    *,
+    actor,
+    article: Article,
+    stored: Article | None,
+    action: str,
+    note: str,
+    details,
+    timeline,
+    dropped=(),
+    editor=None,
 ):
     """The revision, audit entry and announcement of a content save (`stored`: the row before it;
     `dropped`: authors it took off the byline)."""
@@ -277,11 +302,22 @@ def _record_save(
         details=details,
         sections={stored.section_id},
         authors=dropped,
+        editor=editor,
     )
 
 
 def _save_content(
-    *, actor, article, base_version=None, related_ids=None, tags=None, author_ids=None, note="", action="", details=None
+    *,
+    actor,
+    article,
+    base_version=None,
+    related_ids=None,
+    tags=None,
+    author_ids=None,
+    note="",
+    action="",
+    details=None,
+    editor=None,
 ):
     """The save shared by `save_article` and `restore_revision`: prepare, check, store, record."""
     stored = None if article.pk is None else _prepare_existing(actor, article, base_version)
@@ -306,6 +342,7 @@ def _save_content(
         details=details,
         timeline=timeline,
         dropped=dropped,
+        editor=editor,
     )
     return article
 

@@ -70,6 +70,18 @@ def submit_for_review(*, actor: AbstractBaseUser | None, article: Article) -> Ar
     )
 
 
+def approve(*, actor: AbstractBaseUser | None, article: Article) -> Article:
+    """Sign a story in review off for publication (the approver in its sign-off chain)."""
+    require(actor, "articles.publish_article", "You may not approve articles.")
+    return _transition(
+        actor=actor,
+        article=article,
+        action="approve",
+        allowed_from={Status.REVIEW},
+        refuse="Only a story in review can be approved.",
+    )
+
+
 def publish(*, actor: AbstractBaseUser | None, article: Article, at: datetime | None = None) -> Article:
     """Publish now, or at `at` (a future time schedules it: it goes live at that second).
 

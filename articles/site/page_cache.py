@@ -39,6 +39,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 import changes
+from articles.due_changes import next_due_timestamp
 from articles.models import Article
 from caching.generations import bump_content_generation, content_generation
 
@@ -125,11 +126,12 @@ def cached_for_generation(name: str, compute):
 
 
 def page_timeout(generation: int) -> int:
-    """Seconds a page made now may be kept: PAGE_CACHE_SECONDS, cut short by the next boundary."""
+    """Seconds a page made now may be kept: PAGE_CACHE_SECONDS, cut short by the next boundary
+    or the next scheduled change of a live story (articles.due_changes)."""
     timeout = settings.PAGE_CACHE_SECONDS
-    boundary = next_boundary_timestamp(generation)
-    if boundary != NO_BOUNDARY:
-        timeout = min(timeout, int(boundary - time.time()))
+    for boundary in (next_boundary_timestamp(generation), next_due_timestamp()):
+        if boundary != NO_BOUNDARY:
+            timeout = min(timeout, int(boundary - time.time()))
     return max(timeout, 0)
 
 
