@@ -71,11 +71,17 @@ def publish_due_changes() -> int:
 
 
 class DueChangesMiddleware:
-    """Publishes due scheduled changes before the request is answered (pages, API, desk)."""
+    """Publishes due scheduled changes before the request is answered (pages, API, desk).
+
+    Not for the API's schema and docs pages, which show no stories (and are loaded by tools
+    without a database)."""
+
+    EXEMPT = ("/api/schema", "/api/docs")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        publish_due_changes()
+        if not request.path_info.startswith(self.EXEMPT):
+            publish_due_changes()
         return self.get_response(request)

@@ -25,6 +25,7 @@ from articles.desk.forms import (
     related_order,
     video_problem,
 )
+from articles.desk.together import together_context, together_urls
 from articles.desk.views import EditorialViews, error_text, publish_now
 from articles.models import Article, Byline, PreviewLink, RelatedLink, Revision
 from articles.revisions import TIMELINE_FIELDS
@@ -192,6 +193,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(together_context(request, obj))
         if obj is not None:
             context.update(self.desk_context(request, obj))
             context["video_problem"] = video_problem(obj)
@@ -261,4 +263,4 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
     def get_urls(self):
         autocomplete = StubMarkingAutocompleteJsonView.as_view(admin_site=self.admin_site)
         own = [path("autocomplete/", self.admin_site.admin_view(autocomplete), name="articles_article_autocomplete")]
-        return own + self.desk_urls() + super().get_urls()
+        return own + together_urls(self) + self.desk_urls() + super().get_urls()
