@@ -57,6 +57,8 @@ schema_view = SpectacularAPIView.as_view(
 )
 
 urlpatterns = [
+    # Presence, notes and autosave of one story, beside the router's article routes.
+    path("v1/", include("articles.api.together_urls")),
     path("v1/", include(router.urls)),
     path("schema/", schema_view, name="schema"),
     # The split view serves its start-up script as a file (?script): no inline script, as the CSP asks.
