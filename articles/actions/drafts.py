@@ -99,12 +99,16 @@ def _checked(actor, stored: Article, data: dict) -> dict:
     missing = set(related) - set(Article.objects.filter(pk__in=related).values_list("pk", flat=True))
     if missing:
         raise ValidationError({"related_ids": f"Related articles not found: {', '.join(map(str, sorted(missing)))}."})
+    try:
+        author_ids = checked_byline(data["author_ids"])
+    except ValidationError as error:  # named, like every other refused field of a draft
+        raise ValidationError({"author_ids": error.messages}) from None
     checked = {field: getattr(probe, field) for field in CONTENT_FIELDS}
     return {
         **checked,
         "tag_ids": sorted(set(tag_ids)),
         "related_ids": list(dict.fromkeys(related)),
-        "author_ids": checked_byline(data["author_ids"]),
+        "author_ids": author_ids,
     }
 
 
@@ -298,6 +302,13 @@ def publish_due_drafts(now: datetime | None = None) -> int:
                 draft = WorkingDraft.objects.select_for_update().filter(article=stored, publish_at__lte=now).first()
                 if draft is None:  # another process published it first
                     continue
+                # Going live is publishing: the scheduler must still hold that right, not
+                # only the right to edit the story.
+                require(
+                    draft.scheduled_by,
+                    "articles.publish_article",
+                    "The person who scheduled it may not publish any more.",
+                )
                 _apply(draft.scheduled_by, stored, draft)
                 published += 1
         except (ValidationError, PermissionDenied) as exc:

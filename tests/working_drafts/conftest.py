@@ -1,0 +1,62 @@
+"""Shared set-up for the working-draft tests: a live story written by a reporter, published by
+an editor, with a byline, a tag and a related story, and helpers to read its state."""
+
+import pytest
+
+from articles import actions
+from articles.models import Article, AuditEntry, Revision, WorkingDraft
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from tests.roles import draft_by
+
+
+@pytest.fixture
+def live(people, django_capture_on_commit_callbacks):
+    """A published story: written by rita (reporter), published by edith (editor)."""
+    section = SectionFactory(name="Rivers", slug="rivers")
+    article = draft_by(
+        people["author"],
+        section=section,
+        title="Flood barrier holds through the night",
+        summary="The new barrier kept the river out of the old town.",
+        body="<p>The barrier held, engineers said.</p>",
+        signoff="",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_article(
+            actor=people["editor"],
+            article=article,
+            base_version=article.version,
+            tags=[TagFactory(name="Floods", slug="floods")],
+            related_ids=[ArticleFactory(title="Barrier plans approved last year").pk],
+            author_ids=[AuthorFactory(name="Rita Reporter", slug="rita-reporter").pk],
+        )
+        actions.publish(actor=people["editor"], article=article)
+    article.refresh_from_db()
+    return article
+
+
+def fresh(article: Article) -> Article:
+    return Article.objects.get(pk=article.pk)
+
+
+def draft_of(article: Article) -> WorkingDraft | None:
+    return WorkingDraft.objects.filter(article_id=article.pk).first()
+
+
+def story_state(article: Article) -> dict:
+    """What a refused draft action must leave alone: the live row, its lists, its revisions,
+    the audit log and the draft."""
+    row = Article.objects.filter(pk=article.pk).values().first()
+    draft = WorkingDraft.objects.filter(article_id=article.pk).values().first()
+    return {
+        "row": row,
+        "tags": sorted(fresh(article).tags.values_list("pk", flat=True)),
+        "related": list(fresh(article).related_links.order_by("position").values_list("target_id", flat=True)),
+        "revisions": Revision.objects.filter(article_id=article.pk).count(),
+        "audit": AuditEntry.objects.count(),
+        "draft": draft,
+    }
+
+
+def last_audit() -> AuditEntry:
+    return AuditEntry.objects.order_by("-pk").first()
