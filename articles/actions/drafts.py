@@ -148,7 +148,11 @@ def save_draft(
     now = timezone.now()
     if draft is None:
         draft = WorkingDraft(
-            article=stored, base=content_of(stored), base_version=stored.version, created_by=actor_user(actor)
+            article=stored,
+            base=content_of(stored),
+            base_version=stored.version,
+            created_by=actor_user(actor),
+            created_at=now,
         )
     elif not changed:
         return draft

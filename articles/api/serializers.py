@@ -6,10 +6,12 @@ per page, made by the view); without it a section's ancestors are read one query
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from apikit.strict_writes import StrictFieldsMixin
 from articles.actions.authors import MAX_BYLINE
@@ -188,17 +190,57 @@ class ArticleSerializer(serializers.ModelSerializer):
         return CrumbSerializer(chain, many=True, context=self.context).data
 
 
+def working_draft_of(article):
+    """The article's working draft or None (no query when it was selected with the article)."""
+    try:
+        return article.working_draft
+    except ObjectDoesNotExist:
+        return None
+
+
+class StaffOnlyField(serializers.Field):
+    """A fact about the article shown to staff only (`context["staff"]`); for anybody else the
+    key is absent. Documented as optional, so one schema describes both documents."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, **kwargs)
+
+    def get_attribute(self, instance):
+        if not self.context.get("staff"):
+            raise SkipField()
+        return instance
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class HasDraftField(StaffOnlyField):
+    def to_representation(self, article) -> bool:
+        return working_draft_of(article) is not None
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+class DraftPublishAtField(StaffOnlyField):
+    def to_representation(self, article) -> str | None:
+        draft = working_draft_of(article)
+        if draft is None or draft.publish_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(draft.publish_at)
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     body_html = serializers.CharField(source="body")
     related = RelatedSerializer(many=True, source="live_related_links")
     inline_media = InlineMediaField()
+    has_draft = HasDraftField(help_text="Staff only: a working draft waits beside the live story.")
+    draft_publish_at = DraftPublishAtField(
+        help_text="Staff only: when the working draft goes live by itself; null when it is not scheduled."
+    )
 
     class Meta(ArticleSerializer.Meta):
         fields = (
             ArticleSerializer.Meta.fields[:8]
             + ["body_html"]
             + ArticleSerializer.Meta.fields[8:]
-            + ["related", "inline_media"]
+            + ["related", "inline_media", "has_draft", "draft_publish_at"]
         )
         read_only_fields = fields
 

@@ -1,11 +1,8 @@
 """API views for articles (read, write, related lists in two shapes), sections and tags."""
 
-import re
-
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.http import parse_etags
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -15,7 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apikit.conditional import ETagMixin
@@ -25,6 +22,7 @@ from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
 from articles.actions import StaleEdit, delete_article
 from articles.api.authors import byline_prefetch
+from articles.api.drafts import DraftActionsMixin
 from articles.api.editorial.reads import (
     all_related_links,
     articles_with_status,
@@ -32,6 +30,8 @@ from articles.api.editorial.reads import (
     readable_articles,
 )
 from articles.api.filters import FILTER_PARAMETERS, ArticleFilters
+from articles.api.preconditions import named_article_version
+from articles.api.revisions import RevisionActionsMixin
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
@@ -48,7 +48,6 @@ from media.renditions import prefetch_for
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 WRITE_ERRORS = {**ERRORS, 412: ErrorSerializer, 428: ErrorSerializer}
-ARTICLE_ETAG = re.compile(r'^(?:W/)?"a(\d+)v(\d+)-[0-9a-f]+"$')
 NEWEST_FIRST = [("published_at", True), ("id", True)]
 NEWEST_FIRST_ANY_STATUS = [("listed_at", True), ("id", True)]
 IF_MATCH_PARAMETER = OpenApiParameter(
@@ -59,12 +58,6 @@ IF_MATCH_PARAMETER = OpenApiParameter(
     description="The ETag of the article as you last read it; a stale one is refused with 412. "
     "`*` matches whatever version is current (RFC 9110), i.e. a write that overrides other editors' changes.",
 )
-
-
-class PreconditionRequired(APIException):
-    status_code = 428
-    default_detail = "Send If-Match with the ETag of the article as you last read it (GET it first)."
-    default_code = "precondition_required"
 
 
 def related_links(queryset):
@@ -114,11 +107,12 @@ def sections_for(articles) -> dict:
         responses={204: None, **WRITE_ERRORS},
     ),
 )
-class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
+class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewsets.ModelViewSet):
     """Articles. Everyone reads live ones; editors (articles.view_article) also the rest.
 
     Writes need the article model permissions and go through `articles.actions`; changes and
-    deletions must name the version they are based on with If-Match.
+    deletions must name the version they are based on with If-Match. A live story's working
+    draft (articles.api.drafts) and its revisions (articles.api.revisions) are routes of their own.
     """
 
     queryset = Article.objects.live()
@@ -133,7 +127,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
 
     def get_queryset(self):
-        if self.action == "related":
+        if self.action in ("related", "draft", "draft_publish", "revisions"):
             return readable_articles(self.request.user)
         queryset = (
             readable_articles(self.request.user)
@@ -145,6 +139,8 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
             queryset = queryset.prefetch_related(
                 Prefetch("related_links", queryset=related_links(live_links), to_attr="live_related_links")
             )
+            if may_read_unpublished(self.request.user):  # has_draft, draft_publish_at
+                queryset = queryset.select_related("working_draft")
         return queryset
 
     def filter_queryset(self, queryset):
@@ -171,6 +167,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
+        context["staff"] = may_read_unpublished(getattr(self.request, "user", None))
         context.update(getattr(self, "extra_context", {}))
         return context
 
@@ -182,6 +179,11 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
     # ETags and If-Match
 
     def etag_prefix(self, response) -> str:
+        """`a<id>v<version>-` for an article, `a<id>d<draft id>v<draft version>-` for its working
+        draft (articles.api.preconditions reads them back from If-Match)."""
+        draft = self.etag_draft
+        if draft is not None:
+            return f"a{draft.article_id}d{draft.pk}v{draft.version}-"
         article = getattr(self, "etag_article", None)
         return f"a{article.pk}v{article.version}-" if article is not None else ""
 
@@ -191,16 +193,7 @@ class ArticleViewSet(ETagMixin, viewsets.ModelViewSet):
         `If-Match: *` matches any current version (RFC 9110, 13.1.1): the write goes ahead
         whatever the version, so None (no version check) is returned.
         """
-        header = request.headers.get("If-Match", "").strip()
-        if not header:
-            raise PreconditionRequired()
-        if header == "*":
-            return None
-        for tag in parse_etags(header):
-            match = ARTICLE_ETAG.match(tag)
-            if match and int(match[1]) == article.pk:
-                return int(match[2])
-        raise PreconditionRequired("If-Match does not hold an ETag of this article; GET the article and send its ETag.")
+        return named_article_version(request, article.pk)
 
     def stale(self, exc: StaleEdit) -> Response:
         return Response(
