@@ -27,6 +27,19 @@ def _check(actor, article: Article | None) -> None:
         raise PermissionDenied("You may not edit this article.")
 
 
+def _texts(value):
+    """Every string in `value` (keys included), however deeply nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
 @transaction.atomic
 def autosave(
     *, actor: AbstractBaseUser, article: Article | None, data: dict, base_version: int | None = None
@@ -35,6 +48,8 @@ def autosave(
     _check(actor, article)
     if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
         raise ValidationError("An autosave is an object of form field names and the text typed into them.")
+    if any("\x00" in text for text in _texts(data)):
+        raise ValidationError("An autosave cannot hold the NUL character (no database stores it).")
     if len(json.dumps(data)) > MAX_AUTOSAVE_BYTES:
         raise ValidationError(f"An autosave holds at most {MAX_AUTOSAVE_BYTES // 1024 // 1024} MB of text.")
     saved, _ = Autosave.objects.update_or_create(

@@ -2,7 +2,9 @@
 
 Four short lists, each with links to the articles' change forms and one query each, whatever
 their length: my drafts, waiting for review, scheduled for the next 24 hours, published today.
-The app list stays on the page, below them. Shown to staff who may view articles.
+Then "Mentioned in notes": the newest notes naming the editor as @username, each linking to its
+story's notes (one query). The app list stays on the page, below them. Shown to staff who may
+view articles.
 
 `install(site)` puts the lists into the site's index page (templates/admin/index.html).
 """
@@ -14,6 +16,7 @@ from functools import wraps
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.desk.together_notes import mentioning
 from articles.models import Article
 
 DESK_LIST_LENGTH = 8
@@ -91,7 +94,7 @@ def desk_context(request) -> dict:
     user = request.user
     if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
         return {}
-    return {"desk_lists": desk_lists(user)}
+    return {"desk_lists": desk_lists(user), "mentioned_notes": mentioning(user, DESK_LIST_LENGTH)}
 
 
 def install(site) -> None:
