@@ -12,17 +12,20 @@ what each recorded change did (`next_chain`):
     publish, schedule,       the person publishing becomes its publisher, and its approver too
     publish_changes          when nobody approved it before
 
-The system (the importer, the demo loader, a scheduled change going live by itself) adds nobody.
+The system (the importer, the demo loader, commands) adds nobody. A scheduled working draft going
+live by itself is published as the person who scheduled it: they become its publisher.
 
 **The sign-off line rule.** A story's sign-off line is the desk codes of its writer, editor and
 approver, in that order, each code once, joined by "/" (writer "S", editor "SH" → "S/SH"); the
 publisher's code is kept apart (`Article.published_signoff`). A person without a desk code is left
-out. When nobody in the chain has a code, the line is what was typed into the sign-off field.
+out, and so is a code that would make the line longer than the field's 32 characters (codes are
+never cut). When nobody in the chain has a code, the line is what was typed into the sign-off field.
 Imported stories keep the sign-off they came with: the rule never rewrites it.
 """
 
 ROLES = ("writer", "editor", "approver", "publisher")
 _LINE_ROLES = ("writer", "editor", "approver")
+MAX_LINE = 32  # Article.signoff's length
 
 
 def person(user) -> dict:
@@ -78,6 +81,7 @@ def signoff_line(chain: list[dict], typed: str = "") -> str:
     codes: list[str] = []
     for role in _LINE_ROLES:
         for entry in chain:
-            if entry["role"] == role and entry["signoff"] and entry["signoff"] not in codes:
-                codes.append(entry["signoff"])
-    return "/".join(codes)[:32] if codes else typed
+            code = entry["signoff"]
+            if entry["role"] == role and code and code not in codes and len("/".join([*codes, code])) <= MAX_LINE:
+                codes.append(code)
+    return "/".join(codes) if codes else typed
