@@ -167,6 +167,34 @@ def well_formed_requests(newsroom, editor_headers):
         ("/api/v1/tags/{id}/", "GET"): {"path_parameters": {"id": newsroom["arabic_tag"].pk}},
         ("/api/v1/authors/", "GET"): {"query": {"page_size": 1}},
         ("/api/v1/authors/{id}/", "GET"): {"path_parameters": {"id": newsroom["author"].pk}},
+        **together_requests(first),
+    }
+
+
+# The desk's own endpoints: to anybody else they are not there at all (404, never 401).
+DESK_ONLY_PREFIXES = (
+    "/api/v1/articles/{id}/presence/",
+    "/api/v1/articles/{id}/notes/",
+    "/api/v1/articles/{id}/autosave/",
+)
+
+
+def together_requests(article):
+    """Presence, notes and autosave of `article` (autosave written before it is read)."""
+    story = {"path_parameters": {"id": article.pk}}
+    return {
+        ("/api/v1/articles/{id}/presence/", "GET"): story,
+        ("/api/v1/articles/{id}/presence/", "POST"): {**story, "body": {"opening": True}},
+        ("/api/v1/articles/{id}/presence/take-over/", "POST"): story,
+        ("/api/v1/articles/{id}/presence/", "DELETE"): story,
+        ("/api/v1/articles/{id}/notes/", "POST"): {
+            **story,
+            "body": {"body": "Check the date, @editor.", "parent": None},
+        },
+        ("/api/v1/articles/{id}/notes/", "GET"): story,
+        ("/api/v1/articles/{id}/autosave/", "PUT"): {**story, "body": {"data": {"title": "Bridge"}, "base_version": 1}},
+        ("/api/v1/articles/{id}/autosave/", "GET"): story,
+        ("/api/v1/articles/{id}/autosave/", "DELETE"): story,
     }
 
 
@@ -182,7 +210,8 @@ def test_well_formed_requests_succeed_within_the_schema(newsroom):
         if "body" in kwargs:
             kwargs.setdefault("media_type", "application/json")
         anonymous = operation.Case(**kwargs).call_and_validate(checks=CONFORMANCE_CHECKS)
-        assert anonymous.status_code == (200 if method == "GET" else 401), (method, path, anonymous.text[:200])
+        expected = 404 if path.startswith(DESK_ONLY_PREFIXES) else 200 if method == "GET" else 401
+        assert anonymous.status_code == expected, (method, path, anonymous.text[:200])
         response = operation.Case(**kwargs).call_and_validate(headers=editor_headers, checks=CONFORMANCE_CHECKS)
         assert response.status_code in (200, 201, 204), (method, path, response.status_code, response.text[:300])
 
@@ -213,6 +242,15 @@ def test_schema_names_every_route_and_method(anon):
         ("/api/v1/tags/{id}/", "get"),
         ("/api/v1/authors/", "get"),
         ("/api/v1/authors/{id}/", "get"),
+        ("/api/v1/articles/{id}/presence/", "get"),
+        ("/api/v1/articles/{id}/presence/", "post"),
+        ("/api/v1/articles/{id}/presence/", "delete"),
+        ("/api/v1/articles/{id}/presence/take-over/", "post"),
+        ("/api/v1/articles/{id}/notes/", "get"),
+        ("/api/v1/articles/{id}/notes/", "post"),
+        ("/api/v1/articles/{id}/autosave/", "get"),
+        ("/api/v1/articles/{id}/autosave/", "put"),
+        ("/api/v1/articles/{id}/autosave/", "delete"),
     }
     detail = document["components"]["schemas"]["ArticleDetail"]["properties"]
     for field in ("id", "url", "web_url", "legacy_id", "breadcrumb", "lead_media", "related", "body_html"):
