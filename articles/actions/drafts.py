@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import changes
@@ -220,8 +220,12 @@ def _merged(stored: Article, draft: WorkingDraft) -> dict:
 
 
 def _apply(actor, stored: Article, draft: WorkingDraft) -> Article:
-    """Make the draft the live story (one content save, recorded as `publish_changes`)."""
-    merged = _merged(stored, draft)
+    """Make the draft the live story (one content save, recorded as `publish_changes`).
+
+    The merged content is checked again as a save would check it: a tag, section, author,
+    related story or lead media deleted since the draft was saved refuses it (ValidationError),
+    where storing it would break the database's references."""
+    merged = _checked(actor, stored, _merged(stored, draft))
     for field in CONTENT_FIELDS:
         setattr(stored, field, merged[field])
     editor = draft.updated_by
@@ -315,14 +319,19 @@ def publish_due_drafts(now: datetime | None = None) -> int:
                 )
                 _apply(draft.scheduled_by, stored, draft)
                 published += 1
-        except (ValidationError, PermissionDenied) as exc:
+        except (ValidationError, PermissionDenied, IntegrityError) as exc:
+            # IntegrityError: a reference broken between the check and the commit. Never let
+            # one draft break the request that happens to publish it, nor the ones after.
             _schedule_failed(article_id, exc)
     return published
 
 
 @transaction.atomic
 def _schedule_failed(article_id: int, exc: Exception) -> None:
-    reason = " ".join(getattr(exc, "messages", [str(exc)]))[:300]
+    if isinstance(exc, IntegrityError):
+        reason = "Something the draft names (a tag, section, author, related story or lead media) was deleted."
+    else:
+        reason = " ".join(getattr(exc, "messages", [str(exc)]))[:300]
     updated = WorkingDraft.objects.filter(article_id=article_id, publish_at__isnull=False).update(
         publish_at=None, problem=reason
     )
