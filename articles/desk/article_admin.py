@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 from articles import actions
+from articles.desk import drafts
 from articles.desk.authors_admin import BylineInline, byline_order
 from articles.desk.conflicts import conflict_context
 from articles.desk.forms import (
@@ -29,6 +30,30 @@ from articles.desk.together import together_context, together_urls
 from articles.desk.views import EditorialViews, error_text, publish_now
 from articles.models import Article, Byline, PreviewLink, RelatedLink, Revision
 from articles.revisions import TIMELINE_FIELDS
+from articles.signoffs import signoff_line
+
+SIGNOFF_RULE = (
+    "The sign-off line is made from the story's sign-off chain: the desk codes of its writer, editor "
+    "and approver, in that order, joined by “/” (the publisher's code is kept apart)."
+)
+
+
+def signoff_from_chain(article: Article | None) -> bool:
+    """Whether `article`'s sign-off line is made from its chain now: not imported, and someone in
+    its latest revision's chain has a desk code (articles.signoffs)."""
+    if article is None or article.pk is None or article.legacy_key or article.legacy_id:
+        return False
+    chain = article.revisions.order_by("-number").values_list("chain", flat=True).first() or []
+    return bool(signoff_line(chain))
+
+
+def signoff_help(article: Article | None) -> str:
+    """Why the sign-off field is typed here."""
+    if article is not None and (article.legacy_key or article.legacy_id):
+        return "An imported story keeps the sign-off it came with; edit it here if it is wrong."
+    if article is None:
+        return f"{SIGNOFF_RULE} What you type is used only while nobody in the chain has a desk code."
+    return f"{SIGNOFF_RULE} Nobody in this story's chain has a desk code yet, so the line is what you type."
 
 
 @admin.register(Article)
@@ -73,6 +98,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
                     "source",
                     "language",
                     "base_version",
+                    "draft_version",
                 ]
             },
         ),
@@ -130,12 +156,40 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         return request.user.has_perm("articles.submit_article")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + ["signoff_from_chain"]
         if not actions.can_publish(request.user):
             fields += TIMELINE_FIELDS  # the dateline, embargo and expiry are editors' calls
             # So are pinning and the legacy id (actions.EDITORS_ONLY_FIELDS; the id is read-only to all).
             fields += [name for name in actions.EDITORS_ONLY_FIELDS if name not in fields]
         return fields
+
+    # The sign-off line: made from the chain (articles.signoffs), unless imported -----------------
+
+    def get_fieldsets(self, request, obj=None):
+        """A story whose chain makes its sign-off line shows the line read-only, explained."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not signoff_from_chain(obj):
+            return fieldsets
+        swapped = [name if name != "signoff" else "signoff_from_chain" for name in fieldsets[0][1]["fields"]]
+        return [(fieldsets[0][0], {**fieldsets[0][1], "fields": swapped}), *fieldsets[1:]]
+
+    @admin.display(description="Sign-off")
+    def signoff_from_chain(self, obj):
+        return format_html(
+            '<strong class="nr-signoff-line">{}</strong><div class="help">{}</div>',
+            obj.signoff or "—",
+            SIGNOFF_RULE,
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form, knowing who saves (the desk's take-over refusal) and why the sign-off field
+        is typed when it is (a new story, an imported one, or a chain without desk codes)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        signoff = form.base_fields.get("signoff")
+        if signoff is not None:
+            signoff.help_text = signoff_help(obj)
+        form.actor = request.user  # a class made for this request (modelform_factory)
+        return form
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -159,6 +213,9 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
                 author_ids = byline_order(formset)
                 if not change and not author_ids:
                     author_ids = None  # a new story left without a byline: credited to its writer
+        if change and drafts.is_live_story(form.instance):
+            request.desk_outcome = drafts.save_to_draft(request, form, related_ids=related_ids, author_ids=author_ids)
+            return
         actions.save_article(
             actor=request.user,
             article=form.instance,
@@ -173,18 +230,44 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         and their order is in the article's revision."""
         return super().construct_change_message(request, form, [], add)
 
+    def response_change(self, request, obj):
+        """A live story's save (to its working draft) says what it did and stays on the form."""
+        outcome = getattr(request, "desk_outcome", None)
+        if outcome is None or "_popup" in request.POST:
+            return super().response_change(request, obj)
+        for level, text in outcome.lines:
+            self.message_user(request, text, level)
+        return HttpResponseRedirect(request.path)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        """A live story's form opened from its working draft has a row for each of the draft's
+        related items and byline names (and one empty row), not the live story's rows."""
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            rows = drafts.inline_rows(obj, formset.get_default_prefix()) if request.method == "GET" and obj else None
+            if rows is not None:
+                formset = inline.get_formset(request, obj, extra=len(rows) + 1)
+            yield formset, inline
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        params = super().get_formset_kwargs(request, obj, inline, prefix)
+        rows = drafts.inline_rows(obj, prefix) if request.method == "GET" and obj else None
+        if rows is not None:
+            params["queryset"] = inline.model.objects.none()
+            params["initial"] = rows
+        return params
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A save that loses the race after the form's own version check is refused the same way;
         a rule only the action can check (it sees the locked row) is reported, nothing saved."""
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except actions.StaleEdit as exc:
+        except (actions.StaleEdit, actions.StaleDraft) as exc:
             if request.method == "POST":
                 # Another save landed after this form's version check. Validating the same post
                 # again now finds the new version and shows the conflict screen, their text kept.
                 try:
                     return super().changeform_view(request, object_id, form_url, extra_context)
-                except actions.StaleEdit:
+                except (actions.StaleEdit, actions.StaleDraft):
                     pass
             self.message_user(request, f"{exc} Open the article again to see the current version.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -194,10 +277,12 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(together_context(request, obj))
+        context.update(drafts.banner_context(request.user, obj))
         if obj is not None:
             context.update(self.desk_context(request, obj))
             context["video_problem"] = video_problem(obj)
         form = context["adminform"].form
+        context["save_refusal"] = getattr(form, "refusal", "")
         context["conflict_diff"] = form.conflict.diff_html() if getattr(form, "conflict", None) else ""
         if getattr(form, "conflict", None):
             related_ids = None

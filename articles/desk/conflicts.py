@@ -2,8 +2,72 @@
 version, with their form rebased on the current version so that saving again applies their text
 without quietly undoing the other editor's work."""
 
-from articles.revisions import LABELS, TIMELINE_FIELDS, diff_table
+from articles.models import Article, WorkingDraft
+from articles.revisions import LABELS, TIMELINE_FIELDS, diff_table, snapshot
 from articles.sanitize import clean_html
+
+
+class DraftStale:
+    """A save of a live story's form refused because its working draft moved on: someone else
+    saved, published or discarded it, or started one, since the form was opened.
+
+    Shaped for the conflict screen like `actions.StaleEdit`: `now` is what the editor's text is
+    compared with (the current draft over the live story, or the live story once the draft is
+    gone); the draft keeps no earlier versions, so `then` is unknown and nothing is refilled.
+    """
+
+    then = None
+
+    def __init__(self, article: Article, draft: WorkingDraft | None, your_version: int | None):
+        self.article = article
+        self.draft = draft
+        self.now = {**snapshot(article), **(draft.data if draft else {})}
+        if draft is None:
+            self.message = (
+                "This story's working draft was published or discarded since you opened it. Nothing was saved."
+            )
+            self.label = f"Version {article.version} (live, current)"
+        elif your_version is None:
+            self.message = "Someone else started a working draft of this story since you opened it. Nothing was saved."
+            self.label = f"Working draft version {draft.version} (current)"
+        else:
+            self.message = (
+                f"The working draft was changed by someone else since you opened it (your version {your_version}, "
+                f"current {draft.version}). Nothing was saved."
+            )
+            self.label = f"Working draft version {draft.version} (current)"
+
+    def __str__(self):
+        return self.message
+
+    def rebase(self, data) -> None:
+        """Point the form `data` at the current versions, so that saving again goes through."""
+        data["base_version"] = str(self.article.version)
+        data["draft_version"] = str(self.draft.version) if self.draft else ""
+
+    def based_on(self) -> str:
+        return f"the working draft's version {self.draft.version}" if self.draft else f"version {self.article.version}"
+
+    def diff_html(self) -> str:
+        return ""
+
+
+def _rebase(conflict, data) -> None:
+    if isinstance(conflict, DraftStale):
+        conflict.rebase(data)
+    else:
+        data["base_version"] = str(conflict.article.version)
+
+
+def _current_label(conflict) -> str:
+    if isinstance(conflict, DraftStale):
+        return conflict.label
+    return f"Version {conflict.article.version} (current)"
+
+
+def _based_on(conflict) -> str:
+    return conflict.based_on() if isinstance(conflict, DraftStale) else f"version {conflict.article.version}"
+
 
 # Snapshot key → form field, for the fields a conflict screen fills from the current version
 # when the losing editor left them as they were (text, choices and single choices).
@@ -63,7 +127,7 @@ def conflict_context(form, related_ids: list[int] | None) -> dict:
     current = conflict.now
     theirs = submitted_snapshot(form, related_ids, current)
     data = form.data.copy()
-    data["base_version"] = str(conflict.article.version)
+    _rebase(conflict, data)
     refilled = []
     if conflict.then is not None:
         for key, name in MERGED_FIELDS.items():
@@ -75,11 +139,12 @@ def conflict_context(form, related_ids: list[int] | None) -> dict:
     form.data = data
     return {
         "conflict_version": conflict.article.version,
+        "conflict_based_on": _based_on(conflict),
         "conflict_refilled": refilled,
         "conflict_theirs": diff_table(
             current,
             theirs,
-            old_label=f"Version {conflict.article.version} (current)",
+            old_label=_current_label(conflict),
             new_label="Your unsaved text",
         ),
     }

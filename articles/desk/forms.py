@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import actions
+from articles.desk.conflicts import DraftStale
 from articles.desk.rich_text import RichTextWidget
 from articles.desk.sortable import SortableInline
-from articles.models import Article, RelatedLink
+from articles.models import Article, RelatedLink, WorkingDraft
 
 # Marking stubs wherever editors choose or list articles -----------------------------------------
 
@@ -66,12 +67,27 @@ class StubMarkingAutocompleteSelect(AutocompleteSelect):
         return reverse(f"{self.admin_site.name}:articles_article_autocomplete")
 
 
+class RelatedLinkForm(forms.ModelForm):
+    class Meta:
+        model = RelatedLink
+        fields = ["position", "target"]
+
+    def validate_unique(self):
+        """Rows are not saved as rows: the list is checked as a whole (the formset: no target
+        twice; the action: the rest). A row opened from a working draft is a new form for a link
+        the live story may already have, which is no clash."""
+
+    def validate_constraints(self):
+        """As `validate_unique`: the related list's constraints are checked on the whole list."""
+
+
 class RelatedLinkInline(SortableInline, admin.TabularInline):
     """Edited with the article; saved by `save_article` as one ordered list, not row by row.
     Ordered by dragging (the positions are hidden, filled from the rows' order: sortable.py).
     The target chooser marks stubs, in its results and in the rows already chosen."""
 
     model = RelatedLink
+    form = RelatedLinkForm
     fk_name = "source"
     extra = 1
     autocomplete_fields = ["target"]
@@ -116,9 +132,17 @@ class StubFilter(admin.SimpleListFilter):
 
 
 class ArticleForm(forms.ModelForm):
-    """The article form with the version it was opened at, so a stale save is refused with a diff."""
+    """The article form with the version it was opened at, so a stale save is refused with a diff.
+
+    A live story's form is opened from its working draft when it has one (`draft_version` names
+    the draft's version then), and saves to that draft (articles.desk.drafts). `actor` is set by
+    the admin: a save the desk refuses to that person (someone took the story over from them, or
+    holds it) is refused here, with their text kept in the form (`refusal`).
+    """
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    draft_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    actor = None
 
     class Meta:
         model = Article
@@ -144,14 +168,20 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.conflict: actions.StaleEdit | None = None
+        self.conflict: actions.StaleEdit | DraftStale | None = None
+        self.refusal = ""
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+            draft = opening_draft(self.instance)
+            if draft is not None and not self.is_bound:
+                self.fields["draft_version"].initial = draft.version
+                self.initial.update(draft_initial(draft.data, self.fields))
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            self._check_version(cleaned.get("base_version"))
+            self._check_refusal()
+            self._check_version(cleaned.get("base_version"), cleaned.get("draft_version"))
         if (
             self.instance.status == Article.Status.PUBLISHED
             and "published_at" in self.fields
@@ -163,14 +193,58 @@ class ArticleForm(forms.ModelForm):
             self.add_error("expires_at", "The expiry must come after the embargo ends.")
         return cleaned
 
-    def _check_version(self, base: int | None) -> None:
-        """Refuse a form opened at another version than the stored one (the conflict screen)."""
+    def _check_refusal(self) -> None:
+        """Refuse the save of someone the story was taken over from (or who did not take it over
+        from the person holding it): nothing is saved, their text stays in the form."""
+        if self.actor is None:
+            return
+        self.refusal = actions.save_refusal(actor=self.actor, article=self.instance)
+        if self.refusal:
+            raise ValidationError(self.refusal)
+
+    def _check_version(self, base: int | None, draft_version: int | None) -> None:
+        """Refuse a form opened at another version than the stored one (the conflict screen):
+        the working draft's version for a live story with a draft, else the article's."""
+        if self.instance.status == Article.Status.PUBLISHED:
+            draft = WorkingDraft.objects.filter(article_id=self.instance.pk).first()
+            if draft is not None or draft_version is not None:
+                if draft is None or draft.version != draft_version:
+                    self.conflict = DraftStale(Article.objects.get(pk=self.instance.pk), draft, draft_version)
+                    raise ValidationError(f"{self.conflict} {REBASED}")
+                return
         if base is None:
             raise ValidationError("This form has lost the version it was opened at; open the article again.")
         current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
         if current != base:
             self.conflict = actions.StaleEdit(Article.objects.get(pk=self.instance.pk), base)
-            raise ValidationError(
-                f"{self.conflict} Your text is below, beside the current version, and still in this "
-                "form, now based on the current version: check the difference, then save to apply it."
-            )
+            raise ValidationError(f"{self.conflict} {REBASED}")
+
+
+REBASED = (
+    "Your text is below, beside the current version, and still in this form, now based on the "
+    "current version: check the difference, then save to apply it."
+)
+
+
+def opening_draft(article: Article) -> WorkingDraft | None:
+    """The working draft a live story's form opens from (read once per article object)."""
+    if article.pk is None or article.status != Article.Status.PUBLISHED:
+        return None
+    try:
+        return article.working_draft
+    except WorkingDraft.DoesNotExist:
+        return None
+
+
+# A draft's keys → the form's fields, where they differ (the lists are inline rows, apart).
+DRAFT_FORM_FIELDS = {"section_id": "section", "lead_media_id": "lead_media", "tag_ids": "tags"}
+
+
+def draft_initial(data: dict, fields) -> dict:
+    """What the form shows when opened from a working draft's `data` (the form's own fields)."""
+    initial = {}
+    for key, value in data.items():
+        name = DRAFT_FORM_FIELDS.get(key, key)
+        if name in fields:
+            initial[name] = value
+    return initial

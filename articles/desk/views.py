@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles import actions
 from articles.desk import preview
-from articles.models import Article, PreviewLink, Revision
+from articles.models import Article, PreviewLink, Revision, WorkingDraft
 from articles.revisions import diff_table
 from urlkit.absolute_urls import absolute_url
 from urlkit.converters import is_storable_id
@@ -45,6 +45,8 @@ def state_buttons(user, article: Article) -> list[tuple[str, str]]:
     status, buttons = article.status, []
     if status == Article.Status.DRAFT and user.has_perm("articles.submit_article") and actions.can_edit(user, article):
         buttons.append(("submit", "Submit for review"))
+    if status == Article.Status.REVIEW and actions.can_publish(user):
+        buttons.append(("approve", "Approve"))
     if actions.can_publish(user) and not article.is_stub:
         if not is_live_now(article):
             buttons.append(("publish", "Publish now"))
@@ -81,6 +83,11 @@ def _submit(user, article, post) -> str:
     return "Submitted for review."
 
 
+def _approve(user, article, post) -> str:
+    actions.approve(actor=user, article=article)
+    return "Approved: you are its approver in the sign-off chain."
+
+
 def _publish(user, article, post) -> str:
     publish_now(actor=user, article=article)
     return "Published."
@@ -107,11 +114,26 @@ def _archive(user, article, post) -> str:
 # The desk's buttons (state_buttons): name → (user, article, POST) → the message once done.
 STATE_CHANGES = {
     "submit": _submit,
+    "approve": _approve,
     "publish": _publish,
     "schedule": _schedule,
     "unpublish": _unpublish,
     "archive": _archive,
 }
+
+
+def _discard(user, article, draft_version) -> str:
+    actions.discard_draft(actor=user, article=article, draft_version=draft_version)
+    return "The working draft is discarded; the live story is as it was."
+
+
+def _unschedule(user, article, draft_version) -> str:
+    actions.unschedule_draft(actor=user, article=article, draft_version=draft_version)
+    return "The scheduled changes will not go live by themselves; they stay in the working draft."
+
+
+# The working draft's buttons on a live story: name → (user, article, draft version) → message.
+DRAFT_CHANGES = {"discard": _discard, "unschedule": _unschedule}
 
 
 class EditorialViews:
@@ -134,6 +156,7 @@ class EditorialViews:
                 wrap(self.restore_view),
                 name="articles_article_restore",
             ),
+            path("<path:object_id>/draft/<str:name>/", wrap(self.draft_view), name="articles_article_draft"),
             path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
             path(
                 "<path:object_id>/share/<int:link_id>/revoke/",
@@ -197,6 +220,24 @@ class EditorialViews:
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(article))
 
+    def draft_view(self, request, object_id, name):
+        """POST: discard a live story's working draft, or cancel its scheduled publication
+        (the draft's version as the form was opened at: a draft changed since is left alone)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        change = DRAFT_CHANGES.get(name)
+        try:
+            if change is None:
+                raise ValidationError(f"Unknown change to the working draft “{name}”.")
+            version = request.POST.get("draft_version", "")
+            done = change(request.user, article, int(version) if version.isdigit() else None)
+        except (ValidationError, PermissionDenied, actions.StaleDraft, WorkingDraft.DoesNotExist) as exc:
+            self.message_user(request, f"Nothing was changed: {error_text(exc)}", messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(article))
+
     # Revisions ----------------------------------------------------------------------------------
 
     def _history_article(self, request, object_id) -> Article:
@@ -214,6 +255,7 @@ class EditorialViews:
             article,
             f"History of “{article.title}”",
             revisions=revisions,
+            imported=bool(article.legacy_key or article.legacy_id),
             can_restore=actions.can_edit(request.user, article),
             can_share=request.user.has_perm("articles.add_previewlink"),
         )
