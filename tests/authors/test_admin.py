@@ -143,7 +143,7 @@ def test_the_byline_inline_is_sortable_with_hidden_positions(people, login):
 
 def test_the_byline_is_saved_in_row_order_through_save_article(people, login):
     first, second, third = (AuthorFactory() for _ in range(3))
-    article = ArticleFactory(section=SectionFactory())
+    article = ArticleFactory(section=SectionFactory(), draft=True)  # a live story's form saves to its draft
     BylineFactory(article=article, author=first, position=0)
     BylineFactory(article=article, author=second, position=1)
     client = login(people["editor"])
@@ -163,7 +163,7 @@ def test_the_byline_is_saved_in_row_order_through_save_article(people, login):
 
 def test_a_post_without_the_byline_rows_leaves_the_byline_alone(people, login):
     author = AuthorFactory()
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)  # saved directly (a live story's form saves to its draft)
     BylineFactory(article=article, author=author)
     client = login(people["editor"])
     response = client.post(

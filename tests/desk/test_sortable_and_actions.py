@@ -79,8 +79,10 @@ def sortable_post(story, order, client) -> dict:
 def test_the_new_order_is_saved_through_the_actions(editor_client, story_with_related):
     story, (first, second, stub) = story_with_related
     order = [stub.pk, first.pk, second.pk]
+    # The story is live: its form saves to the working draft, and "Publish changes" makes that live.
     response = editor_client.post(
-        reverse("admin:articles_article_change", args=[story.pk]), sortable_post(story, order, editor_client)
+        reverse("admin:articles_article_change", args=[story.pk]),
+        {**sortable_post(story, order, editor_client), "_publish_changes": "Publish changes"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     story = Article.objects.get(pk=story.pk)

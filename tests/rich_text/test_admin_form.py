@@ -120,8 +120,10 @@ def test_a_figure_typed_by_the_editor_is_stored_as_written_and_one_revision_is_m
     form = posted_back(signed_in.get(change_url(story)).content.decode())
     version, revisions, audits = record(story)
     body = f'<p>Ships.</p><figure data-media-id="{photo.pk}"><figcaption>At dawn</figcaption></figure>'
-    assert signed_in.post(change_url(story), {**form, "body": body, "_save": "Save"}).status_code == 302
-    assert record(story) == (version + 1, revisions + 1, audits + 1)
+    # The story is live: saved to its working draft (an audit entry), then published (a revision).
+    published = {**form, "body": body, "_publish_changes": "Publish changes"}
+    assert signed_in.post(change_url(story), published).status_code == 302
+    assert record(story) == (version + 1, revisions + 1, audits + 2)
     assert Article.objects.get(pk=story.pk).body == body
 
 

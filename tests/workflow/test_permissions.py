@@ -161,7 +161,9 @@ def test_change_form_save_follows_the_matrix(people, login, action, role):
     page = client.get(url).content.decode()
     # Read-only for those who may not edit: no title input, no save button.
     assert ('name="title"' in page) == (role in allowed)
-    response = client.post(url, change_data(article, title="Council rejects the river budget"))
+    # A live story's form saves to its working draft; "Publish changes" makes the edit live.
+    button = {"_publish_changes": "Publish changes"} if kind == "published" else {}
+    response = client.post(url, {**change_data(article, title="Council rejects the river budget"), **button})
     if role in allowed:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert effect_seen(action, article.pk)
