@@ -43,6 +43,7 @@ DRAFT_ERRORS = {
     412: StaleSerializer,
     428: ErrorSerializer,
 }
+READ_ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 DRAFT_IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -116,7 +117,8 @@ class DraftActionsMixin:
     @extend_schema(
         methods=["GET"],
         summary="The working draft of a live story",
-        responses={200: DraftSerializer, **DRAFT_ERRORS},
+        description="404 while the story has none. Its ETag is the one later writes name in If-Match.",
+        responses={200: DraftSerializer, **READ_ERRORS},
     )
     @extend_schema(
         methods=["PUT", "PATCH"],

@@ -37,6 +37,16 @@ def editor_client(editor):
     return client
 
 
+# Reads for signed-in staff only (issue #16): a story's working draft, revisions, presence,
+# notes and autosave. The schema says they need authentication; anonymous callers get 401.
+STAFF_ONLY_READS = {
+    "/api/v1/articles/{id}/draft/",
+    "/api/v1/articles/{id}/revisions/",
+    "/api/v1/articles/{id}/presence/",
+    "/api/v1/articles/{id}/notes/",
+    "/api/v1/articles/{id}/autosave/",
+}
+
 # (operation label, caller) -> generated requests sent, and seconds spent, by test_schema.py.
 EXAMPLES_SENT: Counter = Counter()
 SECONDS_SPENT: Counter = Counter()
