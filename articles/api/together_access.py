@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from apikit.errors import ErrorSerializer
 from apikit.negotiation import QueryFormatFreeNegotiation
 from apikit.schema import NewsroomAutoSchema
-from articles.api.editorial.reads import may_read_unpublished
+from articles.api.editorial.reads import may_read_unpublished, readable_articles
 from articles.models import Article
 from articles.signoffs import person
 
@@ -52,7 +52,7 @@ class StoryView(APIView):
     permission_classes = [DeskOnly]
 
     def story(self) -> Article:
-        article = Article.objects.filter(pk=self.kwargs["id"]).first()
+        article = readable_articles(self.request.user).filter(pk=self.kwargs["id"]).first()
         if article is None:
             raise NotFound(NOT_FOUND)
         return article
