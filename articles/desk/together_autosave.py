@@ -3,8 +3,9 @@ by the form's script (articles.actions.autosave) that differs from the story as 
 offers it back with the difference.
 
 An autosave is cleared once it is no longer unsaved text: when it equals what is saved (the
-form was saved with it), when its author saved the story after it was written, or, for a new
-story, when they created a story after it was written. Each is checked when the form opens.
+form was saved with it), when its author saved the story (or its working draft) after it was
+written, or, for a new story, when they created a story after it was written. Each is checked
+when the form opens, so a save needs no hook of its own.
 """
 
 from django.utils.safestring import SafeString
@@ -63,10 +64,11 @@ def differences(saved: dict, typed: dict) -> tuple[dict, dict]:
 
 
 def _saved_since(user, article: Article | None, moment) -> bool:
-    """Whether `user` saved `article` (created a story, for None) after `moment`."""
+    """Whether `user` saved `article` (or its working draft; created a story, for None) after `moment`."""
     if article is None:
         return Article.objects.filter(created_by=user, created_at__gte=moment).exists()
-    return Revision.objects.filter(article=article, created_by=user, created_at__gte=moment).exists()
+    drafts = WorkingDraft.objects.filter(article=article, updated_by=user, updated_at__gte=moment)
+    return Revision.objects.filter(article=article, created_by=user, created_at__gte=moment).exists() or drafts.exists()
 
 
 def autosave_offer(user, article: Article | None) -> dict | None:

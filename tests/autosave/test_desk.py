@@ -112,3 +112,14 @@ def test_a_reader_of_someone_elses_story_gets_no_autosave(login, people):
     story = draft_by(people["author"])
     page = login(people["other"]).get(change_url(story)).content.decode()
     assert "data-autosave-url" not in page
+
+
+def test_saving_the_working_draft_after_the_autosave_clears_it(login, people):
+    story = ArticleFactory(title="Bridge reopens")  # live: the form saves to its working draft
+    actions.autosave(actor=people["editor"], article=story, data={"title": "Bridge at dawn?"}, base_version=1)
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        actions.save_draft(
+            actor=people["editor"], article=story, changes={"title": "Bridge at dawn"}, base_version=story.version
+        )
+        page = login(people["editor"]).get(change_url(story)).content.decode()
+    assert "You have unsaved text" not in page and not Autosave.objects.exists()
