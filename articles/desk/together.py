@@ -26,7 +26,10 @@ def presence_context(request, article) -> dict:
     """Who else has `article` open, who holds it, and whether the viewer was taken over."""
     user = request.user
     if request.method == "GET":
-        actions.check_in(actor=user, article=article, opening=True)
+        # Opening starts a new stay, behind whoever is in; but the holder reopening the form (after
+        # their own save, say) keeps the story.
+        holding = getattr(actions.holder(actions.present(article)), "pk", None) == user.pk
+        actions.check_in(actor=user, article=article, opening=not holding)
     rows = actions.present(article)
     mine = next((row for row in rows if row.user_id == user.pk), None)
     holder = actions.holder(rows)

@@ -71,3 +71,17 @@ def test_a_reporter_reading_someone_elses_story_gets_no_take_over_button(client,
 def test_the_take_over_door_answers_posts_only(login, people):
     story = ArticleFactory()
     assert login(people["chief"]).get(reverse("admin:articles_article_take_over", args=[story.pk])).status_code == 404
+
+
+def test_the_holder_reopening_the_form_after_a_save_keeps_the_story(client, people):
+    story = ArticleFactory()
+    with time_machine.travel(T, tick=False):
+        client.force_login(people["editor"])
+        client.get(change_url(story))
+    with time_machine.travel(T + timedelta(seconds=10), tick=False):
+        actions.check_in(actor=people["chief"], article=story, opening=True)
+    with time_machine.travel(T + timedelta(seconds=20), tick=False):
+        page = client.get(change_url(story)).content.decode()
+        assert actions.holder(actions.present(story)) == people["editor"]
+        assert actions.save_refusal(actor=people["editor"], article=story) == ""
+    assert 'class="nr-holder-notice" hidden' in page and "carl (since" in page
