@@ -6,6 +6,10 @@ is never editable. State changes have one door on the change form, the publishin
 (articles.desk.views); the list's bulk actions offer the same changes for many articles at once.
 Each role sees only what it may do: a Reporter's view of someone else's article, or of a
 published one, is read-only, and the publishing buttons and bulk actions are not offered to them.
+
+A live story's form saves to its working draft instead (articles.desk.drafts): readers keep the
+live version until the changes are published or scheduled. Every save from the form is first
+asked of `actions.save_refusal` (someone took the story over), in the form's `clean`.
 """
 
 from django.contrib import admin, messages

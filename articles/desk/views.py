@@ -1,5 +1,6 @@
-"""The editorial desk inside the article admin: state buttons, revision history and diff, revert,
-previews and share links, and the editors' calendar.
+"""The editorial desk inside the article admin: state buttons (Approve among them), revision
+history with each revision's sign-off chain, diff, revert, previews and share links, a live
+story's working-draft buttons (discard, cancel the schedule), and the editors' calendar.
 
 Each view checks the role first (403 otherwise) and changes state only through
 `articles.actions` (or `articles.desk.preview` for share links).
