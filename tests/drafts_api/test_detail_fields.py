@@ -60,3 +60,28 @@ def test_the_draft_costs_no_query_of_its_own(api, people, story):
         return len(queries)
 
     assert count(plain) == count(story)
+
+
+def test_a_draft_costs_the_same_queries_whatever_its_lists_hold(api, people, story):
+    from tests.factories import ArticleFactory, AuthorFactory, TagFactory
+
+    client = api(people["editor"])
+    lean = ArticleFactory(section=story.section)
+    for article, size in ((story, 1), (lean, 12)):
+        changes = {
+            "summary": "Draft.",
+            "tag_ids": [TagFactory().pk for _ in range(size)],
+            "related_ids": [ArticleFactory().pk for _ in range(size)],
+            "author_ids": [AuthorFactory().pk for _ in range(size)],
+        }
+        actions.save_draft(actor=people["editor"], article=article, changes=changes, base_version=article.version)
+    client.get(url(story, "draft/"))  # the first request of a test also looks up the next scheduled change
+
+    def count(article):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(article, "draft/"))
+        assert response.status_code == 200
+        return len(queries), len(response.json()["tags"])
+
+    assert count(story) == (count(lean)[0], 1)  # (an empty list costs none: Django asks nothing)
+    assert count(lean)[1] == 12
