@@ -12,7 +12,7 @@
 (function () {
   const panel = document.getElementById("nr-together");
   if (!panel) return;
-  const form = document.querySelector("form[id$='_form']");
+  const form = document.getElementById("article_form");
   const tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const csrf = tokenInput ? tokenInput.value : "";
   const me = Number(panel.dataset.me);
@@ -47,13 +47,16 @@
   function showPresence(state) {
     const bar = panel.querySelector(".nr-presence");
     const others = state.present.filter((row) => row.user.id !== me);
-    if (bar) {
+    const names = others.map((row) => `${row.user.name} (since ${clock(row.since, false)})`);
+    const wanted = names.length ? `Also open by: ${names.join(", ")}` : "Nobody else has this story open.";
+    // Redrawn only when it changes: a live region announces every change.
+    if (bar && bar.textContent.replace(/\s+/g, " ").trim() !== wanted) {
       bar.textContent = others.length ? "Also open by: " : "Nobody else has this story open.";
       others.forEach((row, index) => {
         const span = document.createElement("span");
         span.className = "nr-present-person";
         span.dataset.user = String(row.user.id);
-        span.textContent = `${row.user.name} (since ${clock(row.since, false)})`;
+        span.textContent = names[index];
         bar.append(span);
         if (index < others.length - 1) bar.append(", ");
       });
