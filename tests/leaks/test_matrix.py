@@ -7,6 +7,7 @@ and related story): until the draft is published, A is listed where the live sto
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -101,7 +102,9 @@ def viewers():
     """An anonymous reader and a signed-in one who is not staff."""
     anonymous = Client()
     reader = Client()
-    reader.force_login(UserFactory(username="reader", is_staff=False))
+    user = get_user_model().objects.filter(username="reader").first() or UserFactory(username="reader")
+    assert not user.is_staff
+    reader.force_login(user)
     return {"anonymous": anonymous, "signed-in reader": reader}
 
 
@@ -116,7 +119,7 @@ def test_public_surface_shows_no_private_work(leak_world, surface, url, proofs, 
         where = f"{surface} ({viewer})"
         response = client.get(url(leak_world))
         assert response.status_code == 200, f"{where} answered {response.status_code}"
-        text = response.content.decode()
+        text = response.content.decode() + "".join(f"\n{name}: {value}" for name, value in response.items())
         for proof in resolved(leak_world, proofs):
             assert proof in text, f"{where} does not show {proof!r}, so it proves nothing"
         checks += assert_no_markers(text, where)
@@ -172,3 +175,19 @@ def test_the_desk_sees_what_readers_do_not(leak_world, people):
     )
     shown = [name for name, marker in MARKERS.items() if marker in seen and "media" not in name]
     assert len(shown) == len(MARKERS) - 2, f"staff see only {shown}"
+
+
+def test_the_api_detail_says_nothing_of_a_draft_even_in_its_etag(leak_world, people):
+    """Readers' ETag of a story names its live version only: saving the draft changes nothing
+    they can see, not even the validator."""
+    from articles import actions
+    from articles.models import Article
+
+    a = Article.objects.get(pk=leak_world["stories"]["A"].pk)
+    url = f"/api/v1/articles/{a.pk}/"
+    before = {viewer: client.get(url)["ETag"] for viewer, client in viewers().items()}
+    actions.save_draft(actor=people["chief"], article=a, changes={"body": "<p>Another go.</p>"}, draft_version=1)
+    after = {viewer: client.get(url)["ETag"] for viewer, client in viewers().items()}
+    assert after == before
+    assert all(f"a{a.pk}v{a.version}-" in etag and "d" not in etag.split("-")[0] for etag in after.values())
+    count_checks(2 * len(after))
