@@ -86,3 +86,28 @@ def test_text_typed_before_the_page_closed_is_offered_and_restored(newsroom):
     assert errors == []
     newsroom["story"].refresh_from_db()
     assert newsroom["story"].title == "Harbour reopens", "restoring fills the form; only a save stores it"
+
+
+def test_a_new_storys_title_typed_before_the_page_closed_is_restored(newsroom):
+    from playwright.sync_api import sync_playwright
+
+    base = newsroom["url"]
+    with sync_playwright() as playwright:
+        browser = launch(playwright, newsroom["chromium"])
+        try:
+            context, page, errors = signed_in(browser, base, "edith")
+            page.goto(f"{base}/admin/articles/article/add/")
+            page.fill("#id_title", TITLE)
+            expect(page.get_by_role("status").filter(has_text="Autosaved")).to_have_text(AUTOSAVED)
+            page.close()
+            page = context.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{base}/admin/articles/article/add/")
+            offer = page.locator(".nr-autosave-offer")
+            expect(offer.get_by_role("heading", level=2)).to_contain_text("You have unsaved text from")
+            expect(page.locator("#id_title")).to_have_value("")
+            offer.get_by_role("button", name="Restore").click()
+            expect(page.locator("#id_title")).to_have_value(TITLE)
+        finally:
+            browser.close()
+    assert errors == []
