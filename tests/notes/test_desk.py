@@ -110,3 +110,11 @@ def test_the_mentions_panel_costs_the_same_queries_for_one_note_or_ten(login, pe
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(reverse("admin:index")).content.decode()
     assert page.count("#note-") == 8  # the desk's short lists show eight
+
+
+def test_a_reply_to_another_storys_note_is_refused_from_the_form(login, people):
+    elsewhere = actions.add_note(actor=people["chief"], article=ArticleFactory(), body="Elsewhere.")
+    story = ArticleFactory()
+    response = login(people["editor"]).post(note_url(story), {"body": "Hm.", "parent": str(elsewhere.pk)}, follow=True)
+    assert "The note was not added: That note belongs to another story." in response.content.decode()
+    assert Note.objects.count() == 1

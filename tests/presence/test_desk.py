@@ -85,3 +85,15 @@ def test_the_holder_reopening_the_form_after_a_save_keeps_the_story(client, peop
         assert actions.holder(actions.present(story)) == people["editor"]
         assert actions.save_refusal(actor=people["editor"], article=story) == ""
     assert 'class="nr-holder-notice" hidden' in page and "carl (since" in page
+
+
+def test_a_hostile_name_in_the_presence_bar_is_shown_as_text(client, people):
+    story = ArticleFactory()
+    edith = people["editor"]
+    edith.first_name, edith.last_name = "<img src=x onerror=alert(1)>", "Ward"
+    edith.save()
+    actions.check_in(actor=edith, article=story, opening=True)
+    client.force_login(people["chief"])
+    page = client.get(change_url(story)).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; Ward has had this story open since" in page
