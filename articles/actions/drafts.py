@@ -158,6 +158,7 @@ def save_draft(
         return draft
     else:
         draft.version += 1
+        draft.base = _caught_up(draft.base, data, content_of(stored))
     draft.data, draft.updated_by, draft.updated_at = data, actor_user(actor), now
     draft.save()
     audit.record(
@@ -169,6 +170,13 @@ def save_draft(
         details={"draft_version": draft.version, "fields": changed},
     )
     return draft
+
+
+def _caught_up(base: dict, data: dict, live: dict) -> dict:
+    """The draft's base, moved to the live value of each field the draft now holds as it is live:
+    the draft has caught up with the live story there (as DraftConflict asks), so a later change
+    of that field in the draft is the draft's own, not a clash with the live edit."""
+    return {key: live[key] if data[key] == live[key] else base.get(key) for key in DRAFT_KEYS}
 
 
 def _locked_draft(actor, article: Article, draft_version, any_version) -> tuple[Article, WorkingDraft]:

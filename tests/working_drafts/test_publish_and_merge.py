@@ -149,3 +149,33 @@ def test_a_draft_holding_no_changes_publishes_without_a_new_version(people, live
     assert draft_of(live) is None
     after = story_state(live)
     assert after["row"] == before["row"] and after["revisions"] == before["revisions"]
+
+
+def test_a_draft_brought_up_to_date_after_a_conflict_can_then_change_the_field_again(people, live):
+    """The conflict says "bring those fields up to date in the draft first": once the draft
+    holds the live value, it has caught up on that field, so a later change of it in the draft
+    is the draft's own change and publishes (no endless conflict)."""
+    start(people, live, title="Draft headline")
+    live_edit(people["chief"], live, title="Live headline")
+    with pytest.raises(actions.DraftConflict):
+        actions.publish_draft(actor=people["editor"], article=live, draft_version=1)
+    actions.save_draft(actor=people["editor"], article=live, changes={"title": "Live headline"}, draft_version=1)
+    actions.save_draft(actor=people["editor"], article=live, changes={"title": "Better headline"}, draft_version=2)
+    actions.publish_draft(actor=people["editor"], article=live, draft_version=3)
+    assert fresh(live).title == "Better headline"
+
+
+def test_catching_up_on_one_field_keeps_the_other_conflicts(people, live):
+    start(people, live, title="Draft headline", summary="Draft summary.")
+    live_edit(people["chief"], live, title="Live headline", summary="Live summary.")
+    actions.save_draft(actor=people["editor"], article=live, changes={"title": "Live headline"}, draft_version=1)
+    with pytest.raises(actions.DraftConflict) as refused:
+        actions.publish_draft(actor=people["editor"], article=live, draft_version=2)
+    assert refused.value.fields == ["summary"]
+
+
+def test_publishing_without_naming_the_draft_version_is_refused(people, live):
+    start(people, live, title="Changed")
+    with pytest.raises(actions.StaleDraft):
+        actions.publish_draft(actor=people["editor"], article=live)
+    assert draft_of(live) is not None
