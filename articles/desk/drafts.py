@@ -21,6 +21,7 @@ from articles.desk.conflicts import MERGED_FIELDS
 from articles.desk.forms import opening_draft
 from articles.models import Article, WorkingDraft
 from articles.revisions import TIMELINE_FIELDS, diff_table
+from articles.sanitize import clean_html
 from articles.signoffs import person
 
 PUBLISH_BUTTON = "_publish_changes"
@@ -50,6 +51,8 @@ def form_changes(form, *, related_ids, author_ids) -> dict:
     """The draft keys the form holds: the fields the editor may change here, and the lists."""
     cleaned, article = form.cleaned_data, form.instance
     found = {key: getattr(article, key) for key, name in DRAFT_FIELDS.items() if name in cleaned}
+    if "body" in found:
+        found["body"] = clean_html(found["body"] or "")  # as the draft will store it
     if cleaned.get("tags") is not None:
         found["tag_ids"] = sorted(tag.pk for tag in cleaned["tags"])
     if related_ids is not None:

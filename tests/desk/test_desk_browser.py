@@ -104,7 +104,8 @@ def test_a_phone_reads_the_changelist_and_edits_a_title(chromium, desk_site):
             box = title.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 250
             title.fill("Harbour reopens: the first ships are in")
-            save = page.locator("input[name=_continue]")
+            # The story is live: "Publish changes" saves the working draft and makes it live.
+            save = page.locator("input[name=_publish_changes]")
             save.scroll_into_view_if_needed()
             save.click()
             page.locator(".messagelist .success").wait_for()
@@ -148,7 +149,7 @@ def test_related_items_reorder_by_dragging_and_by_keyboard(chromium, desk_site):
             ).click()
             expected = [f"{stub.title} (not imported yet)", second.title, first.title]
             assert row_titles(page) == expected
-            page.click("input[name=_continue]")
+            page.click("input[name=_publish_changes]")  # a live story: its draft, made live
             page.locator(".messagelist .success").wait_for()
             assert row_titles(page) == expected
             assert errors == []

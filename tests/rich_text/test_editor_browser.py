@@ -122,7 +122,7 @@ def test_write_a_story_with_heading_link_list_and_inline_media(desk):
             dialog.get_by_label("Caption").fill("Ships <b>queue</b> & wait")
             dialog.locator("button[type=submit]").click()
             _wait_until(page, "document.querySelector('#id_body').value.includes('figcaption')")
-            page.locator("input[name=_continue]").click()
+            page.locator("input[name=_publish_changes]").click()  # a live story: its draft, made live
             page.wait_for_load_state()
             _editor_ready(page)
             violations = page.evaluate("window.__cspViolations")
