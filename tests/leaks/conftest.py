@@ -3,6 +3,7 @@ draft, a scheduled draft, autosaves, notes, media used only by a draft), each ca
 word found nowhere else, so that finding a marker on a public surface means it leaked."""
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -50,11 +51,10 @@ def _photo(seed: int, title: str):
 
 
 @pytest.fixture
-def leak_world(people, django_capture_on_commit_callbacks):
-    """Stories A (with a working draft), B (with a scheduled draft) and C (relating to both),
-    plus F, the one live story of the section, tag and author A's draft moves it to."""
+def public_world(people):
+    """Live stories A, B and C (relating to A and B), plus F, the one live story of the section,
+    tag and author A's draft will move it to. Nothing private yet (`add_private_work`)."""
     editor, chief = people["editor"], people["chief"]
-    now = timezone.now()
     section = SectionFactory(name="Harbours", slug="harbours")
     quays = SectionFactory(name="Quays", slug="quays")
     tag, cranes = TagFactory(name="Shipping", slug="shipping"), TagFactory(name="Cranes", slug="cranes")
@@ -88,8 +88,29 @@ def leak_world(people, django_capture_on_commit_callbacks):
     a = story("Harbour reopens after storm", lead_media=live_media, related=(b,))
     c = story("Harbour cranes stand idle", related=(a, b))
 
+    stories = {name: Article.objects.get(pk=story.pk) for name, story in zip("ABCF", (a, b, c, f), strict=True)}
+    return {
+        "people": people,
+        "stories": stories,
+        "section": section,
+        "quays": quays,
+        "tag": tag,
+        "cranes": cranes,
+        "hana": hana,
+        "dora": dora,
+        "live_media": live_media,
+    }
+
+
+def add_private_work(world) -> dict:
+    """A working draft of A (new words, media, section, tag, byline and related list), a
+    scheduled draft of B, autosaves, notes, and share links of the live A and B."""
+    editor, chief = world["people"]["editor"], world["people"]["chief"]
+    a, b, f = (world["stories"][name] for name in "ABF")
+    quays, cranes, hana, dora = world["quays"], world["cranes"], world["hana"], world["dora"]
+    now = timezone.now()
     lead_only, inline_only = _photo(41, MARKERS["draft lead media"]), _photo(42, MARKERS["draft inline media"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         a = Article.objects.get(pk=a.pk)
         actions.save_draft(
             actor=editor,
@@ -130,19 +151,13 @@ def leak_world(people, django_capture_on_commit_callbacks):
         actions.add_note(actor=chief, article=a, body=MARKERS["note reply"], parent=note)
         actions.add_note(actor=chief, article=b, body=MARKERS["note on the scheduled story"])
         links = {name: preview.create_link(actor=editor, article=story) for name, story in (("A", a), ("B", b))}
-    stories = {name: Article.objects.get(pk=story.pk) for name, story in zip("ABCF", (a, b, c, f), strict=True)}
-    return {
-        "stories": stories,
-        "section": section,
-        "quays": quays,
-        "tag": tag,
-        "cranes": cranes,
-        "hana": hana,
-        "dora": dora,
-        "live_media": live_media,
-        "draft_media": [lead_only, inline_only],
-        "links": links,
-    }
+    return {**world, "draft_media": [lead_only, inline_only], "links": links}
+
+
+@pytest.fixture
+def leak_world(public_world):
+    """The public world with all the private work added."""
+    return add_private_work(public_world)
 
 
 def assert_no_markers(text: str, where: str) -> int:
