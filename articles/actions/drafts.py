@@ -323,7 +323,7 @@ def publish_due_drafts(now: datetime | None = None) -> int:
                 require(
                     draft.scheduled_by,
                     "articles.publish_article",
-                    "The person who scheduled it may not publish any more.",
+                    "The person who scheduled these changes may no longer publish stories; nothing was published.",
                 )
                 _apply(draft.scheduled_by, stored, draft)
                 published += 1

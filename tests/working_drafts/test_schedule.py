@@ -203,3 +203,17 @@ def test_one_failing_draft_does_not_stop_the_others(people, live):
     assert actions.publish_due_drafts(at) == 1
     assert fresh(other).title == "Second, updated"
     assert draft_of(live).problem
+
+
+def test_a_scheduler_whose_account_was_deactivated_publishes_nothing(people, live):
+    at = timezone.now() + HOUR
+    scheduled(people, live, at)
+    editor = people["editor"]
+    editor.is_active = False
+    editor.save()
+    assert actions.publish_due_drafts(at) == 0
+    draft = draft_of(live)
+    assert draft.publish_at is None
+    assert draft.problem == (
+        "The person who scheduled these changes may no longer publish stories; nothing was published."
+    )
