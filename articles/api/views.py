@@ -167,7 +167,6 @@ class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewset
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["staff"] = may_read_unpublished(getattr(self.request, "user", None))
         context.update(getattr(self, "extra_context", {}))
         return context
 
@@ -205,7 +204,11 @@ class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewset
         """The article's detail document; after a write it is read again, with everything it shows."""
         fresh = self.get_queryset_for_detail().get(pk=article.pk) if reload else article
         self.etag_article = fresh
-        context = {**self.get_serializer_context(), "sections": sections_for([fresh])}
+        context = {
+            **self.get_serializer_context(),
+            "sections": sections_for([fresh]),
+            "staff": may_read_unpublished(self.request.user),  # has_draft, draft_publish_at
+        }
         headers = {"Location": reverse("article-detail", kwargs={"pk": fresh.pk})} if status_code == 201 else {}
         return Response(ArticleDetailSerializer(fresh, context=context).data, status=status_code, headers=headers)
 
