@@ -22,6 +22,7 @@ from articles import actions
 from articles.desk import preview
 from articles.models import Article, PreviewLink, Revision, WorkingDraft
 from articles.revisions import diff_table
+from articles.signoffs import signoff_line
 from urlkit.absolute_urls import absolute_url
 from urlkit.converters import is_storable_id
 
@@ -257,6 +258,7 @@ class EditorialViews:
             f"History of “{article.title}”",
             revisions=revisions,
             imported=bool(article.legacy_key or article.legacy_id),
+            line_from_chain=bool(revisions and signoff_line(revisions[0].chain)),
             can_restore=actions.can_edit(request.user, article),
             can_share=request.user.has_perm("articles.add_previewlink"),
         )
