@@ -97,3 +97,11 @@ def test_a_hostile_name_in_the_presence_bar_is_shown_as_text(client, people):
     page = client.get(change_url(story)).content.decode()
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt; Ward has had this story open since" in page
+
+
+@pytest.mark.parametrize("object_id", [str(2**63), str(10**30), "abc", "999999"])
+def test_the_desk_doors_answer_404_for_ids_that_name_no_story(login, people, object_id):
+    client = login(people["chief"])
+    for name in ("take_over", "note", "discard_autosave"):
+        response = client.post(reverse(f"admin:articles_article_{name}", args=[object_id]), {"body": "Hi"})
+        assert response.status_code == 404, (name, object_id)
