@@ -8,16 +8,18 @@ Media follow the rules of the stories using them; media itself knows nothing of 
 import re
 
 from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat
 
 from articles import audit
 from articles.actions.permissions import can_edit, can_publish
-from articles.models import Article, Author
+from articles.models import Article, Author, WorkingDraft
 
 Status = Article.Status
 LEAD = "lead media"
 INLINE = "inline in the body"
 PORTRAIT = "portrait of the author"
+DRAFT = "in the story's working draft"
 
 
 # An inline item in a stored body: `<figure data-media-id="N">` (the editor's form, optionally
@@ -38,8 +40,8 @@ def inline_media_ids(body: str) -> list[int]:
 
 def media_uses(ids: list[int]) -> dict:
     """{item id: [media.usage.Use, …]}: the articles showing these items as lead media or inline
-    in their body, oldest first, then the authors showing them as their portrait; three queries
-    whatever the number of ids."""
+    in their body, oldest first, then the authors showing them as their portrait, then the
+    working drafts waiting to show them; four queries whatever the number of ids."""
     from media.usage import Use
 
     found: dict[int, list] = {}
@@ -54,7 +56,28 @@ def media_uses(ids: list[int]) -> dict:
                 found.setdefault(pk, []).append(Use(article, INLINE))
     for author in Author.objects.filter(photo__in=ids).only("id", "name", "photo_id").order_by("pk"):
         found.setdefault(author.photo_id, []).append(Use(author, PORTRAIT))
+    for article, pk in _draft_uses(ids):
+        found.setdefault(pk, []).append(Use(article, DRAFT))
     return found
+
+
+def _draft_uses(ids: list[int]) -> list[tuple[Article, int]]:
+    """(story, item id) for each item a working draft uses as lead media or inline (one query):
+    an item waiting in a draft is in use, and must not be deleted from under it."""
+    in_body = Q()
+    for pk in ids:
+        in_body |= Q(draft_body__contains=body_marker(pk))
+    drafts = (
+        WorkingDraft.objects.annotate(draft_body=KT("data__body"))
+        .filter(Q(data__lead_media_id__in=ids) | in_body)
+        .select_related("article")
+        .order_by("article_id")
+    )
+    uses = []
+    for draft in drafts:
+        shown = {draft.data.get("lead_media_id"), *inline_media_ids(draft.data.get("body", ""))}
+        uses += [(draft.article, pk) for pk in ids if pk in shown]
+    return uses
 
 
 def media_live_use():

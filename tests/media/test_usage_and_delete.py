@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from articles.actions.media_rules import INLINE, LEAD
+from articles import actions
+from articles.actions.media_rules import DRAFT, INLINE, LEAD
 from media import renditions
 from media.actions import MediaInUse, delete_media
 from media.ingest import ingest_bytes
@@ -32,12 +33,12 @@ def test_usages_list_lead_poster_and_inline():
     assert lead.pk != inline.pk
 
 
-def test_usages_for_many_items_costs_four_queries(django_assert_num_queries):
+def test_usages_for_many_items_costs_five_queries(django_assert_num_queries):
     items = ImageFactory.create_batch(12)
     for item in items:
         ArticleFactory(lead_media=item, body=f'<img src="/a.jpg" alt="" data-media-id="{item.pk}">')
-    # Posters, lead media, inline media, authors' portraits.
-    with django_assert_num_queries(4):
+    # Posters, lead media, inline media, authors' portraits, working drafts.
+    with django_assert_num_queries(5):
         result = usages_for(items)
     assert all(len(result[item.pk]) == 2 for item in items)
 
@@ -54,6 +55,27 @@ def test_deleting_a_used_item_is_refused_listing_the_users():
     ]
     assert MediaItem.objects.filter(pk=photo.pk).exists()
     assert photo.file.storage.exists(photo.file.name)
+
+
+def test_an_item_waiting_in_a_working_draft_cannot_be_deleted(people):
+    """A live story's draft that shows a photo (lead or inline) would lose it on publishing."""
+    lead, inline = ImageFactory(title="New lead"), ImageFactory(title="New inline")
+    story = actions.publish(actor=None, article=ArticleFactory(title="Port reopens"))
+    actions.save_draft(
+        actor=None,
+        article=story,
+        base_version=story.version,
+        changes={
+            "lead_media_id": lead.pk,
+            "body": f'<p>Text</p><figure data-media-id="{inline.pk}"><figcaption>Cranes</figcaption></figure>',
+        },
+    )
+    for item in (lead, inline):
+        assert [(use.story.pk, use.how) for use in usages(item)] == [(story.pk, DRAFT)]
+        with pytest.raises(MediaInUse) as caught:
+            delete_media(actor=None, item=item)
+        assert "“Port reopens” (in the story's working draft)" in caught.value.messages[0]
+        assert MediaItem.objects.filter(pk=item.pk).exists()
 
 
 def test_a_videos_poster_cannot_be_deleted_while_the_video_shows_it():
