@@ -178,8 +178,11 @@ def test_publishing_over_a_live_change_of_the_same_field_is_a_409(api, story, pe
     client.patch(url(story), {"title": "Live headline"}, format="json", HTTP_IF_MATCH=client.get(url(story))["ETag"])
     response = client.post(url(story, "draft/publish/"), {}, format="json", HTTP_IF_MATCH=draft["ETag"])
     assert response.status_code == 409
-    assert response.json()["fields"] == ["title"]
-    assert "changed since this draft started" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "The live story changed since this draft started (Title); publishing the draft would overwrite "
+        "that. Nothing was published: bring those fields up to date in the draft first.",
+        "fields": ["title"],
+    }
     assert client.get(url(story)).json()["title"] == "Live headline"
     assert WorkingDraft.objects.filter(article=story).exists()
 
@@ -192,4 +195,19 @@ def test_a_story_that_is_not_published_has_no_draft_409(api, people):
     etag = client.get(url(article))["ETag"]
     response = client.patch(url(article, "draft/"), {"title": "X"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 409
-    assert "Only a published story has a working draft" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "Only a published story has a working draft; change this one directly with PATCH on the article."
+    }
+    assert client.get(url(article, "draft/")).status_code == 404
+
+
+def test_a_conflict_names_fields_as_the_api_does(api, story, people):
+    client = api(people["editor"])
+    draft = start_draft(client, story, {"body_html": "<p>Draft body.</p>", "tags": []})
+    etag = client.get(url(story))["ETag"]
+    client.patch(url(story), {"body_html": "<p>Live body.</p>", "tags": []}, format="json", HTTP_IF_MATCH=etag)
+    etag = client.get(url(story))["ETag"]
+    client.patch(url(story), {"body_html": "<p>Live body, again.</p>"}, format="json", HTTP_IF_MATCH=etag)
+    response = client.post(url(story, "draft/publish/"), {}, format="json", HTTP_IF_MATCH=draft["ETag"])
+    assert response.status_code == 409
+    assert response.json()["fields"] == ["body_html"]  # tags: both sides emptied them, so no conflict
