@@ -25,6 +25,7 @@ from articles.actions.permissions import actor_user, can_edit, editors_only_chan
 from articles.models import Article, Section, Tag, WorkingDraft
 from articles.revisions import CONTENT_FIELDS, LABELS, snapshot
 from articles.sanitize import clean_html
+from articles.signoffs import desk_code
 
 Status = Article.Status
 LIST_KEYS = ["tag_ids", "related_ids", "author_ids"]
@@ -239,7 +240,7 @@ def _apply(actor, stored: Article, draft: WorkingDraft) -> Article:
     editor = draft.updated_by
     draft_version = draft.version
     draft.delete()
-    return _save_content(
+    article = _save_content(
         actor=actor,
         article=stored,
         related_ids=merged["related_ids"],
@@ -250,6 +251,16 @@ def _apply(actor, stored: Article, draft: WorkingDraft) -> Article:
         details={"draft_version": draft_version},
         editor=editor,
     )
+    _record_publisher(article, actor_user(actor))
+    return article
+
+
+def _record_publisher(article: Article, user) -> None:
+    """Whoever publishes the changes is the story's last publisher, as with `publish`."""
+    if user is None:
+        return
+    article.published_by, article.published_signoff = user, desk_code(user)
+    Article.objects.filter(pk=article.pk).update(published_by=user, published_signoff=article.published_signoff)
 
 
 @transaction.atomic

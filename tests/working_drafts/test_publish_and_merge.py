@@ -49,6 +49,8 @@ def test_publishing_now_makes_the_draft_the_live_story(people, live, heard, djan
     assert list(stored.related_links.values_list("target_id", flat=True)) == [target.pk]
     assert list(stored.bylines.values_list("author_id", flat=True)) == [author.pk]
     assert stored.status == "published"
+    # The chief published these changes: the story's last publisher, with her desk code.
+    assert (stored.published_by, stored.published_signoff) == (people["chief"], "C/HF")
     assert draft_of(live) is None
     revision = Revision.objects.filter(article=live).order_by("-number").first()
     assert revision.note == "published the working draft" and revision.data["title"] == stored.title
