@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -63,8 +64,12 @@ def shell(env: dict[str, str], code: str) -> str:
 
 
 def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bool]) -> tuple[subprocess.Popen, int]:
-    """gunicorn serving the site with `options`; returns once `ready(port)` holds (60 s at most)."""
+    """gunicorn serving the site with `options`; returns once `ready(port)` holds (60 s at most).
+
+    What it prints goes to a file, not a pipe: a pipe nobody reads until `stop` fills up after a
+    few thousand access-log lines, and every worker then blocks on its next line."""
     port = free_port()
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed with the server, in stop)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -80,10 +85,11 @@ def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bo
         ],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    server.log_file = log
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -91,7 +97,7 @@ def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bo
                 return server, port
         except OSError:
             pass
-        assert server.poll() is None, server.stdout.read()
+        assert server.poll() is None, _printed(server)
         assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
         time.sleep(0.2)
 
@@ -100,8 +106,19 @@ def stop(server: subprocess.Popen) -> str:
     """Stop gunicorn; what it printed (tests print its tail, which pytest shows on failure)."""
     if server.poll() is None:
         server.terminate()
-    output, _ = server.communicate(timeout=30)
-    return output or ""
+    server.wait(timeout=30)
+    return _printed(server)
+
+
+def _printed(server: subprocess.Popen) -> str:
+    """What the server printed so far (all of it once it has stopped, when its file is closed)."""
+    if server.log_file.closed:
+        return server.printed
+    server.log_file.seek(0)
+    server.printed = server.log_file.read()
+    if server.poll() is not None:
+        server.log_file.close()
+    return server.printed
 
 
 def run_together(jobs: list[Callable]) -> list:
