@@ -55,25 +55,37 @@ def _holder(chain: list[dict], role: str) -> int | None:
     return None
 
 
+def _as_editor(chain: list[dict], user) -> list[dict]:
+    """An edit: by the writer changes nothing, by anyone else makes them the editor."""
+    return chain if user.pk == _holder(chain, "writer") else _with(chain, "editor", user)
+
+
+def _as_publisher(chain: list[dict], user) -> list[dict]:
+    """Publishing: the publisher, and the approver too when nobody approved the story."""
+    if _holder(chain, "approver") is None:
+        chain = _with(chain, "approver", user)
+    return _with(chain, "publisher", user)
+
+
+_STEPS = {
+    "create": lambda chain, user: _with(chain, "writer", user),
+    "edit": _as_editor,
+    "restore": _as_editor,
+    "approve": lambda chain, user: _with(chain, "approver", user),
+    "publish": _as_publisher,
+    "schedule": _as_publisher,
+    "publish_changes": _as_publisher,
+}
+
+
 def next_chain(chain: list[dict], *, user, action: str, editor=None) -> list[dict]:
     """The chain after `user` (None: the system) did `action`; `editor`: the working draft's
     last editor, for `publish_changes`."""
     chain = [dict(entry) for entry in chain]
-    if action == "publish_changes" and editor is not None and editor.pk != _holder(chain, "writer"):
-        chain = _with(chain, "editor", editor)
-    if user is None:
-        return chain
-    if action == "create":
-        return _with(chain, "writer", user)
-    if action in ("edit", "restore"):
-        return chain if user.pk == _holder(chain, "writer") else _with(chain, "editor", user)
-    if action == "approve":
-        return _with(chain, "approver", user)
-    if action in ("publish", "schedule", "publish_changes"):
-        if _holder(chain, "approver") is None:
-            chain = _with(chain, "approver", user)
-        return _with(chain, "publisher", user)
-    return chain
+    if action == "publish_changes" and editor is not None:
+        chain = _as_editor(chain, editor)
+    step = _STEPS.get(action)
+    return chain if user is None or step is None else step(chain, user)
 
 
 def signoff_line(chain: list[dict], typed: str = "") -> str:

@@ -77,6 +77,28 @@ def _check_draft_version(draft: WorkingDraft | None, draft_version: int | None, 
         )
 
 
+def _missing(model, ids) -> str:
+    """The ids of `ids` naming no row of `model`, as text ("" when all exist)."""
+    missing = set(ids) - set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    return ", ".join(map(str, sorted(missing)))
+
+
+def _checked_lists(stored: Article, data: dict) -> dict:
+    """The draft's tags, related list and byline, refused naming the field when one names a row
+    that does not exist."""
+    tag_ids = [int(tag) for tag in data["tag_ids"]]
+    if missing := _missing(Tag, tag_ids):
+        raise ValidationError({"tag_ids": f"No tag has the id {missing}."})
+    related = [int(target) for target in data["related_ids"] if int(target) != stored.pk]
+    if missing := _missing(Article, related):
+        raise ValidationError({"related_ids": f"Related articles not found: {missing}."})
+    try:
+        author_ids = checked_byline(data["author_ids"])
+    except ValidationError as error:  # named, like every other refused field of a draft
+        raise ValidationError({"author_ids": error.messages}) from None
+    return {"tag_ids": sorted(set(tag_ids)), "related_ids": list(dict.fromkeys(related)), "author_ids": author_ids}
+
+
 def _checked(actor, stored: Article, data: dict) -> dict:
     """`data` (the draft's whole content) checked as a save of the story would check it."""
     unknown = sorted(set(data) - set(DRAFT_KEYS))
@@ -92,25 +114,7 @@ def _checked(actor, stored: Article, data: dict) -> dict:
         raise ValidationError(refused)
     if not Section.objects.filter(pk=probe.section_id).exists():
         raise ValidationError({"section_id": "No such section."})
-    tag_ids = [int(tag) for tag in data["tag_ids"]]
-    missing = set(tag_ids) - set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
-    if missing:
-        raise ValidationError({"tag_ids": f"No tag has the id {', '.join(map(str, sorted(missing)))}."})
-    related = [int(target) for target in data["related_ids"] if int(target) != stored.pk]
-    missing = set(related) - set(Article.objects.filter(pk__in=related).values_list("pk", flat=True))
-    if missing:
-        raise ValidationError({"related_ids": f"Related articles not found: {', '.join(map(str, sorted(missing)))}."})
-    try:
-        author_ids = checked_byline(data["author_ids"])
-    except ValidationError as error:  # named, like every other refused field of a draft
-        raise ValidationError({"author_ids": error.messages}) from None
-    checked = {field: getattr(probe, field) for field in CONTENT_FIELDS}
-    return {
-        **checked,
-        "tag_ids": sorted(set(tag_ids)),
-        "related_ids": list(dict.fromkeys(related)),
-        "author_ids": author_ids,
-    }
+    return {**{field: getattr(probe, field) for field in CONTENT_FIELDS}, **_checked_lists(stored, data)}
 
 
 @transaction.atomic
@@ -130,19 +134,7 @@ def save_draft(
     draft's (`draft_version`). Either stale raises StaleEdit / StaleDraft; `any_version` skips the
     check (If-Match: *). Saving what the draft already holds changes nothing.
     """
-    stored = lock(article, None if any_version else base_version if draft_version is None else None)
-    if not can_edit(actor, stored):
-        raise PermissionDenied("You may not edit this article.")
-    draft = WorkingDraft.objects.select_for_update().filter(article=stored).first()
-    if draft is None and stored.status != Status.PUBLISHED:
-        raise ValidationError("Only a published story has a working draft; edit this one directly.")
-    if draft is not None and draft_version is None and not any_version:
-        raise StaleDraft(
-            "This story already has a working draft; name its ETag to change it.",
-            current_version=draft.version,
-            your_version=None,
-        )
-    _check_draft_version(draft, draft_version, any_version)
+    stored, draft = _draft_to_save(actor, article, base_version, draft_version, any_version)
     before = draft.data if draft else content_of(stored)
     data = _checked(actor, stored, {**before, **changes})
     changed = [key for key in DRAFT_KEYS if data[key] != before.get(key)]
@@ -171,6 +163,25 @@ def save_draft(
         details={"draft_version": draft.version, "fields": changed},
     )
     return draft
+
+
+def _draft_to_save(actor, article, base_version, draft_version, any_version) -> tuple:
+    """The locked story and its draft (None: not started), once `actor` may save into it and
+    the version named is the current one."""
+    stored = lock(article, None if any_version else base_version if draft_version is None else None)
+    if not can_edit(actor, stored):
+        raise PermissionDenied("You may not edit this article.")
+    draft = WorkingDraft.objects.select_for_update().filter(article=stored).first()
+    if draft is None and stored.status != Status.PUBLISHED:
+        raise ValidationError("Only a published story has a working draft; edit this one directly.")
+    if draft is not None and draft_version is None and not any_version:
+        raise StaleDraft(
+            "This story already has a working draft; name its ETag to change it.",
+            current_version=draft.version,
+            your_version=None,
+        )
+    _check_draft_version(draft, draft_version, any_version)
+    return stored, draft
 
 
 def _caught_up(base: dict, data: dict, live: dict) -> dict:
