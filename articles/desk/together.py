@@ -22,22 +22,26 @@ HEARTBEAT_SECONDS = 5
 AUTOSAVE_IDLE_SECONDS = 2
 
 
+def _check_in_on_opening(request, article) -> None:
+    """Opening the form starts a new stay, behind whoever is in; but the holder reopening it
+    (after their own save, say) keeps the story."""
+    if request.method == "GET":
+        holding = getattr(actions.holder(actions.present(article)), "pk", None) == request.user.pk
+        actions.check_in(actor=request.user, article=article, opening=not holding)
+
+
 def presence_context(request, article) -> dict:
     """Who else has `article` open, who holds it, and whether the viewer was taken over."""
     user = request.user
-    if request.method == "GET":
-        # Opening starts a new stay, behind whoever is in; but the holder reopening the form (after
-        # their own save, say) keeps the story.
-        holding = getattr(actions.holder(actions.present(article)), "pk", None) == user.pk
-        actions.check_in(actor=user, article=article, opening=not holding)
+    _check_in_on_opening(request, article)
     rows = actions.present(article)
-    mine = next((row for row in rows if row.user_id == user.pk), None)
+    by_user = {row.user_id: row for row in rows}
     holder = actions.holder(rows)
-    holder_row = next((row for row in rows if holder is not None and row.user_id == holder.pk), None)
+    mine = by_user.get(user.pk)
     return {
         "others": [row for row in rows if row.user_id != user.pk],
-        "holder_row": holder_row if holder is not None and holder.pk != user.pk else None,
-        "taken_over": mine if mine is not None and mine.taken_over_by_id is not None else None,
+        "holder_row": by_user[holder.pk] if holder is not None and holder.pk != user.pk else None,
+        "taken_over": mine if getattr(mine, "taken_over_by_id", None) is not None else None,
         "may_take_over": actions.can_edit(user, article),
         "presence_url": reverse("article-presence", kwargs={"id": article.pk}),
         "take_over_url": reverse("admin:articles_article_take_over", args=[article.pk]),

@@ -41,23 +41,30 @@ def is_live_now(article: Article) -> bool:
     )
 
 
+def _publishing_buttons(article: Article) -> list[tuple[str, str]]:
+    """The publishing desk's changes for someone who may publish (a stub has none)."""
+    if article.is_stub:
+        return []
+    buttons = [] if is_live_now(article) else [("publish", "Publish now")]
+    buttons.append(("schedule", "Schedule at…"))
+    if article.status == Article.Status.PUBLISHED:
+        buttons.append(("unpublish", "Unpublish"))
+    if article.status != Article.Status.ARCHIVED:
+        buttons.append(("archive", "Archive"))
+    return buttons
+
+
 def state_buttons(user, article: Article) -> list[tuple[str, str]]:
     """(name, label) of each state change this user may make to this article now: the change
     form's one door for state changes (the list's bulk actions are for many articles at once)."""
     status, buttons = article.status, []
     if status == Article.Status.DRAFT and user.has_perm("articles.submit_article") and actions.can_edit(user, article):
         buttons.append(("submit", "Submit for review"))
-    if status == Article.Status.REVIEW and actions.can_publish(user):
+    if not actions.can_publish(user):
+        return buttons
+    if status == Article.Status.REVIEW:
         buttons.append(("approve", "Approve"))
-    if actions.can_publish(user) and not article.is_stub:
-        if not is_live_now(article):
-            buttons.append(("publish", "Publish now"))
-        buttons.append(("schedule", "Schedule at…"))
-        if status == Article.Status.PUBLISHED:
-            buttons.append(("unpublish", "Unpublish"))
-        if status != Article.Status.ARCHIVED:
-            buttons.append(("archive", "Archive"))
-    return buttons
+    return buttons + _publishing_buttons(article)
 
 
 def publish_now(*, actor, article: Article) -> Article:
