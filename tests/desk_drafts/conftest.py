@@ -7,32 +7,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import actions
 from articles.models import Article, WorkingDraft
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
-from tests.roles import draft_by, make_member
+from tests.live_story import OLD_BODY, OLD_TITLE, publish_live_story  # noqa: F401  (the tests import them here)
+from tests.roles import make_member
 from tests.workflow.helpers import change_data, management
-
-OLD_TITLE = "Flood barrier holds through the night"
-OLD_BODY = "<p>The barrier held, engineers said.</p>"
 
 
 @pytest.fixture
 def live(people):
     """A published story: written by rita (reporter), edited and published by edith (editor)."""
-    section = SectionFactory(name="Rivers", slug="rivers")
-    article = draft_by(people["author"], section=section, title=OLD_TITLE, body=OLD_BODY, signoff="")
-    actions.save_article(
-        actor=people["editor"],
-        article=article,
-        base_version=article.version,
-        tags=[TagFactory(name="Floods", slug="floods")],
-        related_ids=[ArticleFactory(title="Barrier plans approved last year").pk],
-        author_ids=[AuthorFactory(name="Rita Reporter", slug="rita-reporter").pk],
-    )
-    actions.publish(actor=people["editor"], article=article)
-    article.refresh_from_db()
-    return article
+    return publish_live_story(people)
 
 
 @pytest.fixture

@@ -3,36 +3,15 @@ an editor, with a byline, a tag and a related story, and helpers to read its sta
 
 import pytest
 
-from articles import actions
 from articles.models import Article, AuditEntry, Revision, WorkingDraft
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
-from tests.roles import draft_by
+from tests.live_story import publish_live_story
 
 
 @pytest.fixture
 def live(people, django_capture_on_commit_callbacks):
     """A published story: written by rita (reporter), published by edith (editor)."""
-    section = SectionFactory(name="Rivers", slug="rivers")
-    article = draft_by(
-        people["author"],
-        section=section,
-        title="Flood barrier holds through the night",
-        summary="The new barrier kept the river out of the old town.",
-        body="<p>The barrier held, engineers said.</p>",
-        signoff="",
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        actions.save_article(
-            actor=people["editor"],
-            article=article,
-            base_version=article.version,
-            tags=[TagFactory(name="Floods", slug="floods")],
-            related_ids=[ArticleFactory(title="Barrier plans approved last year").pk],
-            author_ids=[AuthorFactory(name="Rita Reporter", slug="rita-reporter").pk],
-        )
-        actions.publish(actor=people["editor"], article=article)
-    article.refresh_from_db()
-    return article
+        return publish_live_story(people, summary="The new barrier kept the river out of the old town.")
 
 
 def fresh(article: Article) -> Article:
