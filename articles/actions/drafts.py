@@ -154,14 +154,7 @@ def save_draft(
         draft.base = _caught_up(draft.base, data, content_of(stored))
     draft.data, draft.updated_by, draft.updated_at = data, actor_user(actor), now
     draft.save()
-    audit.record(
-        actor=actor,
-        action="draft_save",
-        article=stored,
-        from_status=stored.status,
-        to_status=stored.status,
-        details={"draft_version": draft.version, "fields": changed},
-    )
+    _record(actor, stored, "draft_save", draft_version=draft.version, fields=changed)
     return draft
 
 
@@ -191,6 +184,13 @@ def _caught_up(base: dict, data: dict, live: dict) -> dict:
     return {key: live[key] if data[key] == live[key] else base.get(key) for key in DRAFT_KEYS}
 
 
+def _record(actor, stored: Article, action: str, **details) -> None:
+    """The audit entry of a change to a story's working draft (the story's state stays as it is)."""
+    audit.record(
+        actor=actor, action=action, article=stored, from_status=stored.status, to_status=stored.status, details=details
+    )
+
+
 def _locked_draft(actor, article: Article, draft_version, any_version) -> tuple[Article, WorkingDraft]:
     stored = lock(article)
     if not can_edit(actor, stored):
@@ -210,14 +210,7 @@ def discard_draft(
     stored, draft = _locked_draft(actor, article, draft_version, any_version)
     was_scheduled = draft.publish_at is not None
     draft.delete()
-    audit.record(
-        actor=actor,
-        action="draft_discard",
-        article=stored,
-        from_status=stored.status,
-        to_status=stored.status,
-        details={"draft_version": draft.version},
-    )
+    _record(actor, stored, "draft_discard", draft_version=draft.version)
     if was_scheduled:  # the moment the live set would have changed is gone
         changes.announce(articles={stored.pk})
 
@@ -296,14 +289,7 @@ def publish_draft(
         raise ValidationError("A schedule time must be in the future.")
     draft.publish_at, draft.scheduled_by, draft.problem = at, actor_user(actor), ""
     draft.save(update_fields=["publish_at", "scheduled_by", "problem"])
-    audit.record(
-        actor=actor,
-        action="draft_schedule",
-        article=stored,
-        from_status=stored.status,
-        to_status=stored.status,
-        details={"draft_version": draft.version, "publish_at": at.isoformat()},
-    )
+    _record(actor, stored, "draft_schedule", draft_version=draft.version, publish_at=at.isoformat())
     changes.announce(articles={stored.pk})  # caches must stop at the new moment
     return draft
 
@@ -317,9 +303,7 @@ def unschedule_draft(
     stored, draft = _locked_draft(actor, article, draft_version, any_version)
     draft.publish_at = None
     draft.save(update_fields=["publish_at"])
-    audit.record(
-        actor=actor, action="draft_unschedule", article=stored, from_status=stored.status, to_status=stored.status
-    )
+    _record(actor, stored, "draft_unschedule")
     changes.announce(articles={stored.pk})
     return draft
 
