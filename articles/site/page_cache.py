@@ -215,7 +215,8 @@ class CachedPageMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            generation = content_generation()
+            # Read by articles.due_changes just before, unless it published a scheduled change.
+            generation = request.content_generation if hasattr(request, "content_generation") else content_generation()
             if generation is not None:
                 key = page_key(request, generation)
                 response = _stored_page(request, generation, key)
