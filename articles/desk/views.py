@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from articles import actions
 from articles.desk import preview
 from articles.models import Article, PreviewLink, Revision, WorkingDraft
-from articles.revisions import diff_table
+from articles.revisions import diff_table, snapshot
 from articles.signoffs import signoff_line
 from urlkit.absolute_urls import absolute_url
 from urlkit.converters import is_storable_id
@@ -165,6 +165,11 @@ class EditorialViews:
                 wrap(self.restore_view),
                 name="articles_article_restore",
             ),
+            path(
+                "<path:object_id>/draft/preview/",
+                wrap(self.draft_preview_view),
+                name="articles_article_draft_preview",
+            ),
             path("<path:object_id>/draft/<str:name>/", wrap(self.draft_view), name="articles_article_draft"),
             path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
             path(
@@ -300,6 +305,14 @@ class EditorialViews:
         article = self._history_article(request, object_id)
         revision = get_object_or_404(Revision, article=article, number=number)
         return preview.render_revision(request, revision)
+
+    def draft_preview_view(self, request, object_id):
+        """The public page as it will read once the working draft is published (its live state
+        and timeline kept); for the desk only, never stored by any cache."""
+        article = self._history_article(request, object_id)
+        draft = get_object_or_404(WorkingDraft, article=article)
+        unsaved = Revision(article=article, number=0, data={**snapshot(article), **draft.data})
+        return preview.render_revision(request, unsaved)
 
     def restore_view(self, request, object_id, number):
         if request.method != "POST":

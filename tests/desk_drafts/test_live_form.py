@@ -221,3 +221,26 @@ def test_a_failed_schedule_is_shown_as_an_alert_in_the_banner(people, login, liv
     page = login(people["editor"]).get(change_url(live)).content.decode()
     assert '<div class="nr-draft-banner" role="alert">' in page
     assert "The scheduled changes could not go live:" in page and "since this draft started (Title)" in page
+
+
+def test_the_draft_previews_as_the_public_page_for_the_desk_only(people, login, live):
+    actions.save_draft(
+        actor=people["editor"], article=live, base_version=live.version, changes={"title": NEW_TITLE, "body": NEW_BODY}
+    )
+    editor = login(people["editor"])
+    preview_url = f"/admin/articles/article/{live.pk}/draft/preview/"
+    assert preview_url in editor.get(change_url(live)).content.decode()  # the banner links it
+
+    preview = editor.get(preview_url)
+    page = html.unescape(preview.content.decode())
+    assert preview.status_code == 200
+    assert NEW_TITLE in page and "still rising" in page and OLD_TITLE not in page
+    assert "no-store" in preview["Cache-Control"] and preview["X-Robots-Tag"].startswith("noindex")
+    # Readers keep the live story; the preview URL is not theirs to open.
+    assert OLD_TITLE in reader_sees(live)["page"]
+    assert Client().get(preview_url).status_code == 302  # to the admin login
+    assert login(people["author"]).get(preview_url).status_code == 403  # reporters read no history or previews
+
+
+def test_a_story_without_a_draft_has_no_draft_preview(people, login, live):
+    assert login(people["editor"]).get(f"/admin/articles/article/{live.pk}/draft/preview/").status_code == 404
