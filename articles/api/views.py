@@ -22,7 +22,7 @@ from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
 from articles.actions import StaleEdit, delete_article
 from articles.api.authors import byline_prefetch
-from articles.api.drafts import DraftActionsMixin
+from articles.api.drafts import DraftActionsMixin, stale_answer
 from articles.api.editorial.reads import (
     all_related_links,
     articles_with_status,
@@ -194,12 +194,6 @@ class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewset
         """
         return named_article_version(request, article.pk)
 
-    def stale(self, exc: StaleEdit) -> Response:
-        return Response(
-            {"detail": str(exc), "current_version": exc.article.version, "your_version": exc.base_version},
-            status=status.HTTP_412_PRECONDITION_FAILED,
-        )
-
     def detail_response(self, article, status_code=status.HTTP_200_OK, *, reload=True) -> Response:
         """The article's detail document; after a write it is read again, with everything it shows."""
         fresh = self.get_queryset_for_detail().get(pk=article.pk) if reload else article
@@ -242,7 +236,7 @@ class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewset
                 actor=request.user, article=article, data=serializer.validated_data, base_version=base_version
             )
         except StaleEdit as exc:
-            return self.stale(exc)
+            return stale_answer(exc)
         return self.detail_response(article)
 
     def destroy(self, request, *args, **kwargs):
@@ -251,7 +245,7 @@ class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewset
         try:
             delete_article(actor=request.user, article=article, base_version=base_version)
         except StaleEdit as exc:
-            return self.stale(exc)
+            return stale_answer(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
