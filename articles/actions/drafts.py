@@ -59,9 +59,21 @@ def content_of(article: Article) -> dict:
     return {key: data[key] for key in DRAFT_KEYS}
 
 
-def _check_draft_version(draft: WorkingDraft | None, draft_version: int | None, any_version: bool) -> None:
+def _check_draft_version(
+    draft: WorkingDraft | None, draft_version: int | None, any_version: bool, draft_id: int | None = None
+) -> None:
+    """Refuse a change naming another draft than the current one. A new draft starts again at
+    version 1, so a caller that can name the draft (`draft_id`: the desk's form, the API's ETag)
+    does: version 1 of a discarded draft is not version 1 of the one started since."""
     if any_version:
         return
+    if draft is not None and draft_id is not None and draft.pk != draft_id:
+        raise StaleDraft(
+            "The working draft you opened was published or discarded, and someone has started a new "
+            "one since. Nothing was saved.",
+            current_version=draft.version,
+            your_version=draft_version,
+        )
     if draft is None and draft_version is not None:
         raise StaleDraft(
             "This story has no working draft any more (it was published or discarded).",
@@ -125,6 +137,7 @@ def save_draft(
     changes: dict,
     base_version: int | None = None,
     draft_version: int | None = None,
+    draft_id: int | None = None,
     any_version: bool = False,
 ) -> WorkingDraft:
     """Save `changes` (draft keys: content fields, `tag_ids`, `related_ids`, `author_ids`) into the
@@ -132,9 +145,10 @@ def save_draft(
 
     Starting a draft names the live story's version (`base_version`); changing one names the
     draft's (`draft_version`). Either stale raises StaleEdit / StaleDraft; `any_version` skips the
-    check (If-Match: *). Saving what the draft already holds changes nothing.
+    check (If-Match: *); `draft_id`, when given, must name the current draft. Saving what the
+    draft already holds changes nothing.
     """
-    stored, draft = _draft_to_save(actor, article, base_version, draft_version, any_version)
+    stored, draft = _draft_to_save(actor, article, base_version, (draft_id, draft_version), any_version)
     before = draft.data if draft else content_of(stored)
     data = _checked(actor, stored, {**before, **changes})
     changed = [key for key in DRAFT_KEYS if data[key] != before.get(key)]
@@ -158,9 +172,10 @@ def save_draft(
     return draft
 
 
-def _draft_to_save(actor, article, base_version, draft_version, any_version) -> tuple:
+def _draft_to_save(actor, article, base_version, named: tuple, any_version) -> tuple:
     """The locked story and its draft (None: not started), once `actor` may save into it and
-    the version named is the current one."""
+    the draft named (id, version) is the current one."""
+    draft_id, draft_version = named
     stored = lock(article, None if any_version else base_version if draft_version is None else None)
     if not can_edit(actor, stored):
         raise PermissionDenied("You may not edit this article.")
@@ -173,7 +188,7 @@ def _draft_to_save(actor, article, base_version, draft_version, any_version) -> 
             current_version=draft.version,
             your_version=None,
         )
-    _check_draft_version(draft, draft_version, any_version)
+    _check_draft_version(draft, draft_version, any_version, draft_id)
     return stored, draft
 
 
@@ -191,23 +206,28 @@ def _record(actor, stored: Article, action: str, **details) -> None:
     )
 
 
-def _locked_draft(actor, article: Article, draft_version, any_version) -> tuple[Article, WorkingDraft]:
+def _locked_draft(actor, article: Article, draft_version, any_version, draft_id=None) -> tuple[Article, WorkingDraft]:
     stored = lock(article)
     if not can_edit(actor, stored):
         raise PermissionDenied("You may not edit this article.")
     draft = WorkingDraft.objects.select_for_update().filter(article=stored).first()
     if draft is None:
         raise WorkingDraft.DoesNotExist("This story has no working draft.")
-    _check_draft_version(draft, draft_version, any_version)
+    _check_draft_version(draft, draft_version, any_version, draft_id)
     return stored, draft
 
 
 @transaction.atomic
 def discard_draft(
-    *, actor: AbstractBaseUser | None, article: Article, draft_version: int | None = None, any_version: bool = False
+    *,
+    actor: AbstractBaseUser | None,
+    article: Article,
+    draft_version: int | None = None,
+    draft_id: int | None = None,
+    any_version: bool = False,
 ) -> None:
     """Throw the working draft away; the live story stays as it is."""
-    stored, draft = _locked_draft(actor, article, draft_version, any_version)
+    stored, draft = _locked_draft(actor, article, draft_version, any_version, draft_id)
     was_scheduled = draft.publish_at is not None
     draft.delete()
     _record(actor, stored, "draft_discard", draft_version=draft.version)
@@ -273,6 +293,7 @@ def publish_draft(
     actor: AbstractBaseUser | None,
     article: Article,
     draft_version: int | None = None,
+    draft_id: int | None = None,
     at: datetime | None = None,
     any_version: bool = False,
 ) -> WorkingDraft | Article:
@@ -281,7 +302,7 @@ def publish_draft(
     Returns the article once live, or the draft once scheduled. Scheduling again moves the time.
     """
     require(actor, "articles.publish_article", "You may not publish articles.")
-    stored, draft = _locked_draft(actor, article, draft_version, any_version)
+    stored, draft = _locked_draft(actor, article, draft_version, any_version, draft_id)
     if at is None:
         article = _apply(actor, stored, draft)
         return article
@@ -296,11 +317,16 @@ def publish_draft(
 
 @transaction.atomic
 def unschedule_draft(
-    *, actor: AbstractBaseUser | None, article: Article, draft_version: int | None = None, any_version: bool = False
+    *,
+    actor: AbstractBaseUser | None,
+    article: Article,
+    draft_version: int | None = None,
+    draft_id: int | None = None,
+    any_version: bool = False,
 ) -> WorkingDraft:
     """Keep the working draft but cancel its scheduled publication."""
     require(actor, "articles.publish_article", "You may not schedule articles.")
-    stored, draft = _locked_draft(actor, article, draft_version, any_version)
+    stored, draft = _locked_draft(actor, article, draft_version, any_version, draft_id)
     draft.publish_at = None
     draft.save(update_fields=["publish_at"])
     _record(actor, stored, "draft_unschedule")

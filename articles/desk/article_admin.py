@@ -103,6 +103,7 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
                     "language",
                     "base_version",
                     "draft_version",
+                    "draft_id",
                 ]
             },
         ),

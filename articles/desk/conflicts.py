@@ -44,6 +44,7 @@ class DraftStale:
         """Point the form `data` at the current versions, so that saving again goes through."""
         data["base_version"] = str(self.article.version)
         data["draft_version"] = str(self.draft.version) if self.draft else ""
+        data["draft_id"] = str(self.draft.pk) if self.draft else ""
 
     def based_on(self) -> str:
         return f"the working draft's version {self.draft.version}" if self.draft else f"version {self.article.version}"

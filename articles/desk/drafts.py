@@ -81,6 +81,7 @@ def save_to_draft(request, form, *, related_ids, author_ids) -> Outcome:
             changes=changes,
             base_version=form.cleaned_data.get("base_version") if draft_version is None else None,
             draft_version=draft_version,
+            draft_id=form.cleaned_data.get("draft_id") if draft_version is not None else None,
         )
     _apply_timeline(request, form, stored, outcome)
     if draft is None:

@@ -142,6 +142,8 @@ class ArticleForm(forms.ModelForm):
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     draft_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The draft's id as well: a new draft starts again at version 1.
+    draft_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     actor = None
 
     class Meta:
@@ -175,13 +177,14 @@ class ArticleForm(forms.ModelForm):
             draft = opening_draft(self.instance)
             if draft is not None and not self.is_bound:
                 self.fields["draft_version"].initial = draft.version
+                self.fields["draft_id"].initial = draft.pk
                 self.initial.update(draft_initial(draft.data, self.fields))
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
             self._check_refusal()
-            self._check_version(cleaned.get("base_version"), cleaned.get("draft_version"))
+            self._check_version(cleaned.get("base_version"), (cleaned.get("draft_id"), cleaned.get("draft_version")))
         if (
             self.instance.status == Article.Status.PUBLISHED
             and "published_at" in self.fields
@@ -202,14 +205,17 @@ class ArticleForm(forms.ModelForm):
         if self.refusal:
             raise ValidationError(self.refusal)
 
-    def _check_version(self, base: int | None, draft_version: int | None) -> None:
+    def _check_version(self, base: int | None, named_draft: tuple) -> None:
         """Refuse a form opened at another version than the stored one (the conflict screen):
-        the working draft's version for a live story with a draft, else the article's."""
+        the working draft's (id, version) for a live story with a draft, else the article's."""
+        draft_id, draft_version = named_draft
         if self.instance.status == Article.Status.PUBLISHED:
             draft = WorkingDraft.objects.filter(article_id=self.instance.pk).first()
             if draft is not None or draft_version is not None:
-                if draft is None or draft.version != draft_version:
-                    self.conflict = DraftStale(Article.objects.get(pk=self.instance.pk), draft, draft_version)
+                another = draft is not None and draft_id not in (None, draft.pk)  # a new draft since
+                if draft is None or draft.version != draft_version or another:
+                    yours = None if another else draft_version
+                    self.conflict = DraftStale(Article.objects.get(pk=self.instance.pk), draft, yours)
                     raise ValidationError(f"{self.conflict} {REBASED}")
                 return
         if base is None:

@@ -131,17 +131,19 @@ STATE_CHANGES = {
 }
 
 
-def _discard(user, article, draft_version) -> str:
-    actions.discard_draft(actor=user, article=article, draft_version=draft_version)
+def _discard(user, article, named: tuple) -> str:
+    draft_id, draft_version = named
+    actions.discard_draft(actor=user, article=article, draft_version=draft_version, draft_id=draft_id)
     return "The working draft is discarded; the live story is as it was."
 
 
-def _unschedule(user, article, draft_version) -> str:
-    actions.unschedule_draft(actor=user, article=article, draft_version=draft_version)
+def _unschedule(user, article, named: tuple) -> str:
+    draft_id, draft_version = named
+    actions.unschedule_draft(actor=user, article=article, draft_version=draft_version, draft_id=draft_id)
     return "The scheduled changes will not go live by themselves; they stay in the working draft."
 
 
-# The working draft's buttons on a live story: name → (user, article, draft version) → message.
+# The working draft's buttons on a live story: name → (user, article, (draft id, version)) → message.
 DRAFT_CHANGES = {"discard": _discard, "unschedule": _unschedule}
 
 
@@ -244,8 +246,8 @@ class EditorialViews:
         try:
             if change is None:
                 raise ValidationError(f"Unknown change to the working draft “{name}”.")
-            version = request.POST.get("draft_version", "")
-            done = change(request.user, article, int(version) if version.isdigit() else None)
+            named = (request.POST.get("draft_id", ""), request.POST.get("draft_version", ""))
+            done = change(request.user, article, tuple(int(v) if v.isdigit() else None for v in named))
         except (ValidationError, PermissionDenied, actions.StaleDraft, WorkingDraft.DoesNotExist) as exc:
             self.message_user(request, f"Nothing was changed: {error_text(exc)}", messages.ERROR)
         else:

@@ -47,6 +47,7 @@ def form_data(article: Article, **overrides) -> dict:
         data.update({key: values[key] for key in ("title", "slug", "kind", "summary", "body", "source", "language")})
         data.update({"section": values["section_id"], "lead_media": values["lead_media_id"] or ""})
         data.update({"signoff": values["signoff"], "tags": values["tag_ids"], "draft_version": draft.version})
+        data["draft_id"] = draft.pk
         data = {key: value for key, value in data.items() if not key.startswith("related_links-")}
         data.update(related_rows(values["related_ids"]))
         data.update(byline_rows(values["author_ids"]))

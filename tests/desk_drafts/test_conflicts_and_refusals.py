@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from django.urls import reverse
 
 from articles import actions
 from articles.models import Article
@@ -58,6 +59,32 @@ def test_a_draft_started_by_someone_else_since_the_form_opened_is_a_conflict(peo
     assert "Someone else started a working draft of this story since you opened it. Nothing was saved." in page
     assert field_value(page, "body") == MINE and field_value(page, "draft_version") == "1"
     assert draft_of(live).data["title"] == THEIRS
+
+
+def test_a_form_opened_on_a_discarded_draft_does_not_save_into_a_new_one(people, login, live):
+    """Both drafts are at version 1: the form's draft id tells the new one from the one it opened."""
+    actions.save_draft(actor=people["chief"], article=live, base_version=live.version, changes={"title": "First"})
+    opened = form_data(live, body=MINE)  # opened at draft version 1
+    actions.discard_draft(actor=people["chief"], article=live, any_version=True)
+    actions.save_draft(actor=people["chief"], article=live, base_version=live.version, changes={"title": THEIRS})
+    client = login(people["editor"])
+
+    response = client.post(change_url(live), opened)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else started a working draft of this story since you opened it. Nothing was saved." in page
+    assert field_value(page, "body") == MINE
+    assert field_value(page, "draft_id") == str(draft_of(live).pk)
+    assert (draft_of(live).version, draft_of(live).data["title"]) == (1, THEIRS)
+
+    gone = client.post(
+        reverse("admin:articles_article_draft", args=[live.pk, "discard"]),
+        {"draft_version": opened["draft_version"], "draft_id": opened["draft_id"]},
+        follow=True,
+    )
+    assert "Nothing was changed" in " ".join(messages_of(gone))
+    assert draft_of(live).data["title"] == THEIRS  # the new draft is still there
 
 
 def test_a_live_change_before_the_draft_starts_shows_the_conflict_screen(people, login, live):

@@ -88,6 +88,29 @@ def test_naming_a_draft_that_is_gone_is_refused(people, live):
     assert draft_of(live) is None
 
 
+def test_a_new_draft_at_version_1_is_not_the_discarded_one_at_version_1(people, live):
+    """A new draft starts again at version 1: naming the draft's id as well tells them apart, so
+    a change meant for the discarded draft never lands in the one started since."""
+    first = actions.save_draft(actor=people["editor"], article=live, changes={"title": "One"}, base_version=live.version)
+    actions.discard_draft(actor=people["editor"], article=live, draft_version=1, draft_id=first.pk)
+    second = actions.save_draft(actor=people["chief"], article=live, changes={"title": "Two"}, base_version=live.version)
+    assert second.version == 1 and second.pk != first.pk
+    attempts = {
+        "save": lambda: actions.save_draft(
+            actor=people["editor"], article=live, changes={"title": "Late"}, draft_version=1, draft_id=first.pk
+        ),
+        "publish": lambda: actions.publish_draft(actor=people["editor"], article=live, draft_version=1, draft_id=first.pk),
+        "discard": lambda: actions.discard_draft(actor=people["editor"], article=live, draft_version=1, draft_id=first.pk),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(actions.StaleDraft) as refused:
+            attempt()
+        assert "someone has started a new one since" in str(refused.value), name
+    kept = draft_of(live)
+    assert (kept.pk, kept.version, kept.data["title"]) == (second.pk, 1, "Two")
+    assert fresh(live).title == live.title
+
+
 def test_any_version_skips_both_checks(people, live):
     actions.save_draft(actor=people["editor"], article=live, changes={"title": "One"}, any_version=True)
     draft = actions.save_draft(actor=people["editor"], article=live, changes={"title": "Two"}, any_version=True)
