@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from apikit.errors import api_or_site_handler
+from hardening.health import healthz
 from hardening.two_factor import two_factor
 from media.views import stored_file
 
@@ -18,6 +19,8 @@ handler404 = api_or_site_handler(404, "articles.site.errors.page_not_found")
 handler500 = api_or_site_handler(500, "articles.site.errors.server_error")
 
 urlpatterns = [
+    # For load balancers, Varnish's probe and deploy scripts: 200 when the database and cache answer, else 503.
+    path("healthz", healthz, name="healthz"),
     # Before the admin's own URLs: the one-time code step of signing in (hardening/two_factor.py).
     path("admin/two-factor/", two_factor, name="admin-two-factor"),
     path("admin/", admin.site.urls),
