@@ -91,16 +91,16 @@ def test_naming_a_draft_that_is_gone_is_refused(people, live):
 def test_a_new_draft_at_version_1_is_not_the_discarded_one_at_version_1(people, live):
     """A new draft starts again at version 1: naming the draft's id as well tells them apart, so
     a change meant for the discarded draft never lands in the one started since."""
-    first = actions.save_draft(actor=people["editor"], article=live, changes={"title": "One"}, base_version=live.version)
-    actions.discard_draft(actor=people["editor"], article=live, draft_version=1, draft_id=first.pk)
-    second = actions.save_draft(actor=people["chief"], article=live, changes={"title": "Two"}, base_version=live.version)
+    editor, chief = people["editor"], people["chief"]
+    first = actions.save_draft(actor=editor, article=live, changes={"title": "One"}, base_version=live.version)
+    actions.discard_draft(actor=editor, article=live, draft_version=1, draft_id=first.pk)
+    second = actions.save_draft(actor=chief, article=live, changes={"title": "Two"}, base_version=live.version)
     assert second.version == 1 and second.pk != first.pk
+    old = {"draft_version": 1, "draft_id": first.pk}
     attempts = {
-        "save": lambda: actions.save_draft(
-            actor=people["editor"], article=live, changes={"title": "Late"}, draft_version=1, draft_id=first.pk
-        ),
-        "publish": lambda: actions.publish_draft(actor=people["editor"], article=live, draft_version=1, draft_id=first.pk),
-        "discard": lambda: actions.discard_draft(actor=people["editor"], article=live, draft_version=1, draft_id=first.pk),
+        "save": lambda: actions.save_draft(actor=editor, article=live, changes={"title": "Late"}, **old),
+        "publish": lambda: actions.publish_draft(actor=editor, article=live, **old),
+        "discard": lambda: actions.discard_draft(actor=editor, article=live, **old),
     }
     for name, attempt in attempts.items():
         with pytest.raises(actions.StaleDraft) as refused:
