@@ -11,12 +11,12 @@ class ArticlesConfig(AppConfig):
         from articles.actions import media_usage_provider
         from articles.desk.preview import granted_item
         from articles.due_changes import remember_next_due
-        from articles.site.page_cache import start_new_generation
+        from articles.site.page_cache import purge_changed
         from media.usage import register_provider
 
-        # Every change an action announces starts a new page-cache generation: the one way
-        # cached pages are invalidated (no model signals).
-        changes.listen(start_new_generation)
+        # Every change an action announces purges the cached pages (and Varnish's copies) showing
+        # what it touched: the one way cached pages are invalidated (no model signals).
+        changes.listen(purge_changed)
         # Then the next scheduled change is noted for the new generation (articles.due_changes).
         changes.listen(remember_next_due)
 

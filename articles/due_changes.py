@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.actions.drafts import publish_due_drafts
 from articles.models import WorkingDraft
-from caching.generations import content_generation
+from caching.generations import content_generation, content_generation_for
 
 KEY = "newsroom:drafts:next-due"
 NONE_DUE = 0.0
@@ -86,9 +86,12 @@ class DueChangesMiddleware:
 
     def __call__(self, request):
         if not request.path_info.startswith(self.EXEMPT):
-            generation = content_generation()
+            # Read with the requested page when the page cache wants it (one round trip on Redis).
+            generation = content_generation_for(request)
             if not publish_due_changes(generation):
                 # Nothing changed: the page cache below uses this reading (one cache round trip
                 # per request, not two, with Redis).
                 request.content_generation = generation
+            else:
+                request.cache_read_along = {}  # read before the publication: not to be served
         return self.get_response(request)

@@ -107,7 +107,11 @@ class SharedFileCache(FileBasedCache):
                 os.remove(tmp_path)
 
     def clear(self):
+        from caching.purges import LOG_FILE
+
         super().clear()
+        with contextlib.suppress(FileNotFoundError):  # the purge log starts again with the pages
+            os.remove(f"{self.stamp_prefix}{LOG_FILE}")
         directory = os.path.dirname(self.stamp_prefix)
         prefix = os.path.basename(self.stamp_prefix)
         for entry in os.scandir(directory) if os.path.isdir(directory) else ():

@@ -195,6 +195,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Each process also keeps copies of pages in its memory, up to this size (MB), for speed.
 PAGE_CACHE_MEMORY_MB = env.int("PAGE_CACHE_MEMORY_MB", default=32)
+# Varnish instances in front of the site (comma-separated base URLs, e.g. http://127.0.0.1:6081):
+# each change is purged there by its Surrogate-Key names (caching.varnish, deploy/varnish/).
+VARNISH_URLS = env.list("VARNISH_URLS", default=[])
 # How long a share-preview link works before it answers 404 (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=24)
 # The legacy site while its archive is imported (empty: not linked); not-yet-imported related items link there.

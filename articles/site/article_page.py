@@ -20,6 +20,7 @@ from articles.site.bylines import byline_authors
 from articles.site.cards import CARD_MEDIA
 from articles.site.navigation import nav_sections, section_crumbs
 from articles.site.page_cache import cache_public_page
+from caching import surrogate_keys
 from media import renditions
 from media.renditions import load_renditions
 from querykit.prepared import PreparedQuery
@@ -48,6 +49,7 @@ def article(request, pk, slug):
         raise Http404("No live article has this id.")
     if slug != (article.slug or "article"):
         return redirect(article, permanent=True)
+    surrogate_keys.add(f"article-{article.pk}")
     return render_article_page(request, article)
 
 
@@ -137,6 +139,7 @@ def render_article_page(
     unindexed.
     """
     related = live_related_targets(article) if related is None else list(related)
+    surrogate_keys.add_ids("article", (item.pk for item in related))  # their titles show
     if tags is None:
         tags = list(ARTICLE_TAGS(article_id=article.pk)) if article.pk else []
     authors = byline_authors(article) if authors is None else list(authors)

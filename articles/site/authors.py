@@ -27,6 +27,7 @@ from articles.site.listings import BadCursor, keyset_page
 from articles.site.navigation import nav_sections
 from articles.site.page_cache import cache_public_page
 from articles.site.seo import DESCRIPTION_LENGTH, json_ld_script
+from caching import surrogate_keys
 from media.models import MediaItem
 from media.renditions import load_renditions, srcset_entries
 from urlkit.absolute_urls import absolute_url
@@ -94,6 +95,7 @@ def stories_page(request, author: Author, *, may_be_empty: bool) -> dict:
 def author(request, slug):
     staff = request.user.has_perm("articles.view_author")
     author = public_author(slug, with_photo=True, any_author=staff)
+    surrogate_keys.add(f"author-{author.pk}")
     try:
         page = stories_page(request, author, may_be_empty=staff)
     except BadCursor:

@@ -2,6 +2,7 @@
 renditions of all their pictures in one more query."""
 
 from articles.models import Article
+from caching import surrogate_keys
 from media.renditions import load_renditions
 
 # What an article card reads: the rest, bodies above all, stays in the database (fewer columns
@@ -34,5 +35,6 @@ def cards(queryset) -> list[Article]:
     """The articles of `queryset` (made with card_rows(), sliced or not, or a list of them),
     then the renditions of all their images in one more query."""
     rows = list(queryset)
+    surrogate_keys.add_ids("article", (row.pk for row in rows))  # the page shows these stories
     load_renditions([row.lead_media for row in rows], crops=CARD_CROPS)
     return rows

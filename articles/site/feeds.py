@@ -35,6 +35,7 @@ from articles.querysets import sections_with_live_stories
 from articles.sanitize import clean_html
 from articles.site.authors import public_author
 from articles.site.bylines import bylines_prefetch, prefetched_authors
+from caching import surrogate_keys
 from urlkit.absolute_urls import absolute_url
 
 FEED_SIZE = 50
@@ -133,6 +134,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj=None):
+        surrogate_keys.add("feed")
         return (
             self.articles(obj)
             .select_related("section", "lead_media")
@@ -168,6 +170,7 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, item):
         """The body, cleaned again: saving cleans it, but a row written another way must not
         reach readers as it is."""
+        surrogate_keys.add(f"article-{item.pk}")
         return {
             "content_html": clean_html(xml_text(item.body)),
             "bylines": [
@@ -193,7 +196,9 @@ class SectionFeed(LatestArticlesFeed):
 
     def get_object(self, request, path):
         """The section, if a live story is in it or in a subsection (else 404, like its page)."""
-        return get_object_or_404(sections_with_live_stories(Section.objects.all()), path=path.strip("/"))
+        section = get_object_or_404(sections_with_live_stories(Section.objects.all()), path=path.strip("/"))
+        surrogate_keys.add(f"section-{section.pk}")
+        return section
 
     def title(self, obj):
         return self.plain(f"{settings.SITE_NAME}: {' – '.join(obj.path_names())}")
@@ -217,7 +222,9 @@ class AuthorFeed(LatestArticlesAtomFeed):
     url_name = "feed-author"
 
     def get_object(self, request, slug):
-        return public_author(slug)
+        author = public_author(slug)
+        surrogate_keys.add(f"author-{author.pk}")
+        return author
 
     def title(self, obj):
         return self.plain(f"{settings.SITE_NAME}: {obj.name}")

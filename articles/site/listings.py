@@ -18,6 +18,7 @@ from articles.site.cards import card_rows, cards
 from articles.site.errors import bad_request
 from articles.site.navigation import nav_sections
 from articles.site.page_cache import cache_public_page
+from caching import surrogate_keys
 from querykit import keyset
 
 PAGE_SIZE = 20
@@ -87,6 +88,7 @@ def home(request):
     # Every query here reads an index in date order and stops after a few rows (the pinned
     # ones: article_pinned_pub_idx). The rows come whole from these queries: looking them up
     # again by `pk IN (…)` lets SQLite without statistics walk every published article.
+    surrogate_keys.add("front")
     live = card_rows(Article.objects.live()).newest_first()
     top = pinned_stories()
     top += list(live.exclude(pk__in=[a.pk for a in top])[: TOP_STORIES - len(top)])
@@ -107,6 +109,7 @@ def home(request):
 @cache_public_page(reads=("after",))
 def section(request, path):
     section = get_object_or_404(Section.objects.select_related("parent"), path=path.strip("/"))
+    surrogate_keys.add(f"section-{section.pk}")
     try:
         page = keyset_page(request, Article.objects.live().in_section(section))
     except BadCursor:
@@ -130,6 +133,7 @@ def section(request, path):
 @cache_public_page(reads=("after",))
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    surrogate_keys.add(f"tag-{tag.pk}")
     try:
         page = keyset_page(request, Article.objects.live().filter(tags=tag))
     except BadCursor:

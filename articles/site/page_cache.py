@@ -1,23 +1,31 @@
-"""Whole-page caching of the public site for anonymous readers, with conditional GET.
+"""Whole-page caching of the public site for anonymous readers, with conditional GET and
+precise purges.
 
-A page is stored under a key made of the content generation (`caching.generations`, bumped by
-`start_new_generation` after every change an action announces: articles, sections, tags, media)
-and the page's URL with scheme, host and port (absolute URLs in a page name the host it
-was requested on unless SITE_URL is set: urlkit.absolute_urls). So an editor's change is never
-served stale: the next request, in any server process, asks for a key that does not exist yet.
+A page is stored under its URL (scheme, host, port, path and the query parameters it reads:
+absolute URLs in a page name the host it was requested on unless SITE_URL is set:
+urlkit.absolute_urls) with the surrogate keys of what it shows, gathered while it was made
+(caching.surrogate_keys: `article-<id>` for each story, `section-<id>`, `tag-<id>`,
+`author-<id>`, `front`, `feed`, `sitemap`, `search`), and the purge-log position it was made at.
+After a change commits, `purge_changed` purges exactly the keys it touched
+(articles.site.purge_keys) in the shared log (caching.purges) and in every Varnish in
+VARNISH_URLS (caching.varnish). A stored page is served while no later purge names one of its
+keys: the story edited is fresh on the next request, in any server process, and pages not
+showing it stay cached.
 
 Only the query parameters a view declares (`cache_public_page(reads=("q", "page"))`) are part of
 the key, and the view sees only those: `?utm_source=…&fbclid=…` is the same page as the bare
 URL, and a crawler adding random parameters cannot fill the cache.
 
 Pages are kept in the shared cache (Redis, or the embedded default's cache directory) and, for
-speed, in a bounded copy in each process's memory (`PAGE_CACHE_MEMORY_MB`), keyed the same way:
-that copy is never consulted without first reading the shared generation, so it cannot be stale.
-While the cache is unreachable (the generation is None) pages are made from the database and
-nothing is stored. Pages also stop at the
-next moment the live set changes by itself (a scheduled article going live, an embargo ending,
-an expiry), read from `Article.objects.next_boundary()`, which is itself cached once per
-generation.
+speed, in a bounded copy in each process's memory (`PAGE_CACHE_MEMORY_MB`); both are checked
+against this process's view of the purge log, brought up to date whenever the content
+generation moved. On Redis a cached request costs one round trip: the generation is read with
+the page (caching.generations.content_generation_for), or alone when this process holds a
+copy. While the cache is unreachable (the generation is None) pages are made from the database
+and nothing is stored. Pages also stop at the next moment the live set changes by itself (a
+scheduled article going live, an embargo ending, an expiry), read from
+`Article.objects.next_boundary()`, which is itself cached once per generation; their
+`Cache-Control: s-maxage` says so to Varnish.
 
 Never cached: logged-in users (they may see other things and must see their edits at once),
 responses marked private/no-store (previews), anything but a 200 GET/HEAD, responses setting
@@ -41,40 +49,38 @@ from django.utils.http import http_date
 import changes
 from articles.due_changes import next_due_timestamp
 from articles.models import Article
-from caching.generations import bump_content_generation, content_generation
+from caching import purges, surrogate_keys
+from caching.generations import content_generation, read_along
+from caching.varnish import purge_varnish
 
 KEY_PREFIX = "newsroom:page"
 NO_BOUNDARY = 0.0
 # Headers a cached page is replayed with; everything else is recomputed per request.
-STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", surrogate_keys.HEADER)
 
 
 class _Memory:
-    """This process's copies of stored pages for the current generation, up to a byte budget.
+    """This process's copies of stored pages, up to a byte budget.
 
-    Entries are the shared cache's own dicts, never changed once made. A new generation empties
-    it (every key it holds belongs to the old one); past the budget the oldest copies go first.
+    Entries are the shared cache's own dicts, never changed once made; whether one is still
+    current is asked of the purge log (`purges.view.is_fresh`) at each use. Past the budget the
+    oldest copies go first.
     """
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.generation = None
         self.entries: dict[str, dict] = {}
         self.size = 0
 
-    def get(self, generation: int, key: str):
-        if generation != self.generation:
-            return None
+    def get(self, key: str):
         return self.entries.get(key)
 
-    def put(self, generation: int, key: str, entry: dict) -> None:
+    def put(self, key: str, entry: dict) -> None:
         budget = settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024
         size = len(entry["content"])
         if size > budget:
             return
         with self.lock:
-            if generation != self.generation:
-                self.generation, self.entries, self.size = generation, {}, 0
             old = self.entries.pop(key, None)
             if old is not None:
                 self.size -= len(old["content"])
@@ -83,9 +89,15 @@ class _Memory:
             self.entries[key] = entry
             self.size += size
 
+    def drop(self, key: str) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old["content"])
+
     def clear(self) -> None:
         with self.lock:
-            self.generation, self.entries, self.size = None, {}, 0
+            self.entries, self.size = {}, 0
 
 
 memory = _Memory()
@@ -125,11 +137,11 @@ def cached_for_generation(name: str, compute):
     return value
 
 
-def page_timeout(generation: int) -> int:
+def page_timeout(generation: int | None) -> int:
     """Seconds a page made now may be kept: PAGE_CACHE_SECONDS, cut short by the next boundary
     or the next scheduled change of a live story (articles.due_changes)."""
     timeout = settings.PAGE_CACHE_SECONDS
-    for boundary in (next_boundary_timestamp(generation), next_due_timestamp()):
+    for boundary in (next_boundary_timestamp(generation), next_due_timestamp(generation)):
         if boundary != NO_BOUNDARY:
             timeout = min(timeout, int(boundary - time.time()))
     return max(timeout, 0)
@@ -145,16 +157,16 @@ def read_query(request, names) -> str:
     )
 
 
-def page_key(request, generation: int, reads=None) -> str:
-    """Key of this page in `generation`: scheme, host, port, path and the query parameters in
-    `reads` (default: those any cached view reads). The URL is absolute: a page cached for one
-    host must never be replayed, with its absolute URLs, to another. The time zone its times are
-    shown in is part of it too: after a change of TIME_ZONE, pages stored before it (in a shared
-    cache) are not replayed with the old clock."""
+def page_key(request, reads=None) -> str:
+    """Key of this page: scheme, host, port, path and the query parameters in `reads` (default:
+    those any cached view reads). The URL is absolute: a page cached for one host must never be
+    replayed, with its absolute URLs, to another. The time zone its times are shown in is part
+    of it too: after a change of TIME_ZONE, pages stored before it (in a shared cache) are not
+    replayed with the old clock."""
     query = read_query(request, _READ_BY_ANY_VIEW if reads is None else reads)
     url = request.build_absolute_uri(request.path)
     place = f"{timezone.get_current_timezone_name()} {url}?{query}"
-    return f"{KEY_PREFIX}:{generation}:{hashlib.sha256(place.encode()).hexdigest()}"
+    return f"{KEY_PREFIX}:{hashlib.sha256(place.encode()).hexdigest()}"
 
 
 def _is_storable(request, response) -> bool:
@@ -168,11 +180,14 @@ def _is_storable(request, response) -> bool:
     )
 
 
-def _finish(request, response, *, etag: str, last_modified: float):
-    """Validators and revalidation headers, then a 304 when the reader's copy is current."""
+def _finish(request, response, *, etag: str, last_modified: float, shared_seconds: int = 0):
+    """Validators and revalidation headers (browsers revalidate each time; Varnish may keep the
+    page `shared_seconds`), then a 304 when the reader's copy is current."""
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if shared_seconds > 0:
+        patch_cache_control(response, s_maxage=shared_seconds)
     patch_vary_headers(response, ["Cookie"])
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
@@ -185,41 +200,72 @@ def _replay(entry: dict) -> HttpResponse:
     return response
 
 
-def _stored_page(request, generation: int, key: str):
-    """The stored copy of this page for `generation`, finished (a 304 when the reader's copy is
-    current), or None. This process's copy first, then the shared cache's."""
+def _current(entry) -> bool:
+    return (
+        entry is not None and entry["expires"] > time.time() and purges.view.is_fresh(entry["made_at"], entry["keys"])
+    )
+
+
+def _stored_page(request, key: str, read_along_values=None):
+    """The stored copy of this page, finished (a 304 when the reader's copy is current), or
+    None. This process's copy first, then what was read with the generation, then the shared
+    cache's. Call after `purges.view.catch_up`."""
     if settings.PAGE_CACHE_SECONDS <= 0:  # 0 turns storing off, so there is nothing to look up
         return None
-    entry = memory.get(generation, key)
-    if entry is None:
-        entry = cache.get(key)
-        if entry is None:
+    entry = memory.get(key)
+    if not _current(entry):
+        if entry is not None:
+            memory.drop(key)
+        if read_along_values is not None and key in read_along_values:
+            entry = read_along_values[key]
+        else:
+            entry = cache.get(key)
+        if not _current(entry):
             return None
-        memory.put(generation, key, entry)
-    if entry["expires"] <= time.time():
-        return None
-    return _finish(request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"])
+        memory.put(key, entry)
+    shared = int(entry["expires"] - time.time())
+    return _finish(
+        request, _replay(entry), etag=entry["etag"], last_modified=entry["last_modified"], shared_seconds=shared
+    )
+
+
+def _may_be_cached(request) -> bool:
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+@read_along
+def _page_to_read_along(request) -> list[str]:
+    """The shared copy of the requested page, read with the generation (one round trip on
+    Redis) when this process holds no copy of it."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or not _may_be_cached(request):
+        return []
+    key = page_key(request)
+    return [] if key in memory.entries else [key]
 
 
 class CachedPageMiddleware:
     """Serve anonymous readers' stored pages before the session, CSRF, auth and messages
     middleware run: a hit then costs a read of the shared generation and a look-up in this
-    process's memory (or a read of the shared cache). A request carrying a session cookie goes
-    on to the view, whose `cache_public_page` checks whether that session is logged in.
-    Only pages a `cache_public_page` view stored can be found here. The key holds the query
-    parameters any cached view reads; the view looks again under its own parameters when
-    the request carries some it does not read (`?page=2` on an article)."""
+    process's memory (or the page read with the generation). A request carrying a session
+    cookie goes on to the view, whose `cache_public_page` checks whether that session is logged
+    in. Only pages a `cache_public_page` view stored can be found here. The key holds the query
+    parameters any cached view reads; the view looks again under its own parameters when the
+    request carries some it does not read (`?page=2` on an article)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            # Read by articles.due_changes just before, unless it published a scheduled change.
-            generation = request.content_generation if hasattr(request, "content_generation") else content_generation()
+        if _may_be_cached(request):
+            # Read by articles.due_changes just before (with the page), unless it published.
+            if hasattr(request, "content_generation"):
+                generation, along = request.content_generation, getattr(request, "cache_read_along", None)
+            else:
+                generation, along = content_generation(), None
             if generation is not None:
-                key = page_key(request, generation)
-                response = _stored_page(request, generation, key)
+                purges.view.catch_up(generation)
+                key = page_key(request)
+                response = _stored_page(request, key, along)
                 if response is not None:
                     return response
                 request.page_cache_missed = (generation, key)
@@ -236,7 +282,8 @@ def _only_parameters(request, reads) -> None:
 
 
 def cache_public_page(view=None, *, reads=()):
-    """Decorator for public page views: serve anonymous GETs from the page cache and store them.
+    """Decorator for public page views: serve anonymous GETs from the page cache and store them,
+    named by the surrogate keys the view adds while it runs (`Surrogate-Key` header).
 
     `reads` names the query parameters the view reads (`@cache_public_page(reads=("q",))`);
     only they vary the cached page, and the view is given no others.
@@ -255,20 +302,31 @@ def cache_public_page(view=None, *, reads=()):
         if generation is None:  # not looked up by CachedPageMiddleware (a session cookie)
             generation = content_generation()
             if generation is None:  # the cache is unreachable: make the page, store nothing
-                return view(request, *args, **kwargs)
-        key = page_key(request, generation, reads)
+                return _made(view, request, *args, **kwargs)[0]
+            purges.view.catch_up(generation)
+        key = page_key(request, reads)
         if key != looked_up:
-            stored = _stored_page(request, generation, key)
+            stored = _stored_page(request, key)
             if stored is not None:
                 return stored
+        made_at = purges.view.stamp()  # before the database is read
+        response, keys = _made(view, request, *args, **kwargs)
+        if not _is_storable(request, response) or made_at is None:
+            return response
+        return _store(request, response, generation, key, made_at=made_at, keys=keys)
+
+    return wrapper
+
+
+def _made(view, request, *args, **kwargs):
+    """The view's answer, rendered, with the surrogate keys it gathered (and its header)."""
+    with surrogate_keys.gathering() as keys:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if not _is_storable(request, response):
-            return response
-        return _store(request, response, generation, key)
-
-    return wrapper
+    if keys and response.status_code == 200:
+        response[surrogate_keys.HEADER] = surrogate_keys.header_value(keys)
+    return response, frozenset(keys)
 
 
 def _not_cached(view, request, *args, **kwargs):
@@ -280,7 +338,7 @@ def _not_cached(view, request, *args, **kwargs):
     return response
 
 
-def _store(request, response, generation: int, key: str):
+def _store(request, response, generation: int, key: str, *, made_at, keys):
     """Keep a freshly made page under `key` (unless it may not be kept at all now), finished."""
     timeout = page_timeout(generation)
     etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
@@ -294,19 +352,33 @@ def _store(request, response, generation: int, key: str):
             "etag": etag,
             "last_modified": last_modified,
             "expires": now + timeout,
+            "made_at": made_at,
+            "keys": keys,
         }
         cache.set(key, entry, timeout)
-        memory.put(generation, key, entry)
+        memory.put(key, entry)
         response["X-Page-Cache"] = "miss"
-    return _finish(request, response, etag=etag, last_modified=last_modified)
+    return _finish(request, response, etag=etag, last_modified=last_modified, shared_seconds=timeout)
 
 
-def start_new_generation(change: changes.Change) -> None:
-    """The page cache's one listener (`changes.listen`, in ArticlesConfig.ready): any announced
-    change, to articles, sections, tags or media, starts a new content generation, so every page
-    stored before it is never read again. Called after the change committed: a bump before the
-    commit could let a reader cache the old state anew under the new number.
+def purge_changed(change: changes.Change) -> None:
+    """The page cache's listener (`changes.listen`, in ArticlesConfig.ready): purge exactly what
+    `change` touched (articles.site.purge_keys), here and in every Varnish, which also starts a
+    new content generation. Called after the change committed: a purge before the commit could
+    let a reader cache the old state anew.
 
     Only action functions announce; a row saved with the ORM directly changes no cached page
-    until something announced is changed (or the page times out)."""
-    bump_content_generation()
+    until something announced touches it (or the page times out)."""
+    from articles.site.purge_keys import header_changed, keys_for
+
+    keys = keys_for(change)
+    if surrogate_keys.EVERYTHING not in keys and header_changed():
+        keys = {surrogate_keys.EVERYTHING}
+    if not keys:  # nothing any reader sees (a media item no story uses yet): still a new generation
+        keys = {"none"}
+    purges.purge(keys)
+    purge_varnish(keys - {"none"})
+
+
+# The name the listener had when every change emptied every page.
+start_new_generation = purge_changed

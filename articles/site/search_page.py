@@ -9,6 +9,7 @@ from articles.site.cards import card_rows, cards
 from articles.site.errors import bad_request
 from articles.site.navigation import nav_sections
 from articles.site.page_cache import cache_public_page
+from caching import surrogate_keys
 
 PAGE_SIZE = 20
 MAX_SEARCH_PAGES = 50
@@ -44,6 +45,7 @@ def _results(q: str, page: int) -> tuple[list[dict], bool, int]:
 @cache_public_page(reads=("q", "page"))
 def search(request):
     q = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    surrogate_keys.add("search")  # any story's edit may change what a search finds
     page = _page_number(request)
     if not 1 <= page <= MAX_SEARCH_PAGES:
         return bad_request(request, f"Search pages run from 1 to {MAX_SEARCH_PAGES}.")

@@ -1,0 +1,113 @@
+"""What a committed change purges: the surrogate keys of every cached answer that may show it.
+
+The keys an answer carries (caching.surrogate_keys) name each story it shows (`article-<id>`)
+and the list it is (`section-<id>`, `tag-<id>`, `author-<id>`, `front` for the home page,
+`feed`, `sitemap`, `search`). So:
+
+- an edit of a story purges `article-<id>`: its page and every list showing it; plus the two
+  kinds of page that show every story without naming each (sitemaps with their modification
+  dates, search results, which may now find it);
+- a story joining a list it was not on (published, moved to another section, tagged, credited,
+  re-dated, pinned) also purges that list: the lists a story is on now are compared with those
+  it was on when last purged (its *footprint*, kept in the cache; unknown means all of them);
+- a tag or author renamed purges its key (their stories are announced too); a section changed
+  purges everything, since every page's header lists the sections; so does the header's list
+  changing (a section's first story published, or its last withdrawn);
+- a media item changed purges the stories showing it and the authors it portrays.
+"""
+
+from django.core.cache import cache
+
+from articles.actions.media_rules import DRAFT, media_uses
+from articles.models import Article, Author, Byline, Section
+from articles.querysets import sections_with_live_stories
+from caching.surrogate_keys import EVERYTHING
+
+FOOTPRINT_KEY = "newsroom:footprint"
+NAV_KEY = "newsroom:nav-section-ids"
+FOOTPRINT_SECONDS = 30 * 24 * 3600
+# Past this many stories or media items in one change (an import), everything is purged.
+MANY = 500
+ON_EVERY_STORY = ("sitemap", "search")
+NEWEST = ("front", "feed")
+
+
+def keys_for(change) -> set[str]:
+    """The keys `change` (a changes.Change) purges."""
+    if len(change.articles) > MANY or len(change.media) > MANY:
+        return {EVERYTHING}
+    if change.sections and not change.articles:  # a section itself changed
+        return {EVERYTHING}
+    keys = {f"tag-{pk}" for pk in change.tags}
+    if change.authors and not change.sections:  # an author's profile (articles announce sections)
+        keys.update(f"author-{pk}" for pk in change.authors)
+    if change.articles:
+        keys |= _story_keys(change.articles)
+    if change.media:
+        keys |= _media_keys(change.media)
+    return keys
+
+
+def header_changed() -> bool:
+    """Whether the site header's sections differ from those last seen (then every page does)."""
+    now = list(
+        sections_with_live_stories(Section.objects.filter(parent__isnull=True))
+        .order_by("position", "name")
+        .values_list("pk", flat=True)
+    )
+    before = cache.get(NAV_KEY)
+    if before != now:
+        cache.set(NAV_KEY, now, timeout=None)
+    return before is not None and before != now
+
+
+def footprints(ids) -> dict[int, tuple]:
+    """{id: (sort key, pinned, lists)} of the live stories among `ids`: four queries."""
+    rows = list(Article.objects.live().filter(pk__in=ids).values_list("pk", "published_at", "pinned", "section__path"))
+    if not rows:
+        return {}
+    lists: dict[int, set[str]] = {pk: set() for pk, *_ in rows}
+    # A story is listed on its section's page and on each ancestor's.
+    paths = {pk: _path_and_ancestors(path) for pk, *_, path in rows}
+    section_ids = dict(Section.objects.filter(path__in=set().union(*paths.values())).values_list("path", "pk"))
+    for pk, own in paths.items():
+        lists[pk].update(f"section-{section_ids[path]}" for path in own if path in section_ids)
+    for pk, tag_id in Article.tags.through.objects.filter(article_id__in=lists).values_list("article_id", "tag_id"):
+        lists[pk].add(f"tag-{tag_id}")
+    for pk, author_id in Byline.objects.filter(article_id__in=lists).values_list("article_id", "author_id"):
+        lists[pk].add(f"author-{author_id}")
+    return {pk: (published.isoformat(), pinned, frozenset(lists[pk])) for pk, published, pinned, _ in rows}
+
+
+def _path_and_ancestors(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+
+
+def _story_keys(ids) -> set[str]:
+    keys = {f"article-{pk}" for pk in ids} | set(ON_EVERY_STORY)
+    now = footprints(ids)
+    names = {pk: f"{FOOTPRINT_KEY}:{pk}" for pk in ids}
+    before = cache.get_many(list(names.values()))
+    for pk, (sort_key, pinned, lists) in now.items():
+        old = before.get(names[pk])
+        if old is None or old[0] != sort_key or old[1] != pinned:
+            keys |= lists | set(NEWEST)  # new to every list, or moved within them
+        else:
+            keys |= lists - old[2]  # only the lists it joined
+    cache.set_many({names[pk]: footprint for pk, footprint in now.items()}, timeout=FOOTPRINT_SECONDS)
+    gone = [names[pk] for pk in ids if pk not in now and names[pk] in before]
+    if gone:
+        cache.delete_many(gone)
+    return keys
+
+
+def _media_keys(ids) -> set[str]:
+    keys = set()
+    for uses in media_uses(list(ids)).values():
+        for use in uses:
+            if use.how == DRAFT:
+                continue
+            kind = "author" if isinstance(use.story, Author) else "article"
+            keys.add(f"{kind}-{use.story.pk}")
+    return keys
