@@ -16,6 +16,7 @@ from apikit.negotiation import QueryFormatFreeNegotiation
 from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
 from articles.api.editorial.reads import may_read_unpublished
+from articles.api.surrogate import SurrogateKeysMixin
 from articles.authors import BYLINE_ORDER
 from articles.authors import byline_prefetch as byline_prefetch_into
 from articles.models import Author, Byline
@@ -79,8 +80,10 @@ class AuthorSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="Authors, by name", responses={200: AuthorSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="One author", responses={200: AuthorSerializer, **ERRORS}),
 )
-class AuthorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class AuthorViewSet(SurrogateKeysMixin, ETagMixin, viewsets.ReadOnlyModelViewSet):
     """Authors. Everyone reads those named on a live story; editors every author."""
+
+    surrogate_kind = "author"
 
     schema = NewsroomAutoSchema()
     serializer_class = AuthorSerializer

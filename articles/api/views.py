@@ -41,6 +41,7 @@ from articles.api.serializers import (
     SectionNodeSerializer,
     TagListSerializer,
 )
+from articles.api.surrogate import SurrogateKeysMixin
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
 from articles.querysets import sections_with_live_stories, tags_with_live_stories
@@ -107,7 +108,7 @@ def sections_for(articles) -> dict:
         responses={204: None, **WRITE_ERRORS},
     ),
 )
-class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewsets.ModelViewSet):
+class ArticleViewSet(SurrogateKeysMixin, DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewsets.ModelViewSet):
     """Articles. Everyone reads live ones; editors (articles.view_article) also the rest.
 
     Writes need the article model permissions and go through `articles.actions`; changes and
@@ -295,7 +296,8 @@ class ArticleViewSet(DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewset
         summary="One section with its subsections", responses={200: SectionNodeSerializer, **ERRORS}
     ),
 )
-class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(SurrogateKeysMixin, ETagMixin, viewsets.ReadOnlyModelViewSet):
+    surrogate_kind = "section"
     schema = NewsroomAutoSchema()
     serializer_class = SectionNodeSerializer
     pagination_class = KeysetCursorPagination
@@ -330,7 +332,8 @@ class SectionViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Tags, by name", responses={200: TagListSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="One tag", responses={200: TagListSerializer, **ERRORS}),
 )
-class TagViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(SurrogateKeysMixin, ETagMixin, viewsets.ReadOnlyModelViewSet):
+    surrogate_kind = "tag"
     schema = NewsroomAutoSchema()
     serializer_class = TagListSerializer
     pagination_class = KeysetCursorPagination

@@ -47,14 +47,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 import changes
-from articles.due_changes import next_due_timestamp
-from articles.models import Article
+from articles.cache_lifetime import NO_BOUNDARY, next_boundary_timestamp, page_timeout  # noqa: F401
 from caching import purges, surrogate_keys
 from caching.generations import content_generation, read_along
 from caching.varnish import purge_varnish
 
 KEY_PREFIX = "newsroom:page"
-NO_BOUNDARY = 0.0
 # Headers a cached page is replayed with; everything else is recomputed per request.
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", surrogate_keys.HEADER)
 
@@ -105,25 +103,6 @@ memory = _Memory()
 _READ_BY_ANY_VIEW: set[str] = set()
 
 
-def next_boundary_timestamp(generation: int | None) -> float:
-    """Unix time of the next scheduled change of the live set (0.0: none), cached per generation.
-
-    The stored value is recomputed once it is in the past, so each boundary costs one look-up.
-    With no generation (the cache is unreachable) it is computed each time.
-    """
-    if generation is None:
-        boundary = Article.objects.next_boundary()
-        return boundary.timestamp() if boundary else NO_BOUNDARY
-    key = f"{KEY_PREFIX}:boundary:{generation}"
-    stored = cache.get(key)
-    if stored is not None and (stored == NO_BOUNDARY or stored > time.time()):
-        return stored
-    boundary = Article.objects.next_boundary()
-    value = boundary.timestamp() if boundary else NO_BOUNDARY
-    cache.set(key, value, timeout=24 * 3600)
-    return value
-
-
 def cached_for_generation(name: str, compute):
     """`compute()`'s value, computed once per content generation (e.g. the navigation)."""
     generation = content_generation()
@@ -135,16 +114,6 @@ def cached_for_generation(name: str, compute):
         value = compute()
         cache.set(key, value, timeout=24 * 3600)
     return value
-
-
-def page_timeout(generation: int | None) -> int:
-    """Seconds a page made now may be kept: PAGE_CACHE_SECONDS, cut short by the next boundary
-    or the next scheduled change of a live story (articles.due_changes)."""
-    timeout = settings.PAGE_CACHE_SECONDS
-    for boundary in (next_boundary_timestamp(generation), next_due_timestamp(generation)):
-        if boundary != NO_BOUNDARY:
-            timeout = min(timeout, int(boundary - time.time()))
-    return max(timeout, 0)
 
 
 def read_query(request, names) -> str:
