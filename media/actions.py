@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import changes
-from media import captions, ingest, usage
+from media import captions, ingest, tasks, usage
 from media.file_kinds import check_upload_size
 from media.files import upload_digest, upload_size
 from media.models import MediaItem
@@ -29,16 +29,19 @@ from media.permissions import (
     check_may_mark_public,
     may_change,
 )
+from media.processing import VideoProblem, measure_video
 from media.renditions import discard
 
 __all__ = [
     "MediaInUse",
+    "VideoProblem",
     "attach_captions",
     "check_may_change",
     "check_may_mark_public",
     "create_media",
     "create_references",
     "delete_media",
+    "measure_video",
     "may_change",
     "remove_captions",
     "replace_file",
@@ -121,7 +124,17 @@ def create_media(
         if created:
             _record(actor, item, "media_add", fields=sorted({"file", *fields}))
             _announce(item, item.poster)
+            _ask_worker(item)
     return item, created
+
+
+def _ask_worker(item: MediaItem) -> None:
+    """After the commit, the background work a new file needs: a video left processing is
+    measured and given its poster; an image's renditions are made ahead of its first page."""
+    if item.processing == MediaItem.Processing.PENDING:
+        tasks.enqueue_after_commit(tasks.process_video, item.pk)
+    elif not item.is_video and not item.file_missing:
+        tasks.enqueue_after_commit(tasks.make_renditions, item.pk)
 
 
 def _create_from_upload(upload, filename: str, expected_kind: str | None, fields: dict) -> tuple[MediaItem, bool]:
@@ -226,6 +239,7 @@ def update_media(*, actor, item: MediaItem, **values) -> MediaItem:
         item.save(update_fields=changed)
         if FOCAL_FIELDS.intersection(changed):
             discard(item, crops_only=True)
+            tasks.enqueue_after_commit(tasks.make_renditions, item.pk)
         _record(actor, item, "media_edit", fields=changed)
         _announce(item)
     return item
@@ -262,6 +276,7 @@ def replace_file(
             transaction.on_commit(lambda: _remove(old))
         _record(actor, item, "media_edit", fields=["file"])
         _announce(item)
+        _ask_worker(item)
     return item
 
 

@@ -74,6 +74,10 @@ class MediaItem(models.Model):
         IMAGE = "image", "Image"
         VIDEO = "video", "Video"
 
+    class Processing(models.TextChoices):
+        PENDING = "pending", "Video processing"
+        FAILED = "failed", "Processing failed"
+
     kind = models.CharField(max_length=8, choices=Kind.choices)
     file = models.FileField(
         upload_to=media_upload_to,
@@ -147,6 +151,16 @@ class MediaItem(models.Model):
         help_text="Readers may see it even before a live story uses it. Items used by a live story "
         "are public anyway; until then only staff can open them.",
     )
+    # A video is stored as soon as its upload is checked; a background task (media.tasks) then
+    # measures it and makes its poster. Empty: nothing waiting (every image, a measured video).
+    processing = models.CharField(
+        max_length=8,
+        choices=Processing.choices,
+        blank=True,
+        default="",
+        help_text="Whether the video is still being measured and given a poster, or why that failed.",
+    )
+    problem = models.TextField(blank=True, help_text="What went wrong when the file was processed, for editors.")
 
     objects = MediaItemQuerySet.as_manager()
 
@@ -172,6 +186,11 @@ class MediaItem(models.Model):
     @property
     def is_video(self):
         return self.kind == self.Kind.VIDEO
+
+    @property
+    def is_processing(self) -> bool:
+        """A video stored but not yet measured and given its poster by the worker."""
+        return self.processing == self.Processing.PENDING
 
     @property
     def url(self):

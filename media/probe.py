@@ -2,6 +2,7 @@
 blank a video's descriptive metadata (location, camera, owner) before it is stored."""
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import av
@@ -123,7 +124,34 @@ def probe_video(data, poster_at: float = 1.0, *, source=None) -> VideoInfo:
     grab a poster frame about `poster_at` seconds in (the first frame of a shorter clip).
     `data` may be a memory map of a file on disk, with `source` that file open for reading:
     the boxes are checked on the map and FFmpeg reads the file, so neither holds it whole.
-    Raises ValidationError({"file": …}) saying what is wrong."""
+    Raises ValidationError({"file": …}) saying what is wrong.
+
+    Decoding frames for the poster is the slow part (about a second for a large HD file), so
+    uploads call `check_video` and leave this to the worker (`media.tasks`)."""
+    with _opened(data, source) as (container, stream, width, height, duration):
+        poster = _poster_frame(container, stream, poster_at if duration > poster_at else 0.0)
+        return VideoInfo(
+            width=width,
+            height=height,
+            duration=round(duration, 3),
+            codec=stream.codec_context.name,
+            poster_jpeg=poster,
+        )
+
+
+def check_video(data, *, source=None) -> None:
+    """What `probe_video` checks that needs no decoding: the box structure, an accepted
+    container with a video stream, a frame size within the limit and a duration. Reads only
+    the file's headers and index (a few milliseconds whatever its size), so an upload can be
+    refused at once while its frames are decoded later, by the worker."""
+    with _opened(data, source):
+        pass
+
+
+@contextmanager
+def _opened(data, source):
+    """The open container, its first video stream, width, height and duration (seconds),
+    checked; ValidationError({"file": …}) when any of them is wrong or missing."""
     check_boxes(data)
     try:
         container = av.open(source if source is not None else io.BytesIO(data), mode="r")
@@ -138,14 +166,7 @@ def probe_video(data, poster_at: float = 1.0, *, source=None) -> VideoInfo:
         limit = settings.MEDIA_MAX_IMAGE_PIXELS
         if width * height > limit:
             raise _refuse(f"The video frame is {width}×{height} pixels, more than the limit of {limit:,} pixels.")
-        poster = _poster_frame(container, stream, poster_at if duration > poster_at else 0.0)
-        return VideoInfo(
-            width=width,
-            height=height,
-            duration=round(duration, 3),
-            codec=stream.codec_context.name,
-            poster_jpeg=poster,
-        )
+        yield container, stream, width, height, duration
 
 
 def _video_stream(container):

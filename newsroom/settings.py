@@ -190,6 +190,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+# Background tasks (django.tasks): slow work such as probing an uploaded video runs in a worker
+# process, not in the request. Embedded default: a queue in the database (django-tasks-db;
+# worker: `manage.py db_worker`). With TASKS_REDIS_URL (default: REDIS_URL) a Redis queue
+# (django-tasks-rq; worker: `manage.py rqworker --job-class django_tasks_rq.Job default`).
+# `make run` and `make serve` start the right worker beside the server (scripts/with-worker).
+# The database app is installed either way: its results table and admin stay readable.
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS_REDIS_URL = env("TASKS_REDIS_URL", default="") or env("REDIS_URL", default="")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A job may run this long (seconds) before RQ stops it; results are kept a week.
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_REDIS_URL,
+            "DEFAULT_TIMEOUT": env.int("TASK_TIMEOUT_SECONDS", default=600),
+            "DEFAULT_RESULT_TTL": 7 * 24 * 3600,
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Sessions live in the database, never in the cache: a cache outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

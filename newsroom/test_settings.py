@@ -27,3 +27,7 @@ if CACHES["default"]["BACKEND"] == "caching.backends.SharedFileCache":  # noqa: 
     atexit.register(shutil.rmtree, CACHES["default"]["LOCATION"], ignore_errors=True)  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
 AXES_ENABLED = False  # client.login() passes no request; tests/security turns the lockout on
+# Background tasks go to the database queue whatever REDIS_URL says, so that a suite run with a
+# Redis cache still sees its tasks in its own database; tests run them with a worker
+# (tests/tasks/worker.py). The Redis queue has tests of its own (tests/tasks/test_rq.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

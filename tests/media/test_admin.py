@@ -62,8 +62,10 @@ def test_same_upload_twice_opens_the_existing_item_with_a_warning(admin_client):
     assert "already in the library as “First”" in follow.content.decode()
 
 
-def test_video_upload_gets_a_poster_and_the_editor_may_replace_it(admin_client):
-    upload(admin_client, "clip.mp4", encode_clip(seconds=1, seed=43), title="Clip")
+def test_video_upload_gets_a_poster_and_the_editor_may_replace_it(admin_client, commit, worker):
+    with commit():
+        upload(admin_client, "clip.mp4", encode_clip(seconds=1, seed=43), title="Clip")
+    worker()  # measures the video and makes its poster
     video = MediaItem.objects.videos().get()
     automatic = video.poster
     assert automatic is not None
@@ -185,10 +187,12 @@ def on_disk(settings):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 
 
-def test_a_video_on_disk_is_stored_with_its_poster_and_found_again(admin_client, on_disk):
+def test_a_video_on_disk_is_stored_with_its_poster_and_found_again(admin_client, on_disk, commit, worker):
     data = encode_clip(seconds=1, seed=51)
-    response = upload(admin_client, "clip.mp4", data, title="Harbour", credit="Agency")
+    with commit():
+        response = upload(admin_client, "clip.mp4", data, title="Harbour", credit="Agency")
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert worker() >= 1
     video = MediaItem.objects.videos().get()
     assert (video.title, video.credit, video.file_size) == ("Harbour", "Agency", len(data))
     assert video.poster is not None and video.poster.title == "Poster: Harbour"
@@ -238,12 +242,14 @@ def test_a_poster_on_disk_replaces_the_automatic_one(admin_client, on_disk):
     assert video.poster_id != automatic.pk and (video.poster.width, video.poster.height) == (320, 240)
 
 
-def test_a_missing_file_is_given_from_disk(admin_client, on_disk):
+def test_a_missing_file_is_given_from_disk(admin_client, on_disk, commit, worker):
     ref = MediaItem.objects.create(kind="video", title="Old clip", legacy_path="/2017/clip.mp4", file_missing=True)
     data = encode_clip(seconds=1, seed=57)
     payload = {"title": "Old clip", "focal_x": "0.5", "focal_y": "0.5", "file": SimpleUploadedFile("clip.mp4", data)}
-    response = admin_client.post(f"{CHANGELIST}{ref.pk}/change/", payload)
+    with commit():
+        response = admin_client.post(f"{CHANGELIST}{ref.pk}/change/", payload)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    worker()  # the duration is measured by the worker
     ref.refresh_from_db()
     assert not ref.file_missing and ref.file and ref.file_size == len(data) and ref.duration
     assert MediaItem.objects.videos().count() == 1

@@ -59,11 +59,14 @@ def test_a_valid_image_is_stored_through_the_action(admin_client, editor):
     assert entry.actor == editor and entry.details["media_id"] == item.pk
 
 
-def test_a_video_is_stored_with_its_poster(admin_client):
-    response = send(admin_client, "clip.mp4", encode_clip(seconds=1, seed=302))
+def test_a_video_is_stored_at_once_and_given_its_poster_by_the_worker(admin_client, commit, worker):
+    with commit():
+        response = send(admin_client, "clip.mp4", encode_clip(seconds=1, seed=302))
     assert response.status_code == 201 and response.json()["kind"] == "video"
+    assert MediaItem.objects.videos().get().poster is None  # not yet: the upload did not wait
+    worker()
     video = MediaItem.objects.videos().get()
-    assert video.poster is not None
+    assert video.poster is not None and not video.processing
 
 
 def test_the_same_file_twice_answers_the_existing_item(admin_client):
