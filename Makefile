@@ -39,11 +39,13 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The development server with a background task worker beside it (scripts/with-worker); both
+# stop together.
 run: demo
 	@$(BIN)/python scripts/run-banner "$(HOST)" "$(PORT)"
-	$(BIN)/python manage.py runserver "$(HOST):$(PORT)"
+	$(BIN)/python scripts/with-worker $(BIN)/python manage.py runserver "$(HOST):$(PORT)"
 
-# Production: migrations, static files, gunicorn with DEBUG=0 (scripts/serve says more).
+# Production: migrations, static files, gunicorn with DEBUG=0 and a task worker (scripts/serve says more).
 serve: $(VENV)/.installed
 	HOST="$(HOST)" PORT="$(PORT)" ./scripts/serve
 

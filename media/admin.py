@@ -13,7 +13,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from media import actions, usage
+from media import (
+    actions,
+    admin_tasks,  # noqa: F401  (registers the task results list, with its Retry action)
+    tasks,
+    usage,
+)
 from media.admin_chooser import ChooserAdminMixin
 from media.admin_forms import CREATE_FIELDS, UPDATE_FIELDS, MediaItemForm
 from media.admin_preview import PreviewAdminMixin, crop_previews
@@ -78,11 +83,12 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
         "uploaded_at",
     ]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["kind", LicenceFilter, "file_missing", "uploaded_at"]
+    list_filter = ["kind", "processing", LicenceFilter, "file_missing", "uploaded_at"]
     search_fields = ["title", "caption", "alt_text", "credit", "copyright_holder", "legacy_path"]
     date_hierarchy = "uploaded_at"
     autocomplete_fields = ["poster"]
     readonly_fields = [
+        "processing_state",
         "focal_point_picker",
         "used_by",
         "kind",
@@ -97,7 +103,7 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
         "captions_file",
     ]
     fieldsets = [
-        (None, {"fields": ["file", "title", "caption", "alt_text", "public"]}),
+        (None, {"fields": ["processing_state", "file", "title", "caption", "alt_text", "public"]}),
         ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
         (
             "Video",
@@ -131,7 +137,7 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
         ),
     ]
     list_per_page = 50
-    actions = ["mark_public"]
+    actions = ["mark_public", "process_again"]
 
     class Media:
         js = ["media/focal.js"]
@@ -144,6 +150,8 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):
+        if obj.processing:
+            return format_html('<span class="media-processing">{}</span>', obj.get_processing_display())
         url = rendition_url(obj, "w320", "jpeg")
         if not url:
             return "—"
@@ -161,6 +169,21 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
         return f"{minutes}:{seconds:02d}"
 
     # --- change form --------------------------------------------------------------------------
+
+    @admin.display(description="Processing")
+    def processing_state(self, obj):
+        """Where a video stands with the worker: measured, still waiting, or what went wrong."""
+        if obj is None or not obj.pk or not obj.is_video:
+            return "—"
+        if obj.is_processing:
+            return "Video processing: the worker is measuring it and making its poster. Reload in a moment."
+        if obj.processing:
+            return format_html(
+                '<strong class="media-problem">Processing failed:</strong> {} '
+                "Upload the file again, or use “Process again” in the list once the cause is fixed.",
+                obj.problem or "no reason was recorded.",
+            )
+        return "Done: measured, with its poster."
 
     @admin.display(description="Click the part of the image that every crop must keep")
     def focal_point_picker(self, obj):
@@ -236,6 +259,15 @@ class MediaItemAdmin(ChooserAdminMixin, BulkUploadAdminMixin, PreviewAdminMixin,
             actions.update_media(actor=request.user, item=item, public=True)
             count += 1
         self.message_user(request, f"{count} item(s) marked public.", messages.SUCCESS)
+
+    @admin.action(description="Process again (measure the videos and make their posters)", permissions=["change"])
+    def process_again(self, request, queryset):
+        """Ask the worker again for videos left processing or failed (a queue that was away,
+        a file put back): the task measures each one still waiting, and skips the others."""
+        ids = list(queryset.filter(kind=MediaItem.Kind.VIDEO).exclude(processing="").values_list("pk", flat=True))
+        for pk in ids:
+            tasks.enqueue_after_commit(tasks.process_video, pk)
+        self.message_user(request, f"{len(ids)} video(s) sent to the worker.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         """The form's changes, each made by its action: a new item (or its file), descriptions

@@ -46,6 +46,8 @@ def _chooser_changelist(base):
 
 def card(item: MediaItem, value) -> dict:
     facts = [item.get_kind_display()]
+    if item.processing:
+        facts.append(item.get_processing_display())
     if item.width and item.height:
         facts.append(f"{item.width}×{item.height}")
     if item.duration is not None:
