@@ -1,7 +1,8 @@
 """Synthetic pages in the legacy page format, for tests, benchmarks and the demo.
 
     python -m articles.legacy.synthetic OUT_DIR --count 1000 [--seed 7] [--related 10]
-        [--start 2024-01-01T08:00:00 | --end 2024-06-30T18:00:00] [--step 3600] [--zone Asia/Tehran]
+        [--start 2024-01-01T08:00:00 | --end 2024-06-30T18:00:00] [--step 3600] [--growth 4]
+        [--zone Asia/Tehran]
 
 Each page is what `articles.legacy.parser` reads: a breadcrumb, a title (sometimes labelled
 "VIDEO:" or "PHOTOS:"), a dateline in the legacy site's local time, paragraphs, a desk sign-off
@@ -13,11 +14,13 @@ Alongside the pages, `index.json` holds the ground truth, oldest page first:
 `[{"file", "legacy_id", "title", "published", "related"}, ...]` (`published` is the naive local
 dateline in ISO form, `related` the legacy ids the page lists).
 
-Times: pages are spaced `step` seconds apart on average (each gap is drawn between half and one
-and a half times it). Without `--start`, the run ends at `--end`, by default at midnight that
-began today in `--zone`, so every page lies in the past and a run repeats byte for byte all day;
-the default step shrinks for long runs so even a million pages stay within about ten years.
-The same seed and times give the same bytes.
+Times: pages are spaced `step` seconds apart on average, and like a real archive the recent
+past is denser than the distant one: gaps shrink steadily through the run, the first ones
+`--growth` times (default 4) as long as the last (each gap is drawn between half and one and a
+half times its share; `--growth 1` spaces them evenly). Without `--start`, the run ends at
+`--end`, by default at midnight that began today in `--zone`, so every page lies in the past and
+a run repeats byte for byte all day; the default step shrinks for long runs so even a million
+pages stay within about ten years. The same seed and times give the same bytes.
 
 Titles are unique by construction (each page takes its own number in a shuffled enumeration of
 every title the vocabulary can make), so nothing has to remember the titles already used and
@@ -54,6 +57,7 @@ DEFAULT_ZONE = "Asia/Tehran"  # the legacy site's clock (the default of settings
 DEFAULT_STEP = 3 * 3600
 DEFAULT_SPAN = 10 * 365 * 86400  # long runs are squeezed into about this many seconds
 TICKS_AT_UNIX_EPOCH = 621_355_968_000_000_000  # .NET ticks (100 ns since year 1) at 1970-01-01
+DEFAULT_GROWTH = 4.0  # the first gaps of a run are this many times as long as the last ones
 WINDOW = 150  # related items are drawn from this many immediately preceding pages
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -149,21 +153,42 @@ def default_end(zone: ZoneInfo, now: datetime | None = None) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
 
 
-def timeline(count: int, *, seed: int, step: int, start: datetime | None = None, end: datetime | None = None):
+def gap_shares(count: int, growth: float):
+    """The share of the average step each of the `count - 1` gaps takes: falling in a straight
+    line from `2g / (1 + g)` to `2 / (1 + g)` (g = growth), so they average one and the first is
+    g times the last: more pages a day the nearer the run comes to its end."""
+    gaps = count - 1
+    first, last = 2 * growth / (1 + growth), 2 / (1 + growth)
+    for n in range(gaps):
+        yield first + (last - first) * (n / (gaps - 1) if gaps > 1 else 0.0)
+
+
+def timeline(
+    count: int,
+    *,
+    seed: int,
+    step: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    growth: float = DEFAULT_GROWTH,
+):
     """The `count` naive datelines, oldest first: from `start`, or ending exactly at `end`.
 
     Gaps come from their own random stream, so the same seed gives the same spacing whatever
-    else the pages draw. Ending at `end` takes two passes over that stream (the first only adds
-    up the gaps), so no list of a million times is ever held.
+    else the pages draw; each is drawn between half and one and a half times its share of
+    `step` (`gap_shares`). Ending at `end` takes two passes over that stream (the first only
+    adds up the gaps), so no list of a million times is ever held.
     """
     if (start is None) == (end is None):
         raise ValueError("give exactly one of start and end")
+    if growth < 1:
+        raise ValueError("growth must be at least 1")
     low, high = max(1, step // 2), max(1, step + step // 2)
 
     def gaps():
         rng = random.Random(f"{seed}:gaps")
-        for _ in range(count - 1):
-            yield rng.randint(low, high)
+        for share in gap_shares(count, growth):
+            yield max(1, round(rng.randint(low, high) * share))
 
     if start is None:
         start = end - timedelta(seconds=sum(gaps()))
@@ -234,9 +259,10 @@ def generate(
     end: datetime | None = None,
     step: int | None = None,
     zone: str = DEFAULT_ZONE,
+    growth: float = DEFAULT_GROWTH,
 ) -> Summary:
     """Write `count` pages and `index.json` into `out_dir` (created if missing); see the module doc."""
-    check_arguments(count, related=related, start=start, end=end, step=step)
+    check_arguments(count, related=related, start=start, end=end, step=step, growth=growth)
     tz = ZoneInfo(zone)
     step = step or default_step(count)
     if start is None:
@@ -247,7 +273,7 @@ def generate(
     first = last = None
     with open(out / "index.json", "w", encoding="utf-8") as index:
         index.write("[")
-        for number, published in enumerate(timeline(count, seed=seed, step=step, start=start, end=end)):
+        for number, published in enumerate(timeline(count, seed=seed, step=step, start=start, end=end, growth=growth)):
             first = first or published
             last = published
             entry = run.write(number, published)
@@ -256,7 +282,15 @@ def generate(
     return Summary(count=count, first=first, last=last)
 
 
-def check_arguments(count: int, *, related: int, start: datetime | None, end: datetime | None, step: int | None):
+def check_arguments(
+    count: int,
+    *,
+    related: int,
+    start: datetime | None,
+    end: datetime | None,
+    step: int | None,
+    growth: float = DEFAULT_GROWTH,
+):
     """Refuse (ValueError) what `generate` cannot do."""
     if count < 0:
         raise ValueError("count must not be negative")
@@ -268,6 +302,8 @@ def check_arguments(count: int, *, related: int, start: datetime | None, end: da
         raise ValueError("step must be at least one second")
     if start is not None and end is not None:
         raise ValueError("give a start or an end, not both")
+    if not growth >= 1:
+        raise ValueError("growth must be at least 1 (1 spaces the pages evenly)")
 
 
 def title_permutation(rng: random.Random) -> tuple[int, int]:
@@ -374,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--step", type=int, help="average seconds between pages (default: 3 hours, less for runs longer than ten years)"
     )
+    parser.add_argument(
+        "--growth",
+        type=float,
+        default=DEFAULT_GROWTH,
+        help=f"how many times as long the first gaps are as the last (default {DEFAULT_GROWTH:g}; 1: even spacing)",
+    )
     parser.add_argument("--zone", default=DEFAULT_ZONE, help=f"the legacy site's time zone (default {DEFAULT_ZONE})")
     args = parser.parse_args(argv)
     try:
@@ -386,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
             end=args.end,
             step=args.step,
             zone=args.zone,
+            growth=args.growth,
         )
     except ZoneInfoNotFoundError:
         parser.error(f"unknown time zone “{args.zone}”")

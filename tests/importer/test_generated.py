@@ -141,7 +141,7 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_other_pages(tmp_pa
 
 def test_start_and_step_set_the_datelines(tmp_path):
     start = datetime(2019, 2, 1, 6, 0)
-    synthetic.generate(tmp_path, 40, seed=2, start=start, step=600)
+    synthetic.generate(tmp_path, 40, seed=2, start=start, step=600, growth=1)
     times = [datetime.fromisoformat(e["published"]) for e in json.loads((tmp_path / "index.json").read_text())]
     assert times[0] == start
     gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
