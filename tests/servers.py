@@ -64,11 +64,19 @@ def shell(env: dict[str, str], code: str) -> str:
 
 
 def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bool]) -> tuple[subprocess.Popen, int]:
-    """gunicorn serving the site with `options`; returns once `ready(port)` holds (60 s at most).
+    """gunicorn serving the site with `options`; returns once `ready(port)` holds (60 s at most)."""
+    server, port = spawn_gunicorn(env, *options)
+    wait_until_serving(server, port, ready)
+    return server, port
+
+
+def spawn_gunicorn(env: dict[str, str], *options: str, port: int | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the site with `options` on `port` (default: a free one), not waited for:
+    start several, then `wait_until_serving` each.
 
     What it prints goes to a file, not a pipe: a pipe nobody reads until `stop` fills up after a
     few thousand access-log lines, and every worker then blocks on its next line."""
-    port = free_port()
+    port = port or free_port()
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed with the server, in stop)
     server = subprocess.Popen(
         [
@@ -90,15 +98,20 @@ def start_gunicorn(env: dict[str, str], *options: str, ready: Callable[[int], bo
         text=True,
     )
     server.log_file = log
-    deadline = time.monotonic() + 60
+    return server, port
+
+
+def wait_until_serving(server: subprocess.Popen, port: int, ready: Callable[[int], bool], seconds: float = 60) -> None:
+    """Return once `ready(port)` holds; fail with what gunicorn printed if it exits or `seconds` pass."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             if ready(port):
-                return server, port
+                return
         except OSError:
             pass
         assert server.poll() is None, _printed(server)
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        assert time.monotonic() < deadline, f"gunicorn did not answer within {seconds:.0f} s"
         time.sleep(0.2)
 
 
