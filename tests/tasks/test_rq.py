@@ -1,0 +1,80 @@
+"""With a Redis queue (TASKS_REDIS_URL, else REDIS_URL) the same tasks go through RQ
+(django-tasks-rq): RQ's worker, as scripts/with-worker starts it, measures a video and makes its
+poster, and a video it cannot decode ends as a failed job with the problem on the item.
+
+Uses the Redis database TASKS_TEST_REDIS_URL names (default redis://127.0.0.1:6379/5), whose
+RQ keys it removes before and after."""
+
+import os
+import sys
+
+import pytest
+import redis
+
+from tests.servers import manage, shell, site_environment
+from tests.tasks.clips import clip, scrambled_clip
+from tests.tasks.test_worker_process import Printing
+
+REDIS_URL = os.environ.get("TASKS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+RQ_WORKER = ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"]
+
+
+def clear_rq_keys(connection) -> None:
+    keys = list(connection.scan_iter("rq:*"))
+    if keys:
+        connection.delete(*keys)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL} for the RQ queue tests")
+    clear_rq_keys(connection)
+    tmp_path = tmp_path_factory.mktemp("rq-site")
+    env = site_environment(tmp_path, TASKS_REDIS_URL=REDIS_URL)
+    manage(env, "migrate", "--noinput")
+    for name, data in (("good.mp4", clip(seed=61)), ("bad.mp4", scrambled_clip(seed=62))):
+        (tmp_path / name).write_bytes(data)
+    env["CLIPS"] = str(tmp_path)
+    yield env
+    clear_rq_keys(connection)
+
+
+def upload(env, name) -> str:
+    code = (
+        "import os; from django.core.files import File; from media.actions import create_media\n"
+        f"path = os.path.join(os.environ['CLIPS'], '{name}')\n"
+        "item, _ = create_media(actor=None, upload=File(open(path, 'r+b'), name=path), filename=path, title='Pier')\n"
+        "print(item.pk)"
+    )
+    return shell(env, code)
+
+
+def test_rqs_worker_measures_the_video_and_a_bad_one_fails_with_its_problem(site):
+    good, bad = upload(site, "good.mp4"), upload(site, "bad.mp4")
+    output = manage(site, *RQ_WORKER)
+    state = shell(
+        site,
+        "from media.models import MediaItem as M\n"
+        f"g, b = M.objects.get(pk={good}), M.objects.get(pk={bad})\n"
+        "print(g.processing or 'done', g.width, bool(g.poster_id), '|', b.processing, b.problem)",
+    )
+    assert state.startswith("done 160 True | failed The video could not be decoded"), output
+    failed = shell(
+        site,
+        "import django_rq; from rq.registry import FailedJobRegistry\n"
+        "print(len(FailedJobRegistry(queue=django_rq.get_queue('default'))))",
+    )
+    assert failed == "1"  # the bad video's job, kept for someone to look at and requeue
+
+
+def test_with_a_redis_queue_make_serve_starts_rqs_worker(site):
+    pair = Printing([sys.executable, "scripts/with-worker", sys.executable, "-c", "import time; time.sleep(4)"], site)
+    try:
+        pair.wait_for(r"task worker `manage\.py rqworker --job-class django_tasks_rq\.Job default` started, pid \d+")
+        assert pair.process.wait(timeout=60) == 0
+    finally:
+        pair.stop()
