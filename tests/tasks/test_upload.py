@@ -130,3 +130,25 @@ def test_the_api_upload_of_a_video_answers_before_it_is_measured(api, editor, co
     worker()
     again = api(editor).get(f"/api/v1/media/{body['id']}/").json()
     assert (again["width"], again["height"]) == (160, 120) and again["duration"]
+
+
+def test_a_video_spilled_to_disk_is_stored_whole_and_readable_like_any_stored_file(desk, commit, worker, settings):
+    """A large upload arrives in a temporary file; it is linked into storage, not copied, and
+    must end up as the storage writes files (not private to the server's user), cleaned."""
+    from pathlib import Path
+
+    from tests.tasks.clips import clip as make_clip
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    settings.FILE_UPLOAD_PERMISSIONS = 0o644
+    data = make_clip(seed=9)
+    with commit():
+        assert send(desk, "big.mp4", data).status_code == 201
+    video = MediaItem.objects.get()
+    stored = Path(settings.MEDIA_ROOT) / video.file.name
+    assert stored.stat().st_mode & 0o777 == 0o644
+    assert stored.stat().st_size == len(data) == video.file_size
+    assert not list(stored.parent.glob(".*.partial"))
+    worker()
+    video.refresh_from_db()
+    assert video.poster is not None and video.width == 160
