@@ -1,11 +1,12 @@
-"""Write one parsed legacy page: the import action, one transaction per page.
+"""Write one parsed legacy page: the import action, one transaction per page (or per batch).
 
 `import_page` is the state-changing function for imported articles (the importer's entry in
-the actions layer): it checks the actor's publish permission, writes the page, its related
-list, stubs and media references inside one transaction, records a revision and an audit entry
-for every article it creates or changes, and, once the page has committed, announces the
-articles it wrote (`changes.announce`, through `context.Announcer`: a run gathers the pages'
-ids into one announcement about every second) for the page cache and other listeners.
+the actions layer; `import_batch` runs several pages the same way in one transaction): it
+checks the actor's publish permission, writes the page, its related list, stubs and media
+references inside one transaction, records a revision and an audit entry for every article it
+creates or changes, and, once the page has committed, announces the articles it wrote
+(`changes.announce`, through `context.Announcer`: a run gathers the pages' ids into one
+announcement about every second) for the page cache and other listeners.
 
 Which article a page is: see `articles.legacy.identity`. A re-imported page with the digest it
 was last imported with is "unchanged" and nothing is written, so editors' changes stay. A page
@@ -23,6 +24,7 @@ by `records.PageRecords`.
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
@@ -65,15 +67,18 @@ class Placement:
 class _PageWriter:
     """The writes of one page, inside its transaction."""
 
-    def __init__(self, context: ImportContext, page: LegacyPage, stored: list[str]):
+    def __init__(self, context: ImportContext, page: LegacyPage, stored: list[str], *, batch: "_Batch | None" = None):
         self.ctx = context
         self.rows = context.rows
         self.page = page
         self.stored = stored
         self.warnings = list(page.warnings)
         self.missing_files: list[str] = []  # legacy paths named here and not under the media root
-        self.records = PageRecords(context.actor)
-        self.now = self.rows.stamp(timezone.now())  # the time stamp of every row this page writes
+        # In a batch, the pages share the transaction's time stamp and their records, written once.
+        self.batch = batch
+        self.records = batch.records if batch else PageRecords(context.actor)
+        # The time stamp of every row this page writes: the moment of its transaction.
+        self.now = batch.now if batch else self.rows.stamp(timezone.now())
         self.key, self.digest = page_identity(page), page_digest(page)
         self.written: set[int] = set()  # ids of the articles written, once the page is
 
@@ -107,7 +112,8 @@ class _PageWriter:
             )
         elif related.side_changes:
             placed.status = "updated"
-        self.records.flush(self.rows, self.now)
+        if self.batch is None:
+            self.records.flush(self.rows, self.now)
         if placed.status:
             self.written = related.touched | {placed.pk}
         return self._result(placed)
@@ -176,6 +182,7 @@ class _PageWriter:
         placed = Placement(pk, "", found["status"], found["legacy_id"], before=None)
         if found["legacy_digest"] == self.digest:
             return placed  # the old site's page is as imported: nothing of it to apply
+        self.records.flush(self.rows, self.now)  # revisions read below include the batch's own
         before = self.rows.related_target_ids(pk)
         if self._edited_since_import(found, before):
             self.warnings.append(EDITED_HERE)
@@ -221,6 +228,7 @@ class _PageWriter:
 
     def _fill(self, pk: int, wanted: dict) -> Placement:
         """The page of a stub arrived: same row, now with content, published."""
+        self.records.flush(self.rows, self.now)  # its revision number counts the batch's own
         article = Article.objects.select_for_update().get(pk=pk)
         for name, value in wanted.items():
             setattr(article, name, value)
@@ -274,6 +282,47 @@ def import_page(
         ctx.announcer.add(writer.written)
         return result
     raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+class _Batch:
+    """What the pages of one batch share inside its transaction: a time stamp and the records."""
+
+    def __init__(self, context: ImportContext):
+        self.now = context.rows.stamp(timezone.now())
+        self.records = PageRecords(context.actor)
+
+
+def import_batch(pages: list[LegacyPage], *, context: ImportContext) -> list[PageResult] | None:
+    """Import several parsed pages in one transaction; their results, or None when any page
+    failed, in which case nothing of the batch remains (the caller imports its pages again one
+    by one with `import_page`, where a failure stays the failing page's own).
+
+    The pages run exactly as `import_page` runs them, in order, each seeing what the earlier
+    ones wrote; what a batch saves is a transaction a page (two round trips and a commit) and
+    the revision and audit inserts of each page (gathered, written in two statements at the end).
+    """
+    stored: list[str] = []
+    not_found = set(context.media.not_found)
+    done: list[tuple[_PageWriter, PageResult]] = []
+    try:
+        with transaction.atomic(), connection.wrap_database_errors:
+            batch = _Batch(context)
+            for page in pages:
+                with context.rows.sql.page():
+                    writer = _PageWriter(context, page, stored, batch=batch)
+                    done.append((writer, writer.run()))
+            batch.records.flush(context.rows, batch.now)
+    except PermissionDenied:
+        _undo(context, stored)
+        raise
+    except Exception:  # noqa: BLE001 - the pages are imported again one by one, which reports it
+        _undo(context, stored)
+        context.media.not_found = not_found
+        return None
+    context.sections.commit()
+    for writer, _ in done:
+        context.announcer.add(writer.written)
+    return [result for _, result in done]
 
 
 def _undo(ctx: ImportContext, stored: list[str]) -> None:

@@ -1,5 +1,6 @@
 """The revisions and audit entries an imported page calls for, gathered while the page is
-written and inserted together at its end (two multi-row inserts a page).
+written and inserted together at its end (two multi-row inserts a page), or at the end of the
+batch of pages sharing its transaction (two multi-row inserts a batch).
 
 Audit entries take their shape from `articles.audit.entry_values`, like every other entry;
 revisions hold `snapshot()` of the article, which for an article the page has just inserted is
@@ -123,8 +124,12 @@ class PageRecords:
         )
 
     def flush(self, rows: Rows, now) -> None:
-        """Insert what was gathered, each kind in one statement, time-stamped `now`."""
+        """Insert what was gathered, each kind in one statement, time-stamped `now`; then start
+        over (a batch of pages shares one `PageRecords` and flushes it once, or before a page
+        reads revisions back)."""
         if self.revisions:
             rows.insert_revisions.rows(self.revisions, now=now)
+            self.revisions = []
         if self.entries:
             rows.insert_audit.rows(self.entries, now=now)
+            self.entries = []

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
 from articles.legacy.context import ImportContext
-from articles.legacy.importer import import_page
+from articles.legacy.importer import import_batch, import_page
 from articles.legacy.parser import LegacyPage
 from articles.legacy.reading import read_pages
 from articles.legacy.report import ImportReport, PageResult
@@ -31,6 +31,9 @@ from media.models import MediaItem
 # and commits still go through the WAL with synchronous=NORMAL.
 SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536, "temp_store": 2}
 
+# Pages imported in one transaction. A transaction a page cost two round trips and a commit
+# each (on PostgreSQL a WAL flush); a hundred pages hold a few hundred kilobytes.
+BATCH_PAGES = 100
 
 # How often the background checkpointer copies committed pages from the WAL into the database.
 CHECKPOINT_EVERY_SECONDS = 0.25
@@ -120,6 +123,18 @@ def import_parsed(page: LegacyPage | PageResult, *, context: ImportContext) -> P
         )
 
 
+def import_parsed_batch(pages: list[LegacyPage | PageResult], *, context: ImportContext) -> list[PageResult]:
+    """Import parsed pages (and pass on the reader's results) in one transaction when every page
+    imports; else each page in its own, so a failure stays that page's."""
+    parsed = [page for page in pages if not isinstance(page, PageResult)]
+    if len(parsed) > 1 and not connection.in_atomic_block:
+        results = iter(import_batch(parsed, context=context) or ())
+        done = [page if isinstance(page, PageResult) else next(results, None) for page in pages]
+        if all(done):
+            return done
+    return [import_parsed(page, context=context) for page in pages]
+
+
 def run_import(
     paths: Iterable[Path],
     *,
@@ -129,11 +144,17 @@ def run_import(
     dry_run: bool = False,
     on_result: Callable[[PageResult], None] | None = None,
     parse_in_worker: bool = False,
+    batch_pages: int = BATCH_PAGES,
 ) -> ImportReport:
     """Import every page under `paths`, streaming; `on_result` sees each result.
 
     `parse_in_worker` parses the files in a worker process (worth it for long runs on a machine
     with a spare core; it costs a second or so to start).
+
+    Pages are imported `batch_pages` at a time, each batch in one transaction (see
+    `import_batch`); a batch where any page fails is imported again page by page, each in its
+    own transaction, so what a failure rolls back is only ever the failing page. Results (and
+    `on_result`) come once the batch has committed. Memory stays bounded by one batch.
 
     With `dry_run` the whole run happens inside one transaction that is rolled back at the end
     (each page is then a savepoint), and no media file is stored.
@@ -141,13 +162,21 @@ def run_import(
     report = ImportReport()
     context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run, gather_announcements=True)
 
+    def import_pages(pages: list) -> None:
+        for result in import_parsed_batch(pages, context=context):
+            report.add(result)
+            if on_result:
+                on_result(result)
+
     def each_page():
+        batch: list[LegacyPage | PageResult] = []
         try:
             for page in read_pages(paths, zone, worker=parse_in_worker, max_bytes=settings.LEGACY_MAX_PAGE_BYTES):
-                result = import_parsed(page, context=context)
-                report.add(result)
-                if on_result:
-                    on_result(result)
+                batch.append(page)
+                if len(batch) >= batch_pages:
+                    import_pages(batch)
+                    batch = []
+            import_pages(batch)
         finally:
             context.announcer.flush()  # inside a dry run's transaction: dropped with it
 
