@@ -2,9 +2,9 @@
 
 It always runs on PostgreSQL (two app servers need one database), whichever database the suite
 itself uses: a database of its own, newsroom_scaleout, copied from a migrated template kept
-between runs (newsroom_scaleout_t<hash of the migrations>). A component this machine lacks skips the tests with its name and how to install
-it; where CI has promised them all (`.ci/run` sets NEWSROOM_REQUIRE_VARNISH=1 after installing
-Varnish), a lack fails instead.
+between runs (newsroom_scaleout_t<hash of the migrations>). A component this machine lacks
+skips the tests with its name and how to install it; where CI has promised them all (`.ci/run`
+sets NEWSROOM_REQUIRE_VARNISH=1 after installing Varnish), a lack fails instead.
 """
 
 import os
