@@ -208,7 +208,7 @@ def _page_to_read_along(request) -> list[str]:
     Redis) when this process holds no copy of it."""
     if settings.PAGE_CACHE_SECONDS <= 0 or not _may_be_cached(request):
         return []
-    key = page_key(request)
+    key = request.page_cache_key = page_key(request)
     return [] if key in memory.entries else [key]
 
 
@@ -233,7 +233,7 @@ class CachedPageMiddleware:
                 generation, along = content_generation(), None
             if generation is not None:
                 purges.view.catch_up(generation)
-                key = page_key(request)
+                key = getattr(request, "page_cache_key", None) or page_key(request)
                 response = _stored_page(request, key, along)
                 if response is not None:
                     return response
