@@ -50,3 +50,9 @@ def test_an_unreachable_redis_gives_503_naming_the_cache(client, settings):
 
 def test_only_reading_is_allowed(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_probes_over_plain_http_are_answered_when_the_site_redirects_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
