@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from articles.api.editorial.reads import STATUS_CHOICES
 from articles.models import Article, Section, Tag
-from articles.search import MAX_QUERY_LENGTH, search_articles
+from articles.search import MAX_QUERY_LENGTH, filter_matches
 from urlkit.converters import MAX_ID
 
 
@@ -81,7 +81,7 @@ class ArticleFilters(serializers.Serializer):
         if "published_before" in data:
             queryset = queryset.filter(published_at__lt=data["published_before"])
         if data.get("q"):
-            queryset = search_articles(queryset, data["q"])
+            queryset = filter_matches(queryset, data["q"])  # newest first, as every list here
         return queryset
 
 
