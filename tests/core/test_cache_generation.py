@@ -1,6 +1,8 @@
-"""The content generation that keys every public cache, on the embedded default and on real Redis.
+"""The content generation, on the embedded default and on real Redis: every committed change
+(each purge) moves it, so a process reading the same number knows nothing changed.
 
-Generations are random numbers, not a count: what matters is that a change gives a new one."""
+What matters is that a change gives a new number, not which: it is a stamp on the embedded
+cache and a counter from a random start on Redis."""
 
 import os
 import socket

@@ -1,4 +1,6 @@
-"""The page cache: hits for anonymous readers, fresh pages after any change, 304s, never for editors."""
+"""The page cache: hits for anonymous readers, fresh pages wherever a change shows, 304s, never for editors.
+
+Which pages a change purges, and which stay cached: tests/purge."""
 
 import pytest
 import time_machine
