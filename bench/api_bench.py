@@ -1,21 +1,53 @@
-"""API benchmark: in-process latency of the article list, detail and related lists, with SQL counts.
+"""API benchmark: in-process latency of the article list, detail and related lists, with SQL
+counts; and, with --served, the article detail served by gunicorn from a cold start.
 
 Run: .venv/bin/python bench/api_bench.py [N]   (a throw-away SQLite database; N articles, default 5000)
 Each article has a section three deep, two tags and a lead photo; the measured article has 20
 related articles. Prints the median over repeated requests in ms, and the queries per request.
 Measured in-process through Django's test client (no HTTP server, anonymous throttle off).
+
+    .venv/bin/python bench/api_bench.py N --served [--rounds 3] [--duration 15s]
+
+builds the same database once under /tmp/newsroom-api-bench/nN (kept for the next run), then
+for each round starts gunicorn as `make serve` does (2 sync workers, --preload, DEBUG=0, an
+empty cache) and runs wrk -t2 -c16 on the detail as soon as /healthz answers: no warm-up, so
+the first requests of every worker are in the figures (the "cold tail"). A last round measures
+the same server again after a 3 s warm-up. Needs wrk.
 """
 
+import argparse
+import os
+import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+SERVED_ROOT = Path("/tmp/newsroom-api-bench")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch import setup_scratch_django  # noqa: E402
 
-setup_scratch_django("api-bench-", API_ANON_RATE="1000000/minute")
+if "--build-into" in sys.argv:  # the served mode's builder, in a process of its own
+    workdir = Path(sys.argv[sys.argv.index("--build-into") + 1])
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        SECRET_KEY="api-bench-only",
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        NEWSROOM_ENV_FILE="",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+else:  # the served mode only needs the imports below to succeed
+    setup_scratch_django("api-bench-", API_ANON_RATE="1000000/minute")
 
 from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_started  # noqa: E402
@@ -77,8 +109,7 @@ def measure(client: Client, url: str) -> tuple[float, int]:
     return statistics.median(times), len(queries)
 
 
-def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+def in_process(n: int):
     call_command("migrate", verbosity=0)
     article = build(n)
     client = Client()
@@ -94,6 +125,119 @@ def main():
     ]:
         ms, queries = measure(client, url)
         print(f"  {label:30} {ms:7.1f} ms  {queries} queries")
+
+
+# -- served by gunicorn -----------------------------------------------------------------------------
+
+
+def served_env(workdir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL", "REDIS_URL", "VARNISH_URLS")}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="api-bench-only-not-secret",
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        CACHE_DIR=str(workdir / "cache"),
+        API_ANON_RATE="1000000/minute",
+        LOG_LEVEL="ERROR",
+        NEWSROOM_ENV_FILE="",
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+    )
+    return env
+
+
+def build_served(n: int) -> Path:
+    workdir = SERVED_ROOT / f"n{n}"
+    if not (workdir / "built").exists():
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir(parents=True)
+        print(f"building {n} articles in {workdir}", flush=True)
+        subprocess.run([sys.executable, __file__, "--build-into", str(workdir), str(n)], check=True, cwd=ROOT)
+        env = served_env(workdir)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
+        )
+        (workdir / "built").write_text("ok")
+    return workdir
+
+
+def start_served(workdir: Path, port: int) -> subprocess.Popen:
+    """gunicorn with scripts/serve's options (no task worker: the API reads need none)."""
+    shutil.rmtree(workdir / "cache", ignore_errors=True)  # a new deployment: nothing cached yet
+    command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "2", "--preload", "--timeout", "30", "--graceful-timeout", "30", "--keep-alive", "5"]
+    command += ["--max-requests", "1000", "--max-requests-jitter", "100", "--no-control-socket", "--log-level", "error"]
+    server = subprocess.Popen(command, env=served_env(workdir), cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.05)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, duration: str) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    if len(latency) != 2:
+        raise SystemExit(f"wrk printed no latency distribution:\n{out}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def served(n: int, rounds: int, duration: str, port: int = 8390):
+    workdir = build_served(n)
+    url = f"http://127.0.0.1:{port}/api/v1/articles/1/"
+    rows = []
+    for round_number in range(1, rounds + 1):
+        server = start_served(workdir, port)
+        try:
+            rows.append((f"cold start, round {round_number}", wrk(url, duration)))
+            if round_number == rounds:
+                wrk(url, "3s")
+                rows.append(("same server, warmed 3 s", wrk(url, duration)))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+    print(f"API detail (20 related), gunicorn 2 workers --preload, {n} articles, SQLite, wrk -t2 -c16 -d{duration}")
+    for label, row in rows:
+        print(
+            f"  {label:28} {row['req_per_s']:7.1f} req/s  p50 {row['p50_ms']:7.1f} ms  p99 {row['p99_ms']:7.1f} ms"
+            f"  p99/p50 {row['p99_ms'] / row['p50_ms']:4.1f}" + (f"  {row['errors']} errors" if row["errors"] else "")
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=5000)
+    parser.add_argument("--served", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", default="15s")
+    parser.add_argument("--build-into")
+    args = parser.parse_args()
+    if args.build_into:
+        call_command("migrate", verbosity=0)
+        build(args.n)
+    elif args.served:
+        served(args.n, args.rounds, args.duration)
+    else:
+        in_process(args.n)
 
 
 if __name__ == "__main__":
