@@ -11,8 +11,10 @@ Measured in-process through Django's test client (no HTTP server, anonymous thro
 builds the same database once under /tmp/newsroom-api-bench/nN (kept for the next run), then
 for each round starts gunicorn as `make serve` does (2 sync workers, --preload, DEBUG=0, an
 empty cache) and runs wrk -t2 -c16 on the detail as soon as /healthz answers: no warm-up, so
-the first requests of every worker are in the figures (the "cold tail"). A last round measures
-the same server again after a 3 s warm-up. Needs wrk.
+the first requests of every worker are in the figures (the "cold tail"). Each round does it
+twice: once as served, once with newsroom.startup.prepare_workers undone in every worker
+(a gunicorn post_fork hook), as before it existed. The last round measures the same server
+again after a 3 s warm-up. Needs wrk.
 """
 
 import argparse
@@ -162,10 +164,27 @@ def build_served(n: int) -> Path:
     return workdir
 
 
-def start_served(workdir: Path, port: int) -> subprocess.Popen:
+# A gunicorn config that undoes newsroom.startup.prepare_workers in each worker after the fork:
+# what every worker did before it existed (the "without" rows).
+UNPREPARED = """
+import gc
+
+
+def post_fork(server, worker):
+    from django.urls import clear_url_caches
+
+    gc.unfreeze()
+    clear_url_caches()
+"""
+
+
+def start_served(workdir: Path, port: int, prepared: bool = True) -> subprocess.Popen:
     """gunicorn with scripts/serve's options (no task worker: the API reads need none)."""
     shutil.rmtree(workdir / "cache", ignore_errors=True)  # a new deployment: nothing cached yet
     command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    if not prepared:
+        (workdir / "unprepared.py").write_text(UNPREPARED)
+        command += ["--config", str(workdir / "unprepared.py")]
     command += ["--workers", "2", "--preload", "--timeout", "30", "--graceful-timeout", "30", "--keep-alive", "5"]
     command += ["--max-requests", "1000", "--max-requests-jitter", "100", "--no-control-socket", "--log-level", "error"]
     server = subprocess.Popen(command, env=served_env(workdir), cwd=ROOT, start_new_session=True)
@@ -206,19 +225,21 @@ def served(n: int, rounds: int, duration: str, port: int = 8390):
     url = f"http://127.0.0.1:{port}/api/v1/articles/1/"
     rows = []
     for round_number in range(1, rounds + 1):
-        server = start_served(workdir, port)
-        try:
-            rows.append((f"cold start, round {round_number}", wrk(url, duration)))
-            if round_number == rounds:
-                wrk(url, "3s")
-                rows.append(("same server, warmed 3 s", wrk(url, duration)))
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
+        for prepared in (False, True):  # interleaved, so that both see the same machine
+            server = start_served(workdir, port, prepared)
+            label = "cold, workers prepared" if prepared else "cold, without preparing"
+            try:
+                rows.append((f"{label} (round {round_number})", wrk(url, duration)))
+                if round_number == rounds and prepared:
+                    wrk(url, "3s")
+                    rows.append(("same server after 3 s warm-up", wrk(url, duration)))
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=60)
     print(f"API detail (20 related), gunicorn 2 workers --preload, {n} articles, SQLite, wrk -t2 -c16 -d{duration}")
     for label, row in rows:
         print(
-            f"  {label:28} {row['req_per_s']:7.1f} req/s  p50 {row['p50_ms']:7.1f} ms  p99 {row['p99_ms']:7.1f} ms"
+            f"  {label:40} {row['req_per_s']:7.1f} req/s  p50 {row['p50_ms']:7.1f} ms  p99 {row['p99_ms']:7.1f} ms"
             f"  p99/p50 {row['p99_ms'] / row['p50_ms']:4.1f}" + (f"  {row['errors']} errors" if row["errors"] else "")
         )
 
