@@ -59,10 +59,9 @@ def test_the_worker_fills_in_the_facts_and_the_poster_and_its_renditions(desk, c
         send(desk, "harbour_at_dawn.mp4", clip(seed=3))
     assert worker() == 2  # the video, then its poster's renditions
     video = MediaItem.objects.select_related("poster").get(kind="video")
-    assert (video.width, video.height, video.codec) == (160, 120, "h264")
+    assert (video.width, video.height, video.codec, video.processing, video.problem) == (160, 120, "h264", "", "")
     assert video.duration == pytest.approx(1.0, abs=0.2)
-    assert video.processing == "" and video.problem == ""
-    assert video.poster.title == "Poster: harbour at dawn" and (video.poster.width, video.poster.height) == (160, 120)
+    assert (video.poster.title, video.poster.width, video.poster.height) == ("Poster: harbour at dawn", 160, 120)
     renditions = len(ALL_SPECS) * len(FORMATS)
     assert Rendition.objects.filter(media=video.poster).count() == renditions
     results = {row.task_path.rsplit(".", 1)[1]: row for row in DBTaskResult.objects.all()}
