@@ -78,3 +78,55 @@ def test_with_a_redis_queue_make_serve_starts_rqs_worker(site):
         assert pair.process.wait(timeout=60) == 0
     finally:
         pair.stop()
+
+
+@pytest.fixture
+def failed_redis_job(monkeypatch):
+    """A job that failed on a real RQ queue (Redis database of TASKS_TEST_REDIS_URL), shown by
+    the admin as the Redis task backend's queue."""
+    from rq import Queue, SimpleWorker
+
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL} for the RQ queue tests")
+    clear_rq_keys(connection)
+    queue = Queue("admin-test", connection=connection)
+    job = queue.enqueue("builtins.int", "not a number")
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    monkeypatch.setattr("media.admin_tasks.redis_queues", lambda: [queue])
+    yield queue, job
+    clear_rq_keys(connection)
+
+
+REDIS_PAGE = "/admin/django_tasks_database/dbtaskresult/redis-failed/"
+
+
+def test_failed_redis_jobs_are_listed_in_the_admin_and_retried_from_there(admin_client, failed_redis_job):
+    queue, job = failed_redis_job
+    assert queue.job_ids == []  # failed: out of the queue
+    listing = admin_client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert f'href="{REDIS_PAGE}">Failed jobs on the Redis queue</a>' in listing
+    page = admin_client.get(REDIS_PAGE).content.decode()
+    assert (
+        "builtins.int" in page
+        and "ValueError: invalid literal for int() with base 10: &#x27;not a number&#x27;" in page
+    )
+    response = admin_client.post(REDIS_PAGE, {"job": [job.id]}, follow=True)
+    assert "1 job(s) put back in the queue." in response.content.decode()
+    assert queue.job_ids == [job.id]
+    assert "No failed job on the Redis queue." in admin_client.get(REDIS_PAGE).content.decode()
+
+
+def test_the_redis_failures_page_is_for_staff_with_the_permission(people, failed_redis_job):
+    from django.test import Client
+
+    queue, job = failed_redis_job
+    anonymous = Client().get(REDIS_PAGE)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
+    reporter = Client()
+    reporter.force_login(people["author"])
+    assert reporter.get(REDIS_PAGE).status_code == 403
+    assert reporter.post(REDIS_PAGE, {"job": [job.id]}).status_code == 403
+    assert queue.job_ids == []
