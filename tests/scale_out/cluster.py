@@ -114,12 +114,12 @@ def _signal(process: subprocess.Popen, signum: int) -> None:
 
 
 def stop_all(processes: list[subprocess.Popen]) -> dict[int, str]:
-    """Stop every process, the last started first (the worker and the servers before the Redis
-    and storage they use): SIGTERM, then SIGKILL after 10 s. What each printed, by pid."""
-    outputs = {}
-    for process in reversed(processes):
+    """Stop every process together: SIGTERM, then SIGKILL after 10 s. What each printed, by pid."""
+    for process in processes:
         if process.poll() is None:
             _signal(process, signal.SIGTERM)
+    outputs = {}
+    for process in processes:
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -46,7 +46,7 @@ def cluster(tmp_path_factory):
             pytest.fail(reason)
         pytest.skip(reason)
     tmp_path = tmp_path_factory.mktemp("scale-out")
-    processes, varnish_dir = [], None
+    processes, varnish_dir, redis, s3 = [], None, None, None
     try:
         redis, redis_url = parts.start_redis()
         processes += [redis] if redis else []
@@ -87,7 +87,10 @@ def cluster(tmp_path_factory):
         )
         yield site
     finally:
-        outputs = parts.stop_all(processes)
+        # The site's processes first, then the Redis and storage they would otherwise miss.
+        services = [process for process in processes[:2] if process in (redis, s3)]
+        outputs = parts.stop_all([process for process in processes if process not in services])
+        outputs.update(parts.stop_all(services))
         if varnish_dir:
             shutil.rmtree(varnish_dir, ignore_errors=True)
         for pid, output in outputs.items():
