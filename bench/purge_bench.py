@@ -280,6 +280,11 @@ def write_load(env: dict, seconds: int, edit_every: float, readers: int) -> dict
         edits += 1
     for thread in threads:
         thread.join()
+    return {**summary(found, seconds, edits, edit_seconds), "warm_up_s": warm_up_s, "stories": len(stories)}
+
+
+def summary(found: list[dict], seconds: int, edits: int, edit_seconds: list[float]) -> dict:
+    """The readers' counts added up, with the ratios the issue sets."""
     total = {key: sum(c[key] for c in found) for key in ("reads", "varnish_hit", "site_hit", "stale", "errors")}
     reads = max(total["reads"], 1)
     return {
@@ -291,8 +296,6 @@ def write_load(env: dict, seconds: int, edit_every: float, readers: int) -> dict
         "cached_ratio": round((total["varnish_hit"] + total["site_hit"]) / reads, 4),
         "worst_stale_lag_s": round(max((c["worst_lag_s"] for c in found), default=0.0), 3),
         "reads_per_s": round(total["reads"] / seconds, 1),
-        "warm_up_s": warm_up_s,
-        "stories": len(stories),
     }
 
 

@@ -70,6 +70,11 @@ def _line(keys: Iterable[str]) -> str:
 # -- where the log is kept ------------------------------------------------------------------------
 
 
+def _continues(lines: list, since: int, generation: int) -> bool:
+    """Whether `lines` (read after position `since`) follow it with none missing."""
+    return lines[0][0] == since + 1 if lines else generation == since
+
+
 class _RedisLog:
     """The counter and sorted set in Redis; every call guarded like the cache's own."""
 
@@ -97,12 +102,10 @@ class _RedisLog:
         name = self.backend.make_and_validate_key(LOG_KEY)
         since = view.position if view.position is not None and view.position <= generation else None
         lines = self._lines(name, since)
+        if since is not None and lines is not None and not _continues(lines, since, generation):
+            since, lines = None, self._lines(name, None)  # lines were dropped meanwhile: read all
         if lines is None:
             return None
-        if since is not None and not ((lines[0][0] == since + 1) if lines else generation == since):
-            since, lines = None, self._lines(name, None)  # lines were dropped meanwhile: read all
-            if lines is None:
-                return None
         end = max(generation, lines[-1][0]) if lines else generation
         if since is not None:
             return (0, None, lines, end)
@@ -170,13 +173,8 @@ class _FileLog:
 
     def read(self, view: "View", generation: int):
         """As _RedisLog.read; a new file (or a new process) is read from its start."""
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_RDONLY)
-                break
-            except FileNotFoundError:
-                self._new_file(replace=False)
-        else:
+        fd = self._open()
+        if fd is None:
             return None
         try:
             header = os.pread(fd, self.HEADER_BYTES, 0)
@@ -185,19 +183,36 @@ class _FileLog:
             epoch = header.decode(errors="replace")
             since = view.position if epoch == view.epoch and view.position is not None else None
             start = since if since is not None else self.HEADER_BYTES
-            os.lseek(fd, start, os.SEEK_SET)
-            chunks = []
-            while chunk := os.read(fd, 1 << 16):
-                chunks.append(chunk)
+            data = _read_from(fd, start)
         finally:
             os.close(fd)
-        data = b"".join(chunks)
         complete = data.rfind(b"\n") + 1  # a line still being written is read next time
-        lines, offset = [], start
-        for raw in data[:complete].splitlines(keepends=True):
-            offset += len(raw)
-            lines.append((offset, raw.decode().split()))
-        return (epoch, None if since is not None else start, lines, start + complete)
+        return (epoch, None if since is not None else start, _file_lines(data[:complete], start), start + complete)
+
+    def _open(self) -> int | None:
+        for _attempt in range(2):
+            try:
+                return os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                self._new_file(replace=False)
+        return None
+
+
+def _read_from(fd: int, start: int) -> bytes:
+    os.lseek(fd, start, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _file_lines(data: bytes, start: int) -> list[tuple[int, list[str]]]:
+    """(position after the line, its keys) for each whole line of `data`, read from `start`."""
+    lines, offset = [], start
+    for raw in data.splitlines(keepends=True):
+        offset += len(raw)
+        lines.append((offset, raw.decode().split()))
+    return lines
 
 
 class _NoLog:
@@ -279,14 +294,17 @@ class View:
                 self.epoch, self.floor, self.purged, self.everything_at = epoch, floor, {}, -1
                 if floor is None:
                     self.floor = self.position
-            for position, keys in lines:
-                for key in keys:
-                    if key == EVERYTHING:
-                        self.everything_at = position
-                    else:
-                        self.purged[key] = position
+            self._note(lines)
             self.position = end
             self.generation = generation
+
+    def _note(self, lines) -> None:
+        for position, keys in lines:
+            for key in keys:
+                if key == EVERYTHING:
+                    self.everything_at = position
+                else:
+                    self.purged[key] = position
 
     def stamp(self) -> tuple | None:
         """Where a copy made now starts from: (epoch, position); None before any reading."""

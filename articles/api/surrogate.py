@@ -22,6 +22,11 @@ def _items(data):
     return [data], False
 
 
+def _related(item: dict) -> list[dict]:
+    """An article's related stories, as its answer shows them (with their ids)."""
+    return [entry for entry in item.get("related") or () if isinstance(entry, dict) and "id" in entry]
+
+
 class SurrogateKeysMixin:
     """For viewsets: `surrogate_kind` names the key of each object returned ("article")."""
 
@@ -29,11 +34,9 @@ class SurrogateKeysMixin:
 
     def surrogate_keys(self, data) -> set[str]:
         items, is_list = _items(data)
-        keys = {f"{self.surrogate_kind}-{item['id']}" for item in items if isinstance(item, dict) and "id" in item}
-        for item in items:
-            for related in item.get("related") or () if isinstance(item, dict) else ():
-                if isinstance(related, dict) and "id" in related:
-                    keys.add(f"article-{related['id']}")
+        objects = [item for item in items if isinstance(item, dict)]
+        keys = {f"{self.surrogate_kind}-{item['id']}" for item in objects if "id" in item}
+        keys |= {f"article-{related['id']}" for item in objects for related in _related(item)}
         if is_list:
             keys.add("feed")
         return keys

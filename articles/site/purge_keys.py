@@ -34,18 +34,20 @@ NEWEST = ("front", "feed")
 
 def keys_for(change) -> set[str]:
     """The keys `change` (a changes.Change) purges."""
-    if len(change.articles) > MANY or len(change.media) > MANY:
-        return {EVERYTHING}
-    if change.sections and not change.articles:  # a section itself changed
+    if _purges_everything(change):
         return {EVERYTHING}
     keys = {f"tag-{pk}" for pk in change.tags}
     if change.authors and not change.sections:  # an author's profile (articles announce sections)
         keys.update(f"author-{pk}" for pk in change.authors)
-    if change.articles:
-        keys |= _story_keys(change.articles)
-    if change.media:
-        keys |= _media_keys(change.media)
+    keys |= _story_keys(change.articles) if change.articles else set()
+    keys |= _media_keys(change.media) if change.media else set()
     return keys
+
+
+def _purges_everything(change) -> bool:
+    """A section itself changed (every header lists them), or too much at once (an import)."""
+    too_many = len(change.articles) > MANY or len(change.media) > MANY
+    return too_many or bool(change.sections and not change.articles)
 
 
 def header_changed() -> bool:
@@ -84,17 +86,21 @@ def _path_and_ancestors(path: str) -> list[str]:
     return ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
 
 
+def _joined(old, new) -> set[str]:
+    """The list keys a story with footprint `new` (and `old` at its previous purge) must purge."""
+    sort_key, pinned, lists = new
+    if old is None or old[0] != sort_key or old[1] != pinned:
+        return set(lists) | set(NEWEST)  # new to every list, or moved within them
+    return set(lists - old[2])  # only the lists it joined
+
+
 def _story_keys(ids) -> set[str]:
     keys = {f"article-{pk}" for pk in ids} | set(ON_EVERY_STORY)
     now = footprints(ids)
     names = {pk: f"{FOOTPRINT_KEY}:{pk}" for pk in ids}
     before = cache.get_many(list(names.values()))
-    for pk, (sort_key, pinned, lists) in now.items():
-        old = before.get(names[pk])
-        if old is None or old[0] != sort_key or old[1] != pinned:
-            keys |= lists | set(NEWEST)  # new to every list, or moved within them
-        else:
-            keys |= lists - old[2]  # only the lists it joined
+    for pk, footprint in now.items():
+        keys |= _joined(before.get(names[pk]), footprint)
     cache.set_many({names[pk]: footprint for pk, footprint in now.items()}, timeout=FOOTPRINT_SECONDS)
     gone = [names[pk] for pk in ids if pk not in now and names[pk] in before]
     if gone:
