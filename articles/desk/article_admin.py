@@ -139,8 +139,10 @@ class ArticleAdmin(EditorialViews, admin.ModelAdmin):
         problem = video_problem(obj)
         if not problem:
             return obj.get_kind_display()
+        media = obj.lead_media
+        marker = "video processing" if media is not None and media.is_processing else "no video file"
         return format_html(
-            '{} <strong class="nr-no-video" title="{}">⚠ no video file</strong>', obj.get_kind_display(), problem
+            '{} <strong class="nr-no-video" title="{}">⚠ {}</strong>', obj.get_kind_display(), problem, marker
         )
 
     @admin.display(description="Section", ordering="section__path")

@@ -32,15 +32,33 @@ def video_problem(article: Article) -> str:
     Readers see the poster or lead picture instead (articles.site.article_page.video_unavailable); editors
     are told here, in the change form and the list."""
     media = article.lead_media if article.lead_media_id else None
-    if media is not None and media.is_video and (media.file_missing or not media.file):
+    if media is not None and media.is_video:
+        return _lead_video_problem(media)
+    if article.kind == Article.Kind.VIDEO:
+        return "This video story has no lead video: readers see no player. Choose a lead video, or change the kind."
+    return ""
+
+
+def _lead_video_problem(media) -> str:
+    """Why the lead video `media` cannot be played: no file yet, still with the task worker, or
+    failed there; "" when it plays."""
+    if media.file_missing or not media.file:
         where = f" (legacy file {media.legacy_path})" if media.legacy_path else ""
         return (
             f"The lead video has no file yet{where}: readers see its poster or a picture instead of a "
             "player. Upload the file to the media item, or choose another lead video."
         )
-    if article.kind == Article.Kind.VIDEO and (media is None or not media.is_video):
-        return "This video story has no lead video: readers see no player. Choose a lead video, or change the kind."
-    return ""
+    if not media.processing:
+        return ""
+    if media.is_processing:
+        return (
+            "The lead video is still being processed (its poster and size are being made, usually within "
+            "seconds): readers see “Video processing” in its place until then."
+        )
+    return (
+        f"The lead video could not be processed: {media.problem or 'no reason was recorded.'} Readers see "
+        "“Video unavailable”. Upload the file again, or choose another lead video."
+    )
 
 
 class StubMarkedChoiceField(forms.ModelChoiceField):

@@ -85,3 +85,17 @@ def test_the_chooser_says_a_video_is_still_processing(client, editor, commit):
     popup = client.get("/admin/media/mediaitem/?_popup=1&_to_field=id").content.decode()
     assert "Video · Video processing" in popup
     assert MediaItem.objects.get().is_processing
+
+
+def test_the_desk_says_a_stories_lead_video_is_still_processing(client, editor, commit, worker):
+    client.force_login(editor)
+    with commit():
+        video = uploaded_video(editor, clip(seed=16))
+        story = ArticleFactory(kind=Article.Kind.VIDEO, lead_media=video, title="Ferry resumes service")
+    listing = client.get("/admin/articles/article/").content.decode()
+    assert "⚠ video processing</strong>" in listing
+    form = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "The lead video is still being processed" in form
+    worker()
+    form = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert "still being processed" not in form and "nr-video-warning" not in form
