@@ -102,6 +102,8 @@ class _PageWriter:
         self._settle(placed, links_changed, related.learnt_own_id)
         if placed.status:
             details = {"file": page.name, "legacy_id": placed.legacy_id}
+            if placed.new_row is None:
+                self.rows.flush_links()  # the revision reads the related list back
             self.records.page(
                 pk=placed.pk,
                 new_row=placed.new_row,
@@ -298,8 +300,10 @@ def import_batch(pages: list[LegacyPage], *, context: ImportContext) -> list[Pag
     by one with `import_page`, where a failure stays the failing page's own).
 
     The pages run exactly as `import_page` runs them, in order, each seeing what the earlier
-    ones wrote; what a batch saves is a transaction a page (two round trips and a commit) and
-    the revision and audit inserts of each page (gathered, written in two statements at the end).
+    ones wrote; what a batch saves is a transaction a page (two round trips and a commit), the
+    revision, audit and related-link inserts of each page (gathered, written together at the
+    end) and, for a page whose identity key and title the database does not hold, its identity
+    look-up (`Rows.begin_batch` asks for the whole batch at once).
     """
     stored: list[str] = []
     not_found = set(context.media.not_found)
@@ -307,15 +311,19 @@ def import_batch(pages: list[LegacyPage], *, context: ImportContext) -> list[Pag
     try:
         with transaction.atomic(), connection.wrap_database_errors:
             batch = _Batch(context)
+            context.rows.begin_batch([(page_identity(page), page.title) for page in pages])
             for page in pages:
                 with context.rows.sql.page():
                     writer = _PageWriter(context, page, stored, batch=batch)
                     done.append((writer, writer.run()))
+            context.rows.end_batch()
             batch.records.flush(context.rows, batch.now)
     except PermissionDenied:
+        context.rows.leave_batch()
         _undo(context, stored)
         raise
     except Exception:  # noqa: BLE001 - the pages are imported again one by one, which reports it
+        context.rows.leave_batch()
         _undo(context, stored)
         context.media.not_found = not_found
         return None

@@ -19,6 +19,7 @@ Look-ups by a list of values (`IN (…)`) use a few fixed list lengths (padded b
 last value), so the driver's prepared-statement cache, keyed by the SQL text, keeps hitting.
 """
 
+import dataclasses
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -121,8 +122,9 @@ class Statements:
 class Inserter:
     """Multi-row `INSERT … RETURNING id` for one model from dicts; SQL cached by row count."""
 
-    def __init__(self, model: type[Model], statements: Statements):
+    def __init__(self, model: type[Model], statements: Statements, on_rows=None):
         meta = model._meta
+        self.on_rows = on_rows  # called with the rows before each insert
         self.statements = statements
         self.db = db = statements.db
         self.fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -158,6 +160,11 @@ class Inserter:
         self.template.append(value)
 
     def rows(self, rows: list[dict], now=None) -> list[int]:
+        if self.on_rows is not None:
+            self.on_rows(rows)
+        return self._rows(rows, now)
+
+    def _rows(self, rows: list[dict], now=None) -> list[int]:
         """Insert dicts of attname → value (missing fields take their defaults); returns the pks.
 
         `now` fills the timestamp fields that the rows leave out, the same for every row: the
@@ -203,6 +210,18 @@ def _is_time_stamp(field) -> bool:
     )
 
 
+@dataclasses.dataclass
+class _BatchState:
+    """What `Rows` knows during a batch: the identity keys and titles the database holds (as
+    of its start, plus those inserted since), whether that still answers identity look-ups,
+    and the related links waiting to be inserted."""
+
+    keys: set[str]
+    titles: set[str]
+    shortcut: bool = True
+    links: list[tuple[int, int, int]] = dataclasses.field(default_factory=list)
+
+
 class Rows:
     """The importer's reads and writes, bound to the current default connection's dialect."""
 
@@ -229,7 +248,7 @@ class Rows:
         self.article = quote(Article._meta.db_table)
         self.link = quote(RelatedLink._meta.db_table)
         self.media = quote(MediaItem._meta.db_table)
-        self.insert_article = Inserter(Article, sql)
+        self.insert_article = Inserter(Article, sql, on_rows=self._note_articles)
         self.insert_media = Inserter(MediaItem, sql)
         self.insert_revisions = Inserter(Revision, sql)
         self.insert_audit = Inserter(AuditEntry, sql)
@@ -257,6 +276,43 @@ class Rows:
         self._delete_links = sql.pair(f"DELETE FROM {self.link} WHERE source_id = %s")
         self._link_sql: dict[int, tuple[str, str]] = {}
         self._in_sql: dict[tuple[str, int], tuple[str, str]] = {}
+        self._batch: _BatchState | None = None
+
+    # -- batches -----------------------------------------------------------------------------------
+
+    def begin_batch(self, identities: list[tuple[str, str]]) -> None:
+        """Pages of one batch follow, with these (identity key, title) pairs: look up at once
+        which keys and titles the database holds, so a page none of whose key and title it
+        holds needs no look-up of its own (`identity_candidates`); gather the related lists of
+        new articles until `end_batch` (`replace_links`)."""
+        keys = sorted({key for key, _ in identities})
+        titles = sorted({title for _, title in identities})
+        held_keys = self._in("batch-keys", f"SELECT legacy_key FROM {self.article} WHERE legacy_key IN {{}}", keys)
+        held_titles = self._in("batch-titles", f"SELECT title FROM {self.article} WHERE title IN {{}}", titles)
+        self._batch = _BatchState({key for (key,) in held_keys}, {title for (title,) in held_titles})
+
+    def end_batch(self) -> None:
+        """Write what the batch gathered (still inside its transaction) and look up as usual again."""
+        self.flush_links()
+        self._batch = None
+
+    def leave_batch(self) -> None:
+        """The batch failed: forget what it gathered (its transaction rolls back)."""
+        self._batch = None
+
+    def _note_articles(self, rows: list[dict]) -> None:
+        """Articles inserted during a batch: later pages of it look their keys and titles up."""
+        batch = self._batch
+        if batch is not None and batch.shortcut:
+            batch.keys.update(row["legacy_key"] for row in rows if row.get("legacy_key"))
+            batch.titles.update(row["title"] for row in rows)
+
+    def flush_links(self) -> None:
+        """Insert the related links gathered in the batch so far."""
+        batch = self._batch
+        if batch is not None and batch.links:
+            pending, batch.links = batch.links, []
+            self._insert_links(pending)
 
     def _in(self, name: str, template: str, values: list) -> list[tuple]:
         """Rows of `template` (with `{}` where the `IN (…)` list goes) for `values`, in fixed-size lists."""
@@ -280,8 +336,16 @@ class Rows:
         or carry this dateline (the caller keeps those without an identity: imported before
         identities were kept), oldest first. ("legacy_key IS NULL" in the SQL would lead SQLite
         to read that branch from the identity index: every article without one.)"""
+        batch = self._batch
+        if batch is not None and batch.shortcut and key not in batch.keys and title not in batch.titles:
+            return []  # neither was in the database when the batch began, nor written since
         value = self._published_at.get_db_prep_value(published_at, self.db)
         rows = self.sql.fetch(self._identity, [key, title, value, True])
+        if rows and batch is not None:
+            # An existing article: what this page does to it goes through the ORM, which the
+            # batch does not follow; the batch's later pages look themselves up as usual.
+            self.flush_links()
+            batch.shortcut = False
         return [dict(zip(self.IDENTITY_COLUMNS, row, strict=True)) for row in rows]
 
     def set_identity(self, pk: int, key: str, digest: str) -> None:
@@ -326,6 +390,7 @@ class Rows:
         return self.sql.run(self._adopt_with_lead_media, [legacy_id, legacy_sort, media_id, pk]) == 1
 
     def related_target_ids(self, source_id: int) -> list[int]:
+        self.flush_links()
         return [row[0] for row in self.sql.fetch(self._related_targets, [source_id])]
 
     def media_by_legacy_path(self, paths: list[str]) -> list[tuple[int, str, bool, str]]:
@@ -338,11 +403,22 @@ class Rows:
         return self.sql.run(self._set_legacy_id, [legacy_id, legacy_sort, pk]) == 1
 
     def replace_links(self, source_id: int, target_ids: list[int], *, had_links: bool = True) -> None:
-        """Make `target_ids` the related list of `source_id`, positions 0, 1, 2…"""
+        """Make `target_ids` the related list of `source_id`, positions 0, 1, 2… In a batch, the
+        list of an article that had none waits for `flush_links` (the batch's end, or the first
+        look-up of a related list)."""
+        links = [(source_id, target, n) for n, target in enumerate(target_ids)]
+        batch = self._batch
+        if batch is not None and not had_links:
+            batch.links += links
+            return
+        self.flush_links()
         if had_links:
             self.sql.run(self._delete_links, [source_id])
-        for start in range(0, len(target_ids), CHUNK):
-            part = target_ids[start : start + CHUNK]
+        self._insert_links(links)
+
+    def _insert_links(self, links: list[tuple[int, int, int]]) -> None:
+        for start in range(0, len(links), CHUNK):
+            part = links[start : start + CHUNK]
             sql = self._link_sql.get(len(part))
             if sql is None:
                 values = ", ".join(["(%s, %s, %s)"] * len(part))
@@ -350,8 +426,8 @@ class Rows:
                     f"INSERT INTO {self.link} (source_id, target_id, position) VALUES {values}"
                 )
             params = []
-            for n, target in enumerate(part, start):
-                params += (source_id, target, n)
+            for link in part:
+                params += link
             self.sql.run(sql, params)
 
     def sqlite_pragmas(self, values: dict[str, int]) -> dict[str, int]:
