@@ -1,13 +1,19 @@
 """`make bench`: run the benchmarks and rewrite the generated part of bench/RESULTS.md.
 
-    .venv/bin/python bench/run_all.py [--size 100000] [--only "site api media import reliability"]
+    .venv/bin/python bench/run_all.py [--size 100000] [--scale-size 1000000]
+        [--only "site api media import import-pg scale reliability"]
 
 Each benchmark runs as its own process (its output is shown as it comes) and its summary is
 written between the markers in bench/RESULTS.md, with the date, the commit, the machine's load
 and how long it took; the hand-written history below the markers is kept. `--size` (BENCH_SIZE
 in make) is the number of articles of the site and importer benchmarks (the API benchmark uses at
 most 5,000); below 100,000 the site is measured in one short round and the reliability run uses
-its quick samples, for a run of a few minutes instead of about 25.
+its quick samples, for a run of a few minutes instead of about 25. `import-pg` runs the
+importer benchmark on PostgreSQL (database newsroom_import_bench, dropped and created). `scale`
+compares the listings at 1,000 stories and at `--scale-size` (SCALE_SIZE in make, default
+1,000,000) on PostgreSQL; its databases (newsroom_scale_1k, newsroom_scale_1m) are built once
+and kept: building a million stories took 3.6 min on 2 shared cores, measuring about 3 more.
+`--scale-size 100000` is quicker.
 """
 
 import argparse
@@ -25,10 +31,13 @@ RESULTS = BENCH / "RESULTS.md"
 START = "<!-- make bench: generated from here -->"
 END = "<!-- make bench: generated up to here -->"
 FULL = 100_000
+SCALE = 1_000_000
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
-def commands(size: int) -> dict[str, tuple[str, list[str]]]:
-    """Benchmark name -> (heading, command line), scaled to `size` articles."""
+def commands(size: int, scale_size: int = SCALE) -> dict[str, tuple[str, list[str]]]:
+    """Benchmark name -> (heading, command line), scaled to `size` articles (`scale_size` for
+    the listings at scale)."""
     python = sys.executable
     quick = size < FULL
     site = ["--articles", str(size)] + (["--rounds", "1", "--duration", "5s"] if quick else [])
@@ -37,6 +46,14 @@ def commands(size: int) -> dict[str, tuple[str, list[str]]]:
         "api": ("API", [python, "bench/api_bench.py", str(min(size, 5000))]),
         "media": ("Media", [python, "bench/media_bench.py"]),
         "import": ("Importer", [python, "bench/import_bench.py", "--count", str(size), "--reimport"]),
+        "import-pg": (
+            "Importer on PostgreSQL",
+            [python, "bench/import_bench.py", "--count", str(size), "--postgres", f"{POSTGRES}/newsroom_import_bench"],
+        ),
+        "scale": (
+            "Listings at scale (#17 archive at scale)",
+            [python, "bench/scale_bench.py", "--sizes", f"1000 {scale_size}"],
+        ),
         "reliability": ("Reliability", [python, "bench/reliability_run.py", *(["--quick"] if quick else [])]),
     }
 
@@ -58,6 +75,8 @@ def run(command: list[str]) -> tuple[str, float]:
 def summary(name: str, output: str) -> str:
     """The part of a benchmark's output worth keeping: the site's table, else the output without
     the progress lines."""
+    if name == "scale":
+        return scale_summary(output)
     if name == "site":
         table = [line for line in output.splitlines() if line.startswith("|")]
         tail = [line for line in output.splitlines() if line.startswith(("pages identical", "queries per", "article:"))]
@@ -65,6 +84,14 @@ def summary(name: str, output: str) -> str:
     # Progress lines: commands echoed, "[  12 s] …" steps, the importer's per-tenth rates.
     kept = [line for line in output.splitlines() if not re.match(r"^(\$ |\[\s*\d+ s\]|\s+pages\s)", line)]
     return "```text\n" + "\n".join(kept).strip() + "\n```"
+
+
+def scale_summary(output: str) -> str:
+    """The scale benchmark's table, and its notes (how long a build took, how it measured)."""
+    lines = output.splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    notes = [line for line in lines if line.startswith(("page cache off", "  built in", "building"))]
+    return "\n".join(table) + "\n\n" + "\n".join(f"- {line.strip()}" for line in notes)
 
 
 def commit() -> str:
@@ -84,10 +111,11 @@ def write(sections: list[str], header: str) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE") or FULL))
-    parser.add_argument("--only", default="site api media import reliability")
+    parser.add_argument("--scale-size", type=int, default=int(os.environ.get("SCALE_SIZE") or SCALE))
+    parser.add_argument("--only", default="site api media import import-pg scale reliability")
     args = parser.parse_args()
     chosen = args.only.split()
-    table = commands(args.size)
+    table = commands(args.size, args.scale_size)
     unknown = set(chosen) - set(table)
     if unknown:
         raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; choose from {', '.join(table)}")
@@ -104,7 +132,8 @@ def main():
             f"### {heading}\n\n`.venv/bin/python {shown}` ({seconds / 60:.1f} min)\n\n{summary(name, output)}"
         )
     header = (
-        f"## Latest `make bench` run\n\n{when} on commit {commit()}, BENCH_SIZE={args.size:,}, load average "
+        f"## Latest `make bench` run\n\n{when} on commit {commit()}, BENCH_SIZE={args.size:,}, "
+        f"SCALE_SIZE={args.scale_size:,}, load average "
         f"{load:.1f} at the start ({os.cpu_count()} cores); {', '.join(chosen)}; "
         f"{(time.monotonic() - started) / 60:.0f} min in all."
     )
