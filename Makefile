@@ -69,7 +69,7 @@ lint: $(VENV)/.installed-dev
 # minutes; BENCH_ONLY="site api" picks benchmarks. Needs wrk and a PostgreSQL on 127.0.0.1:5432.
 BENCH_SIZE ?= 100000
 SCALE_SIZE ?= 1000000
-BENCH_ONLY ?= site api media import import-pg scale reliability
+BENCH_ONLY ?= site api media import import-pg scale search reliability
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py --size "$(BENCH_SIZE)" --scale-size "$(SCALE_SIZE)" --only "$(BENCH_ONLY)"
 

@@ -1,7 +1,7 @@
 """`make bench`: run the benchmarks and rewrite the generated part of bench/RESULTS.md.
 
     .venv/bin/python bench/run_all.py [--size 100000] [--scale-size 1000000]
-        [--only "site api media import import-pg scale reliability"]
+        [--only "site api media import import-pg scale search reliability"]
 
 Each benchmark runs as its own process (its output is shown as it comes) and its summary is
 written between the markers in bench/RESULTS.md, with the date, the commit, the machine's load
@@ -53,6 +53,10 @@ def commands(size: int, scale_size: int = SCALE) -> dict[str, tuple[str, list[st
         "scale": (
             "Listings at scale (#17 archive at scale)",
             [python, "bench/scale_bench.py", "--sizes", f"1000 {scale_size}"],
+        ),
+        "search": (
+            "Search (#17 search at scale)",
+            [python, "bench/search_bench.py", "--pg-count", str(scale_size), "--sqlite-count", str(size)],
         ),
         "reliability": ("Reliability", [python, "bench/reliability_run.py", *(["--quick"] if quick else [])]),
     }
@@ -112,7 +116,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE") or FULL))
     parser.add_argument("--scale-size", type=int, default=int(os.environ.get("SCALE_SIZE") or SCALE))
-    parser.add_argument("--only", default="site api media import import-pg scale reliability")
+    parser.add_argument("--only", default="site api media import import-pg scale search reliability")
     args = parser.parse_args()
     chosen = args.only.split()
     table = commands(args.size, args.scale_size)
