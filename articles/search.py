@@ -18,8 +18,11 @@ by ts_rank (PostgreSQL, stored vector: nothing recomputed) or bm25 (SQLite), tie
 The trade-off: an old story that holds a common word only in its summary or body, outside the
 newest CANDIDATES matches, is not among the results (an old title match still is, up to
 TITLE_CANDIDATES of them); for rarer words, with fewer matches than that, every match is ranked
-and nothing is lost. The results stop after the candidates (CANDIDATES + TITLE_CANDIDATES at
-most), which the search page's page limit never reaches anyway.
+and nothing is lost. The results stop after the candidates (a few hundred at most).
+On SQLite "newest" means the highest ids (the order stories were created or imported: FTS5
+walks its matches in id order for free but looks single ids up slowly), the title candidates
+are only taken from the MAX_RANKED newest matches, and unpublished stories among the newest
+ids take places in the bound (they are never shown).
 
 Counting is bounded too: count_matches() stops at COUNT_LIMIT + 1, and the page then says
 "more than 200 results" rather than a number it did not count. Up to that bound every
@@ -286,9 +289,9 @@ def _postgres_candidates(queryset: QuerySet, parsed: ParsedQuery, match_count: i
     more than CANDIDATES matches; without it, it is asked first. If not, every match is a
     candidate, read through the GIN index. If so, the CANDIDATES newest matches and the
     TITLE_CANDIDATES newest title matches: for such a common word the planner walks the
-    dateline index and stops early. Asking first, rather than
-    leaving the choice to the planner's guess, keeps a rare word that the statistics call
-    common from walking the whole table."""
+    dateline index and stops early. Asking first, rather than leaving the choice to the
+    planner's guess, keeps a rare word that the statistics call common from walking the whole
+    table."""
     rank = _postgres_rank(queryset.model._meta.db_table, parsed)
     found = _matches(queryset, parsed)
     if match_count is None or (match_count > COUNT_LIMIT and COUNT_LIMIT < CANDIDATES):
