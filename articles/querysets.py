@@ -12,6 +12,9 @@ from django.utils import timezone
 
 # Article.Status.PUBLISHED, named here so that this module need not import the models.
 PUBLISHED = "published"
+# A listing whose own index names at most this many stories reads them by primary key
+# (`ArticleQuerySet.among`); past it, its newest stories are dense enough in the date index.
+FEW = 4000
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -49,6 +52,22 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
+
+    def among(self, candidates):
+        """This queryset limited to the article ids `candidates` yields (a `values_list` of ids
+        read from the listing's own index: a section's, a tag's, an author's), when there are
+        at most FEW of them; else unchanged. One query, reading at most FEW + 1 ids.
+
+        A list page asks for the newest 20 live stories of a section, tag or author. The
+        planner walks the date index backwards and keeps the stories that belong, which is
+        quick while they are common; for a small section, a rare tag or an occasional author
+        that walk crosses the whole archive (1.7 s at a million stories on PostgreSQL, whose
+        statistics cannot tell a rare value from a common one). Naming the few ids lets it
+        read them by primary key instead; past FEW the walk reads at most 20 × archive / FEW
+        rows.
+        """
+        ids = list(candidates.order_by()[: FEW + 1])
+        return self if len(ids) > FEW else self.filter(pk__in=ids)
 
     def for_listing(self):
         """What a list of article cards needs, in a fixed number of queries."""

@@ -2,12 +2,15 @@
 
 Each runs a fixed number of queries whatever the number of articles. Section and tag pages
 are keyset pages (querykit.keyset), newest first, so page 1,000 costs what page 1 costs; the
-next page's link carries a signed cursor naming the last story shown (`?after=`).
+next page's link carries a signed cursor naming the last story shown (`?after=`). A small
+section or a rare tag is read by primary key (`ArticleQuerySet.among`), so its page does not
+walk the whole archive's date index looking for its few stories.
 """
 
 from datetime import UTC, datetime, timedelta
 
 from django.core import signing
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -111,7 +114,10 @@ def section(request, path):
     section = get_object_or_404(Section.objects.select_related("parent"), path=path.strip("/"))
     surrogate_keys.add(f"section-{section.pk}")
     try:
-        page = keyset_page(request, Article.objects.live().in_section(section))
+        in_tree = Q(path=section.path) | Q(path__startswith=section.path + "/")
+        subtree = list(Section.objects.filter(in_tree).values_list("pk", flat=True))
+        ids = Article.objects.filter(section__in=subtree).values_list("pk", flat=True)
+        page = keyset_page(request, Article.objects.live().in_section(section).among(ids))
     except BadCursor:
         return bad_request(request, "This page link is broken. Start again from the first page of the section.")
     return render(
@@ -135,7 +141,8 @@ def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     surrogate_keys.add(f"tag-{tag.pk}")
     try:
-        page = keyset_page(request, Article.objects.live().filter(tags=tag))
+        ids = Article.tags.through.objects.filter(tag=tag).values_list("article_id", flat=True)
+        page = keyset_page(request, Article.objects.live().filter(tags=tag).among(ids))
     except BadCursor:
         return bad_request(request, "This page link is broken. Start again from the first page of the tag.")
     return render(request, "articles/tag.html", {"tag": tag, "nav_sections": nav_sections(), **page})
