@@ -10,7 +10,8 @@
    (`articles.legacy.synthetic`): dates from about ten years ago until today's midnight, busier
    towards the present, none in the future. Stories are filed in 12 top-level sections with 6
    subsections each, carry two of 300 tags (a few tags much more common than the rest) and one
-   of 200 authors. While loading, the search-vector trigger is off: this benchmark reads
+   of 200 authors; a small subsection, a rare tag and an occasional author hold a few of the
+   oldest stories (`RARE_LISTS`). While loading, the search-vector trigger is off: this benchmark reads
    listings, not search (bench/search_bench.py measures search). A million stories take about
    10–15 minutes on 2 shared cores; the time is printed.
 2. Measure each size in its own process with the production settings and the page cache off
@@ -41,7 +42,33 @@ sys.path.insert(0, str(ROOT))
 POSTGRES_URL = os.environ.get("SCALE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 ZONE = "Asia/Tehran"  # the newsroom's default TIME_ZONE: the legacy site's clock
 TOP_SECTIONS, SUBSECTIONS, TAGS, AUTHORS = 12, 6, 300, 200
-PAGES = ("home", "section", "subsection", "tag", "author", "api list")
+PAGES = (
+    "home",
+    "section",
+    "subsection",
+    "small section",
+    "tag",
+    "medium tag",
+    "rare tag",
+    "author",
+    "occasional author",
+    "api list",
+)
+# A subsection with 10 stories, a tag on 3 and an author of 3 (the oldest stories): a list
+# whose few stories are far back in the archive.
+RARE_LISTS = (
+    "INSERT INTO articles_section (name, slug, path, depth, position, description, parent_id) "
+    "SELECT 'Notes', 'notes', 'region-1/notes', 1, 99, '', id FROM articles_section WHERE path = 'region-1'",
+    "UPDATE articles_article SET section_id = (SELECT id FROM articles_section WHERE path = 'region-1/notes') "
+    "WHERE id <= 10",
+    "INSERT INTO articles_tag (name, slug) VALUES ('Rare', 'rare')",
+    "INSERT INTO articles_article_tags (article_id, tag_id) "
+    "SELECT id, (SELECT id FROM articles_tag WHERE slug = 'rare') FROM articles_article WHERE id IN (11, 12, 13)",
+    "INSERT INTO articles_author (name, slug, job_title, bio, signoff, created_at, updated_at) "
+    "VALUES ('Occasional Writer', 'occasional', '', '', '', now(), now())",
+    "UPDATE articles_byline SET author_id = (SELECT id FROM articles_author WHERE slug = 'occasional') "
+    "WHERE article_id IN (14, 15, 16)",
+)
 STATIC_ROOT = Path(os.environ.get("SCALE_WORKDIR", "/tmp/newsroom-scale-bench")) / "static"
 
 
@@ -130,6 +157,8 @@ class Loader:
         authors = self._authors()
         self._articles(sections)
         self._links(tags, authors)
+        for statement in RARE_LISTS:
+            db.execute(statement)
         db.commit()  # runs the deferred foreign key checks; the trigger cannot change before
         db.execute("ALTER TABLE articles_article ENABLE TRIGGER USER")
         for table in ("articles_article", "articles_article_tags", "articles_byline"):
@@ -262,8 +291,12 @@ def measure_child() -> None:
         "home": "/",
         "section": f"/section/{top.path}/",
         "subsection": f"/section/{sub.path}/",
+        "small section": "/section/region-1/notes/",
         "tag": "/tag/topic-1/",  # the most common tag
+        "medium tag": "/tag/topic-300/",  # the least common of the 300 (about 0.1 % of stories)
+        "rare tag": "/tag/rare/",
         "author": "/authors/reporter-1/",  # the most prolific author
+        "occasional author": "/authors/occasional/",
         "api list": "/api/v1/articles/",
     }
     request_started.disconnect(reset_queries)  # else each request empties the captured queries
