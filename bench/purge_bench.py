@@ -317,6 +317,7 @@ def main():
     parser.add_argument("--edit-every", type=float, default=5.0)
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--page-cache-seconds", type=int, default=3600)
+    parser.add_argument("--varnish-mb", type=int, default=1024, help="Varnish's memory (every story must fit)")
     args = parser.parse_args()
     missing = varnishd_missing_reason()
     if missing:
@@ -335,7 +336,7 @@ def main():
     servers = [start_gunicorn("newsroom.wsgi:application", SITE_PORT, env, ROOT)]
     hello_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     servers.append(start_gunicorn("hello.wsgi:application", HELLO_PORT, hello_env, HELLO))
-    varnish = start_varnish(VARNISH_PORT, [SITE_PORT])
+    varnish = start_varnish(VARNISH_PORT, [SITE_PORT], storage=f"malloc,{args.varnish_mb}m")
     try:
         time.sleep(1)
         results = {"built": built, "article": url, "static": static_url, "page_cache_seconds": args.page_cache_seconds}

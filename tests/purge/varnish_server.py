@@ -44,8 +44,9 @@ def backends_vcl(app_ports: list[int], purgers: tuple[str, ...] = ("127.0.0.1", 
     return "\n".join(lines)
 
 
-def start_varnish(port: int, app_ports: list[int], **options) -> dict:
-    """varnishd on 127.0.0.1:`port` in front of `app_ports`; {"pid", "workdir"} for stop_varnish."""
+def start_varnish(port: int, app_ports: list[int], *, storage: str = "malloc,32m", **options) -> dict:
+    """varnishd on 127.0.0.1:`port` in front of `app_ports` (`storage`: its -s argument);
+    {"pid", "workdir"} for stop_varnish."""
     workdir = tempfile.mkdtemp(prefix="varnish-test-")
     os.chmod(workdir, 0o755)
     vcl_dir = Path(workdir, "vcl")
@@ -59,7 +60,7 @@ def start_varnish(port: int, app_ports: list[int], **options) -> dict:
             "-a", f"127.0.0.1:{port}",
             "-p", f"vcl_path={vcl_dir}:/usr/share/varnish/vcl",
             "-f", str(vcl_dir / "newsroom.vcl"),
-            "-s", "malloc,32m",
+            "-s", storage,
             "-P", str(Path(workdir, "varnishd.pid")),
         ],
         capture_output=True,
