@@ -44,6 +44,8 @@ def measure_video(*, actor, item_id: int) -> tuple[str, int | None]:
         return _failed(actor, item_id, name, " ".join(exc.messages))
     except FileNotFoundError:
         return _failed(actor, item_id, name, "The stored video file could not be found.")
+    except Exception as exc:  # anything else: editors must not wait on "Video processing" forever
+        return _failed(actor, item_id, name, f"Processing stopped on an unexpected error ({type(exc).__name__}).")
     with transaction.atomic():
         item = _still_waiting(item_id, name)
         if item is None:

@@ -109,3 +109,19 @@ def test_a_task_whose_queue_cannot_be_reached_leaves_the_upload_stored(editor, c
         video = upload(editor, clip(seed=24))
     assert MediaItem.objects.filter(pk=video.pk, processing="pending").exists()
     assert "Could not enqueue process_video" in caplog.text
+
+
+def test_an_unexpected_error_in_the_worker_marks_the_video_failed_not_processing_forever(
+    editor, commit, worker, monkeypatch
+):
+    def broken(item):
+        raise RuntimeError("decoder crashed")
+
+    with commit():
+        video = upload(editor, clip(seed=25))
+    monkeypatch.setattr("media.ingest.measure_stored_video", broken)
+    worker()
+    video.refresh_from_db()
+    assert (video.processing, video.problem) == ("failed", "Processing stopped on an unexpected error (RuntimeError).")
+    [row] = DBTaskResult.objects.failed()
+    assert "RuntimeError: decoder crashed" in row.traceback
