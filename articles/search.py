@@ -176,10 +176,12 @@ def _tsquery_text(phrases: list[str]) -> str:
 
 
 def _site_configs() -> dict[str, list[str]]:
-    """Configuration → the language codes of settings.LANGUAGES that use it."""
+    """Configuration → the language codes of settings.LANGUAGES that use it, but for the
+    fallback ('simple'), which serves every other language anyway."""
     configs: dict[str, list[str]] = {}
     for code, _ in settings.LANGUAGES:
-        configs.setdefault(search_config(code), []).append(code)
+        if search_config(code) != FALLBACK_CONFIG:
+            configs.setdefault(search_config(code), []).append(code)
     return configs
 
 
@@ -199,8 +201,9 @@ def _pg_branch(column: str, tsquery_sql: str, parsed: ParsedQuery) -> tuple[str,
 
 def _pg_condition(language: str, column: str, parsed: ParsedQuery) -> tuple[str, list]:
     """SQL matching `parsed` against `column` (SQL), parsed with each row's own configuration
-    (its `language`, SQL): one branch per configuration the site's languages use, each able
-    to use the GIN index, and one for stories in any other language, parsed word for word."""
+    (its `language`, SQL): one branch per stemming configuration the site's languages use,
+    each able to use the GIN index, and one for stories in any other language (or one the
+    site lists without a stemmer), parsed word for word."""
     branches, params, site_codes = [], [], []
     for config, codes in sorted(_site_configs().items()):
         sql, branch_params = _pg_branch(column, f"to_tsquery('{config}'::regconfig, %s)", parsed)
@@ -208,8 +211,12 @@ def _pg_condition(language: str, column: str, parsed: ParsedQuery) -> tuple[str,
         params += [*codes, *branch_params]
         site_codes += codes
     sql, branch_params = _pg_branch(column, f"to_tsquery('{FALLBACK_CONFIG}'::regconfig, %s)", parsed)
-    branches.append(f"({language} NOT IN ({', '.join(['%s'] * len(site_codes))}) AND {sql})")
-    params += [*site_codes, *branch_params]
+    if site_codes:
+        branches.append(f"({language} NOT IN ({', '.join(['%s'] * len(site_codes))}) AND {sql})")
+        params += [*site_codes, *branch_params]
+    else:
+        branches.append(f"({sql})")
+        params += branch_params
     return "(" + " OR ".join(branches) + ")", params
 
 
@@ -277,7 +284,8 @@ def _postgres_rank(table: str, parsed: ParsedQuery) -> RawSQL:
         marks = ", ".join(["%s"] * len(codes))
         whens.append(f'WHEN "{table}"."language" IN ({marks}) THEN to_tsquery(\'{config}\'::regconfig, %s)')
         params += [*codes, text]
-    query = f"CASE {' '.join(whens)} ELSE to_tsquery('{FALLBACK_CONFIG}'::regconfig, %s) END"
+    fallback = f"to_tsquery('{FALLBACK_CONFIG}'::regconfig, %s)"
+    query = f"CASE {' '.join(whens)} ELSE {fallback} END" if whens else fallback
     return RawSQL(f'ts_rank("{table}"."search_vector", {query})', [*params, text], output_field=FloatField())
 
 
