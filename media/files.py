@@ -14,6 +14,9 @@ from django.core.files.base import ContentFile, File
 # `manage.py cleanup_media` removes ones a killed process left behind.
 PARTIAL_SUFFIX = ".partial"
 CHUNK_SIZE = 1024 * 1024
+# The mode of an upload linked into storage when FILE_UPLOAD_PERMISSIONS is None (Django's
+# default is 0o644, which the storage applies itself).
+LINKED_FILE_MODE = 0o644
 
 
 def upload_digest(upload) -> str:
@@ -74,10 +77,13 @@ def write_whole(field_file, filename: str, data) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_name(f".{final.name}{PARTIAL_SUFFIX}")
     try:
-        if not _linked(data, partial):
+        linked = _linked(data, partial)
+        if not linked:
             _copy(data, partial)
         if storage.file_permissions_mode is not None:
             os.chmod(partial, storage.file_permissions_mode)
+        elif linked:
+            os.chmod(partial, LINKED_FILE_MODE)  # the temporary file was private to this user
         os.replace(partial, final)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -86,9 +92,8 @@ def write_whole(field_file, filename: str, data) -> None:
 
 
 def _linked(data, partial: Path) -> bool:
-    """Whether the uploaded temporary file `data` could be hard-linked as `partial` (then synced,
-    and readable like a file the storage made); False to copy it instead (bytes, another file
-    system, a file system without links)."""
+    """Whether the uploaded temporary file `data` could be hard-linked as `partial` (then
+    synced); False to copy it instead (bytes, another file system, one without links)."""
     temporary_path = getattr(data, "temporary_file_path", None)
     if temporary_path is None:
         return False
@@ -101,9 +106,6 @@ def _linked(data, partial: Path) -> bool:
         os.fsync(fd)
     finally:
         os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(partial, 0o666 & ~umask)  # the temporary file was private (0600)
     return True
 
 

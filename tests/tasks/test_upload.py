@@ -131,21 +131,24 @@ def test_the_api_upload_of_a_video_answers_before_it_is_measured(api, editor, co
     assert (again["width"], again["height"]) == (160, 120) and again["duration"]
 
 
-def test_a_video_spilled_to_disk_is_stored_whole_and_readable_like_any_stored_file(desk, commit, worker, settings):
-    """A large upload arrives in a temporary file; it is linked into storage, not copied, and
-    must end up as the storage writes files (not private to the server's user), cleaned."""
+@pytest.mark.parametrize(("permissions", "mode"), [(0o644, 0o644), (0o640, 0o640), (None, 0o644)])
+def test_a_video_spilled_to_disk_is_stored_whole_with_the_storages_permissions(
+    desk, commit, worker, settings, permissions, mode
+):
+    """A large upload arrives in a temporary file (private to the server's user); it is linked
+    into storage, not copied, and must end up with the mode stored files get, whole."""
     from pathlib import Path
 
     from tests.tasks.clips import clip as make_clip
 
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
-    settings.FILE_UPLOAD_PERMISSIONS = 0o644
+    settings.FILE_UPLOAD_PERMISSIONS = permissions
     data = make_clip(seed=9)
     with commit():
         assert send(desk, "big.mp4", data).status_code == 201
     video = MediaItem.objects.get()
     stored = Path(settings.MEDIA_ROOT) / video.file.name
-    assert stored.stat().st_mode & 0o777 == 0o644
+    assert stored.stat().st_mode & 0o777 == mode
     assert stored.stat().st_size == len(data) == video.file_size
     assert not list(stored.parent.glob(".*.partial"))
     worker()
