@@ -6,7 +6,10 @@ Each is keyword-only and atomic: it checks that `actor` may make the change (`me
 audit log (`media.usage.record`) and announces what it touched (`changes.announce(media=…)`),
 which listeners such as the page cache hear once the transaction has committed and never when
 it rolls back. Files leave storage only after the commit. The steps themselves live beside:
-`media.ingest` (checking and storing files), `media.captions`, `media.renditions`.
+`media.ingest` (checking and storing files), `media.captions`, `media.renditions`. Work too slow
+for a request is asked of the task worker after the commit (`media.tasks`): measuring an
+uploaded video and making its poster (the action `measure_video`, in `media.processing`), and
+making an image's renditions.
 """
 
 import hashlib
@@ -108,7 +111,9 @@ def create_media(
     ({"file": …}) says what is wrong, and nothing is stored then. When the library already holds
     the same bytes that item is returned with created=False, and nothing changes. Refused
     (PermissionDenied) without the add permission, or when `public` is asked for by someone
-    who may not publish. A video gets its poster, made from its frames, as an item of its own.
+    who may not publish. A video gets its poster, made from its frames, as an item of its own:
+    an `upload` is stored with `processing` pending and the task worker measures it and makes
+    the poster after the commit; `data` or a `path` is measured at once.
     """
     _check_fields(fields, EDITABLE_FIELDS - {"poster"})
     check_may_add(actor)
