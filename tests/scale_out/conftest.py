@@ -37,62 +37,64 @@ class Cluster:
         return self.worker
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def _skip_unless_complete() -> None:
     lacking = parts.missing()
     if lacking:
         reason = "the scale-out test needs " + "; ".join(lacking)
         if os.environ.get("NEWSROOM_REQUIRE_VARNISH"):
             pytest.fail(reason)
         pytest.skip(reason)
-    tmp_path = tmp_path_factory.mktemp("scale-out")
-    processes, varnish_dir, redis, s3 = [], None, None, None
+
+
+def _start(tmp_path, started: dict) -> Cluster:
+    """Every part, in order; each process goes into `started` as soon as it runs."""
+    started["redis"], redis_url = parts.start_redis()
+    started["s3"], s3_endpoint = parts.start_s3()
+    varnish_port = free_port()
+    database_url, migrated = parts.fresh_database()
+    env = parts.site_env(
+        tmp_path, database_url=database_url, redis_url=redis_url, s3_endpoint=s3_endpoint, varnish_port=varnish_port
+    )
+    if not migrated:
+        manage(env, "migrate", "--noinput")
+        parts.keep_as_template()
+    # Static files first (the servers check them at start), the stories while the servers start.
+    manage(env, "collectstatic", "--noinput", "-v0")
+    servers = parts.start_app_servers(env, 2)
+    started["site"] += [server for server, _ in servers]
+    data = parts.seed(env)
+    varnish, started["varnish_dir"] = parts.start_varnish(varnish_port, [port for _, port in servers])
+    started["site"].append(varnish)
+    for server, port in servers:
+        parts.wait_for_app(server, port)
+    parts.wait_for(lambda: parts.reachable("127.0.0.1", varnish_port), "varnishd listens", process=varnish)
+    return Cluster(
+        env=env,
+        varnish=varnish_port,
+        app_a=servers[0][1],
+        app_b=servers[1][1],
+        data=data,
+        s3_endpoint=s3_endpoint,
+        processes=started["site"],
+    )
+
+
+def _stop(started: dict) -> None:
+    """The site's processes first, then the Redis and storage they use until they stop."""
+    outputs = parts.stop_all(started["site"])
+    outputs.update(parts.stop_all([started[name] for name in ("redis", "s3") if started[name]]))
+    if started["varnish_dir"]:
+        shutil.rmtree(started["varnish_dir"], ignore_errors=True)
+    for pid, output in outputs.items():
+        if output.strip():
+            print(f"--- process {pid} printed:\n{output[-3000:]}")  # shown by pytest on failure
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    _skip_unless_complete()
+    started = {"redis": None, "s3": None, "site": [], "varnish_dir": None}
     try:
-        redis, redis_url = parts.start_redis()
-        processes += [redis] if redis else []
-        s3, s3_endpoint = parts.start_s3()
-        processes.append(s3)
-        varnish_port = free_port()
-        database_url, migrated = parts.fresh_database()
-        env = parts.site_env(
-            tmp_path,
-            database_url=database_url,
-            redis_url=redis_url,
-            s3_endpoint=s3_endpoint,
-            varnish_port=varnish_port,
-        )
-        if not migrated:
-            manage(env, "migrate", "--noinput")
-            parts.keep_as_template()
-        # Static files first (the servers check them at start), the stories while the servers start.
-        manage(env, "collectstatic", "--noinput", "-v0")
-        servers = parts.start_app_servers(env, 2)
-        processes += [server for server, _ in servers]
-        data = parts.seed(env)
-        varnish, varnish_dir = parts.start_varnish(varnish_port, [port for _, port in servers])
-        processes.append(varnish)
-        for server, port in servers:
-            parts.wait_for_app(server, port)
-        parts.wait_for(
-            lambda: parts.reachable("127.0.0.1", varnish_port), "varnishd listens", process=varnish, seconds=20
-        )
-        site = Cluster(
-            env=env,
-            varnish=varnish_port,
-            app_a=servers[0][1],
-            app_b=servers[1][1],
-            data=data,
-            s3_endpoint=s3_endpoint,
-            processes=processes,
-        )
-        yield site
+        yield _start(tmp_path_factory.mktemp("scale-out"), started)
     finally:
-        # The site's processes first, then the Redis and storage they would otherwise miss.
-        services = [process for process in processes[:2] if process in (redis, s3)]
-        outputs = parts.stop_all([process for process in processes if process not in services])
-        outputs.update(parts.stop_all(services))
-        if varnish_dir:
-            shutil.rmtree(varnish_dir, ignore_errors=True)
-        for pid, output in outputs.items():
-            if output.strip():
-                print(f"--- process {pid} printed:\n{output[-3000:]}")  # shown by pytest on failure
+        _stop(started)
