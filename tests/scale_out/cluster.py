@@ -175,8 +175,11 @@ def keep_as_template() -> None:
 def start_redis() -> tuple[subprocess.Popen | None, str]:
     """A Redis of the test's own (no data kept on disk), or database 7 of the local one."""
     if not os.path.exists(REDIS_SERVER):
-        host, port, number = SHARED_REDIS
-        return None, f"redis://{host}:{port}/{number}"
+        import redis
+
+        url = "redis://{}:{}/{}".format(*SHARED_REDIS)
+        redis.Redis.from_url(url).flushdb()  # this test's own database number: nothing from a past run
+        return None, url
     port = free_port()
     process = spawn([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
     wait_for(lambda: reachable("127.0.0.1", port), "redis-server answers", process=process)
