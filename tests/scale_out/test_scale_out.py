@@ -33,13 +33,14 @@ def get(port: int, path: str, **kwargs) -> requests.Response:
 
 
 def warm(cluster, showing_the_story: list[str], unrelated: list[str], story_path: str) -> None:
-    """Every page kept by Varnish (a hit on the third request), and the story by B's page cache."""
+    """Every page kept by Varnish (a hit on the third request) and by the site's page cache."""
     for path in showing_the_story + unrelated:
         for _ in range(2):
             assert get(cluster.varnish, path).status_code == 200, path
         assert get(cluster.varnish, path).headers["X-Cache"] == "hit", f"{path} is not kept by Varnish"
-    for _ in range(2):
-        assert "Bridge reopens" in get(cluster.app_b, story_path).text
+    for path in (story_path, *unrelated):  # and B's own page cache, which is shared with A
+        for _ in range(2):
+            assert get(cluster.app_b, path).status_code == 200, path
 
 
 def edit_title_on_a(cluster, api_path: str, title: str) -> float:
@@ -77,6 +78,8 @@ def test_an_edit_on_one_server_is_fresh_everywhere_within_a_second_and_unrelated
         answer = get(cluster.varnish, path)
         assert answer.headers["X-Cache"] == "hit", f"{path} does not show the story, yet Varnish dropped it"
         assert "Harvest festival opens" in answer.text
+        answer = get(cluster.app_b, path)
+        assert answer.headers["X-Page-Cache"] == "hit", f"{path} does not show the story, yet B's cache dropped it"
 
 
 def test_an_upload_on_one_server_is_served_by_the_other(cluster):
