@@ -14,7 +14,7 @@ from django.utils import timezone
 PUBLISHED = "published"
 # A listing whose own index names at most this many stories reads them by primary key
 # (`ArticleQuerySet.among`); past it, its newest stories are dense enough in the date index.
-FEW = 4000
+FEW = 2000
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -91,8 +91,13 @@ def sections_with_live_stories(sections):
     """`sections` (a Section queryset) limited to those with a live story in them or in a
     subsection: a section's name is public only once a live story is filed under it."""
     article = sections.model.articles.field.model  # Article, through the reverse relation
-    in_tree = Q(section__path=OuterRef("path")) | Q(section__path__startswith=Concat(OuterRef("path"), Value("/")))
-    return sections.filter(Exists(article.objects.live().filter(in_tree)))
+    # For each section of its tree, whether a live story is filed right there: a probe of the
+    # (section, date) index, section by section. Joining the stories to the tree by path
+    # instead hid the section ids from that index: on PostgreSQL a section whose only stories
+    # are old read the whole article table (0.5 s at a million stories).
+    filed_here = Exists(article.objects.live().filter(section_id=OuterRef("pk")))
+    in_tree = Q(path=OuterRef("path")) | Q(path__startswith=Concat(OuterRef("path"), Value("/")))
+    return sections.filter(Exists(sections.model.objects.filter(in_tree).filter(filed_here)))
 
 
 def tags_with_live_stories(tags):
