@@ -1,6 +1,7 @@
-"""A section, tag or author with few stories is listed by primary key (ArticleQuerySet.among),
-one with many by the date-ordered walk: readers see the same page either way, newest first,
-hidden stories left out, with the same number of queries and working next-page links."""
+"""A tag or author with few stories is listed by primary key (ArticleQuerySet.among), one with
+many by the date-ordered walk (a section names its tree's ids either way): readers see the same
+page, newest first, hidden stories left out, with the same number of queries and working
+next-page links."""
 
 import re
 
