@@ -121,3 +121,40 @@ def test_an_edit_is_seen_by_every_worker_at_once(site):
     answers = requests_after(site, change)
     stale = [body for status, body in answers if "Bridge reopens to traffic" not in body]
     assert len(stale) == 0, f"{len(stale)} of {len(answers)} answers still had the old title"
+
+
+def get_cache_state(port: int, path: str) -> tuple[str, str]:
+    """(X-Page-Cache, body) of one request."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.getheader("X-Page-Cache", ""), response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_an_edit_leaves_other_pages_cached_in_every_worker(site):
+    """Precise purges across processes: both workers drop their memory copy of the edited page
+    only; another story's page stays a hit in both (tests/purge tells which keys)."""
+    other = shell(
+        site["env"],
+        "from articles import actions\nfrom articles.models import Article, Section\n"
+        "story = Article.objects.create(title='Harvest begins', slug='harvest-begins',\n"
+        "    section=Section.objects.get(slug='world'), summary='S.', body='<p>T.</p>', status='draft')\n"
+        "actions.publish(actor=None, article=story)\nprint(story.get_absolute_url())\n",
+    )
+    for _ in range(100):  # both workers hold both pages
+        get(site["port"], site["url"])
+        get(site["port"], other)
+    shell(
+        site["env"],
+        STORY + "from articles import actions\nstory.title = 'Bridge reopens to traffic'\n"
+        "actions.save_article(actor=None, article=story)\n",
+    )
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        edited = list(pool.map(lambda _: get_cache_state(site["port"], site["url"]), range(40)))
+        unrelated = list(pool.map(lambda _: get_cache_state(site["port"], other), range(40)))
+    assert all("Bridge reopens to traffic" in body for _, body in edited)
+    assert [state for state, _ in unrelated] == ["hit"] * 40
+    assert len(pids_answering(site, 200)) == 2, "both workers answered"
