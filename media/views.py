@@ -19,6 +19,7 @@ from django.views.static import serve
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from caching import surrogate_keys
 from media import usage
 from media.models import MediaItem
 from media.renditions import GRANT_PARAM, RenditionUnavailable, get_or_create_rendition, with_grant
@@ -93,7 +94,14 @@ def rendition(request, pk: int, spec: str, fmt: str):
     if public:
         # The target of a given URL changes only when the focal point moves: cache briefly.
         response["Cache-Control"] = "public, max-age=300"
+        _name_for_purges(response, item.pk, item.poster_id)
     return _private_unless_public(response, public)
+
+
+def _name_for_purges(response, *item_ids) -> None:
+    """Name the items a public answer shows (`media-<id>`), so that a change to one of them (its
+    file replaced, withdrawn, embargoed) purges the copies a shared cache such as Varnish keeps."""
+    response[surrogate_keys.HEADER] = surrogate_keys.header_value(f"media-{pk}" for pk in item_ids if pk)
 
 
 def _public_owner(name: str):
@@ -127,7 +135,8 @@ def stored_file(request, path: str):
     storage) or a redirect to a short-lived signed URL (private S3); else 404 exactly as for a
     name that does not exist."""
     owner = _public_owner(path)
-    public = owner is not None and owner.exists()
+    owner_id = owner.values_list("pk", flat=True).first() if owner is not None else None
+    public = owner_id is not None
     if not public and not _granted_file(request, path) and not sees_everything(request):
         raise Http404("No such file.")
     if hasattr(default_storage, "signed_url"):
@@ -137,4 +146,6 @@ def stored_file(request, path: str):
             response["Cache-Control"] = "public, max-age=60"
     else:
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if public:
+        _name_for_purges(response, owner_id)
     return _private_unless_public(response, public)

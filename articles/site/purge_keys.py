@@ -13,7 +13,8 @@ and the list it is (`section-<id>`, `tag-<id>`, `author-<id>`, `front` for the h
 - a tag or author renamed purges its key (their stories are announced too); a section changed
   purges everything, since every page's header lists the sections; so does the header's list
   changing (a section's first story published, or its last withdrawn);
-- a media item changed purges the stories showing it and the authors it portrays.
+- a media item changed purges the stories showing it, the authors it portrays, and its own
+  files and renditions where a shared cache keeps them (`media-<id>`).
 """
 
 from django.core.cache import cache
@@ -22,6 +23,7 @@ from articles.actions.media_rules import DRAFT, media_uses
 from articles.models import Article, Author, Byline, Section
 from articles.querysets import sections_with_live_stories
 from caching.surrogate_keys import EVERYTHING
+from media.models import MediaItem
 
 FOOTPRINT_KEY = "newsroom:footprint"
 NAV_KEY = "newsroom:nav-section-ids"
@@ -109,7 +111,10 @@ def _story_keys(ids) -> set[str]:
 
 
 def _media_keys(ids) -> set[str]:
-    keys = set()
+    """The stories and authors showing the items, and the items' own files and renditions (a
+    video's poster's too: its files are the poster item's), which Varnish keeps as `media-<id>`."""
+    posters = MediaItem.objects.filter(pk__in=ids, poster__isnull=False).values_list("poster_id", flat=True)
+    keys = {f"media-{pk}" for pk in (*ids, *posters)}
     for uses in media_uses(list(ids)).values():
         for use in uses:
             if use.how == DRAFT:

@@ -79,3 +79,31 @@ def test_signed_in_readers_get_no_keys_and_nothing_shared(client, editor, world)
     api.force_authenticate(editor)
     answer = api.get("/api/v1/articles/")
     assert "Surrogate-Key" not in answer and "s-maxage" not in answer.get("Cache-Control", "")
+
+
+def test_public_media_answers_name_their_item_and_a_change_to_it_purges_that_name(client, world):
+    """Varnish keeps public media files and rendition redirects: each names its item, and a change
+    to the item (its file replaced, withdrawn, embargoed) purges that name (a video's poster too)."""
+    from articles.site.purge_keys import keys_for
+    from changes import Change
+    from tests.site.conftest import make_image, make_video
+
+    photo = make_image()
+    world["new"].lead_media = photo
+    world["new"].save()
+    rendition = client.get(f"/media-renditions/{photo.pk}/w640.jpeg")
+    assert rendition.status_code == 302 and rendition["Surrogate-Key"] == f"media-{photo.pk}"
+    stored = client.get(rendition["Location"])
+    assert stored.status_code == 200 and stored["Surrogate-Key"] == f"media-{photo.pk}"
+    video = make_video()
+    assert {f"media-{photo.pk}", f"media-{video.pk}", f"media-{video.poster_id}"} <= keys_for(
+        Change(media=frozenset({photo.pk, video.pk}))
+    )
+
+
+def test_media_readers_may_not_see_names_nothing_for_shared_caches(client, world):
+    from tests.site.conftest import make_image
+
+    unused = make_image()  # shown by no live story: not public
+    answer = client.get(f"/media-renditions/{unused.pk}/w640.jpeg")
+    assert answer.status_code == 404 and "Surrogate-Key" not in answer
