@@ -226,22 +226,27 @@ class ArticleForm(forms.ModelForm):
     def _check_version(self, base: int | None, named_draft: tuple) -> None:
         """Refuse a form opened at another version than the stored one (the conflict screen):
         the working draft's (id, version) for a live story with a draft, else the article's."""
-        draft_id, draft_version = named_draft
-        if self.instance.status == Article.Status.PUBLISHED:
-            draft = WorkingDraft.objects.filter(article_id=self.instance.pk).first()
-            if draft is not None or draft_version is not None:
-                another = draft is not None and draft_id not in (None, draft.pk)  # a new draft since
-                if draft is None or draft.version != draft_version or another:
-                    yours = None if another else draft_version
-                    self.conflict = DraftStale(Article.objects.get(pk=self.instance.pk), draft, yours)
-                    raise ValidationError(f"{self.conflict} {REBASED}")
-                return
+        if self.instance.status == Article.Status.PUBLISHED and self._checked_draft(*named_draft):
+            return
         if base is None:
             raise ValidationError("This form has lost the version it was opened at; open the article again.")
         current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
         if current != base:
             self.conflict = actions.StaleEdit(Article.objects.get(pk=self.instance.pk), base)
             raise ValidationError(f"{self.conflict} {REBASED}")
+
+    def _checked_draft(self, draft_id: int | None, draft_version: int | None) -> bool:
+        """Whether the form saves to a working draft (True once the one it names is current);
+        a draft changed, replaced, published or discarded since the form opened is refused."""
+        draft = WorkingDraft.objects.filter(article_id=self.instance.pk).first()
+        if draft is None and draft_version is None:
+            return False
+        another = draft is not None and draft_id not in (None, draft.pk)  # a new draft since
+        if draft is None or draft.version != draft_version or another:
+            yours = None if another else draft_version
+            self.conflict = DraftStale(Article.objects.get(pk=self.instance.pk), draft, yours)
+            raise ValidationError(f"{self.conflict} {REBASED}")
+        return True
 
 
 REBASED = (
