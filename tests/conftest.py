@@ -1,7 +1,9 @@
+import os
 import shutil
+import socket
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 
 
@@ -90,3 +92,57 @@ def api(db):
         return client
 
     return client_for
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def cache_backend(request, settings):
+    """Each test once on the embedded default and once on real Redis (database 6), every cache
+    and this process's page copies and purge view starting empty."""
+    if request.param == "redis":
+        if not redis_reachable():
+            if os.environ.get("CI"):
+                pytest.fail("Redis is not reachable on 127.0.0.1:6379 in CI")
+            pytest.skip("Redis is not running on 127.0.0.1:6379; the Redis case needs it")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "caching.backends.ResilientRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/6",
+                "KEY_PREFIX": f"nr-test-{os.getpid()}",
+            }
+        }
+    _empty_caches()
+    yield request.param
+    _empty_caches()
+
+
+def _empty_caches() -> None:
+    from articles.site import page_cache
+    from caching import purges
+
+    caches["default"].clear()
+    page_cache.memory.clear()
+    purges.view = purges.View()
+
+
+@pytest.fixture
+def worker(django_capture_on_commit_callbacks):
+    """worker() runs every background task waiting (and those they enqueue); how many ran."""
+    from tests.tasks.worker import work_off
+
+    return lambda: work_off(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` the block's after-commit callbacks run at its end (tasks are enqueued)."""
+    from tests.tasks.worker import committed
+
+    return lambda: committed(django_capture_on_commit_callbacks)

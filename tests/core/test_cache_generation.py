@@ -4,42 +4,12 @@
 What matters is that a change gives a new number, not which: it is a stamp on the embedded
 cache and a counter from a random start on Redis."""
 
-import os
-import socket
-
 import pytest
 from django.core.cache import caches
 
 from articles import actions
 from caching import generations as generation
 from tests.factories import ArticleFactory
-
-
-def _redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(params=["embedded", "redis"])
-def cache_backend(request, settings):
-    if request.param == "redis":
-        if not _redis_reachable():
-            if os.environ.get("CI"):
-                pytest.fail("Redis is not reachable on 127.0.0.1:6379 in CI")
-            pytest.skip("Redis is not running on 127.0.0.1:6379; the Redis case needs it")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "caching.backends.ResilientRedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
-                "KEY_PREFIX": f"nr-test-{os.getpid()}",
-            }
-        }
-    caches["default"].clear()
-    yield request.param
-    caches["default"].clear()
 
 
 @pytest.mark.django_db(transaction=True)

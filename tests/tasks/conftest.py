@@ -1,18 +1,6 @@
+"""Fixtures of the task tests (`worker` and `commit` are in tests/conftest.py)."""
+
 import pytest
-
-from tests.tasks.worker import committed, work_off
-
-
-@pytest.fixture
-def worker(django_capture_on_commit_callbacks):
-    """worker() runs every task waiting (and those they enqueue); returns how many ran."""
-    return lambda: work_off(django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """`with commit():` the block's after-commit callbacks run at its end (tasks are enqueued)."""
-    return lambda: committed(django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
