@@ -30,6 +30,8 @@ NAV_KEY = "newsroom:nav-section-ids"
 FOOTPRINT_SECONDS = 30 * 24 * 3600
 # Past this many stories or media items in one change (an import), everything is purged.
 MANY = 500
+# Changes of up to this many stories keep each story's footprint; larger ones purge all its lists.
+REMEMBERED = 20
 ON_EVERY_STORY = ("sitemap", "search")
 NEWEST = ("front", "feed")
 
@@ -100,6 +102,12 @@ def _story_keys(ids) -> set[str]:
     keys = {f"article-{pk}" for pk in ids} | set(ON_EVERY_STORY)
     now = footprints(ids)
     names = {pk: f"{FOOTPRINT_KEY}:{pk}" for pk in ids}
+    if len(ids) > REMEMBERED:
+        # A batch (an import): every list of its stories is purged, and no footprint is kept, as
+        # each write costs the embedded file cache a listing of its folder; the next purge of one
+        # of these stories finds none and purges all its lists once more.
+        cache.delete_many(list(names.values()))
+        return keys.union(set(NEWEST), *(lists for *_, lists in now.values()))
     before = cache.get_many(list(names.values()))
     for pk, footprint in now.items():
         keys |= _joined(before.get(names[pk]), footprint)

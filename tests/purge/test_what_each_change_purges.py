@@ -56,3 +56,24 @@ def test_unpublishing_purges_every_list_it_was_on_and_nothing_else(client, two_s
     assert client.get(pictured.get_absolute_url()).status_code == 404
     assert states(client, urls) == dict(zip(urls, ["miss", "miss", "hit", "hit", "hit"], strict=True))
     assert "Bridge in the fog" not in client.get("/").content.decode()
+
+
+def test_a_batch_of_stories_purges_all_their_lists_without_keeping_footprints(cache_backend):
+    """An import announces stories by the batch: all their lists are purged at once, and no
+    footprint is written per story (each write lists the embedded cache's folder); a story's
+    next edit, finding none, purges its lists once more, and later edits only its own key."""
+    from django.core.cache import cache
+
+    from articles.site.purge_keys import FOOTPRINT_KEY, REMEMBERED, keys_for
+    from changes import Change
+    from tests.factories import TagFactory
+
+    section, tag = SectionFactory(name="Harbour", slug="harbour"), TagFactory(name="Ferries", slug="ferries")
+    batch = [ArticleFactory(section=section, tags=[tag]).pk for _ in range(REMEMBERED + 5)]
+    lists = {f"section-{section.pk}", f"tag-{tag.pk}", "front", "feed"}
+
+    assert lists <= keys_for(Change(articles=frozenset(batch)))
+    assert cache.get_many([f"{FOOTPRINT_KEY}:{pk}" for pk in batch]) == {}
+    one = frozenset(batch[:1])
+    assert lists <= keys_for(Change(articles=one))  # no footprint yet: all its lists
+    assert keys_for(Change(articles=one)) == {f"article-{batch[0]}", "sitemap", "search"}  # remembered now
