@@ -249,6 +249,22 @@ def purge(keys: Iterable[str]) -> None:
     keys = set(keys)
     if keys:
         _log().append(keys)
+        trusted.forget()  # this process sees its own purges at once
+
+
+class Trusted:
+    """This process's last reading of the generation on Redis, and until when (monotonic time)
+    it is taken for current without asking again (caching.generations.content_generation_for)."""
+
+    def __init__(self):
+        self.generation = None
+        self.until = 0.0
+
+    def forget(self) -> None:
+        self.until = 0.0
+
+
+trusted = Trusted()
 
 
 def content_generation() -> int | None:

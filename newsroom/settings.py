@@ -216,6 +216,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Each process also keeps copies of pages in its memory, up to this size (MB), for speed.
 PAGE_CACHE_MEMORY_MB = env.int("PAGE_CACHE_MEMORY_MB", default=32)
+# On Redis, how long (ms) a process takes its last reading of the content generation for
+# current: a cached page it holds then costs no round trip; another server's edit shows on it
+# at most this late. 0: ask Redis on every request.
+CACHE_GENERATION_TRUST_MS = env.int("CACHE_GENERATION_TRUST_MS", default=250)
 # Varnish instances in front of the site (comma-separated base URLs, e.g. http://127.0.0.1:6081):
 # each change is purged there by its Surrogate-Key names (caching.varnish, deploy/varnish/).
 VARNISH_URLS = env.list("VARNISH_URLS", default=[])

@@ -31,3 +31,4 @@ AXES_ENABLED = False  # client.login() passes no request; tests/security turns t
 # Redis cache still sees its tasks in its own database; tests run them with a worker
 # (tests/tasks/worker.py). The Redis queue has tests of its own (tests/tasks/test_rq.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+CACHE_GENERATION_TRUST_MS = 0  # in-process tests read the generation on every request (tests/purge turn it on)

@@ -22,6 +22,10 @@ include "backends.vcl";
 
 sub vcl_recv {
     call newsroom_backend;
+    # Says to the site that this request's answer may be kept here: the site then reads what
+    # changed afresh instead of trusting its last reading for a moment (CACHE_GENERATION_TRUST_MS),
+    # so no copy older than a purge is kept after it.
+    set req.http.Surrogate-Capability = {"newsroom="Surrogate/1.0""};
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import caches
 
 from articles.site import page_cache
+from caching import purges
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("cache_backend", ["redis"], indirect=True)]
@@ -42,3 +43,70 @@ def test_a_hit_stored_by_another_process_reads_the_page_with_the_generation(clie
     round_trips.clear()
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert round_trips == ["get_many"]  # generation and page in one MGET
+
+
+@pytest.fixture
+def trusted_for_a_second(cache_backend, settings, monkeypatch):
+    """CACHE_GENERATION_TRUST_MS=1000, on a clock the test moves: `move(seconds)`."""
+    from caching import generations
+
+    settings.CACHE_GENERATION_TRUST_MS = 1000
+    now = [1000.0]
+    monkeypatch.setattr(generations, "clock", lambda: now[0])
+    purges.trusted.forget()
+    yield lambda seconds: now.__setitem__(0, now[0] + seconds)
+    purges.trusted.forget()
+
+
+def test_a_trusted_reading_answers_a_held_page_with_no_round_trip(client, round_trips, trusted_for_a_second):
+    url = ArticleFactory().get_absolute_url()
+    client.get(url)
+    client.get(url)
+    round_trips.clear()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert round_trips == []
+    trusted_for_a_second(1.5)  # the reading is no longer trusted: asked again, once
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert len(round_trips) == 1, round_trips
+
+
+def test_another_servers_edit_shows_once_the_reading_is_no_longer_trusted(client, committed, trusted_for_a_second):
+    from articles import actions
+
+    article = ArticleFactory(title="Tide tables for May")
+    url = article.get_absolute_url()
+    client.get(url)
+    held = (purges.trusted.generation, purges.trusted.until)
+    article.title = "Tide tables for June"
+    committed(actions.save_article, actor=None, article=article, base_version=article.version)
+    purges.trusted.generation, purges.trusted.until = held  # as in a process that did not edit
+    assert "Tide tables for May" in client.get(url).content.decode()  # at most a second late
+    trusted_for_a_second(1.01)
+    assert "Tide tables for June" in client.get(url).content.decode()
+
+
+def test_this_servers_own_edit_shows_at_once(client, committed, trusted_for_a_second):
+    from articles import actions
+
+    article = ArticleFactory(title="Tide tables for May")
+    url = article.get_absolute_url()
+    client.get(url)
+    article.title = "Tide tables for June"
+    committed(actions.save_article, actor=None, article=article, base_version=article.version)
+    assert "Tide tables for June" in client.get(url).content.decode()
+
+
+def test_a_request_varnish_will_keep_never_uses_a_trusted_reading(client, committed, trusted_for_a_second):
+    """Varnish refetches a page just purged: answered from a trusted, older reading, the old copy
+    would be kept in Varnish long after the edit. Its requests (Surrogate-Capability) always ask."""
+    from articles import actions
+
+    article = ArticleFactory(title="Tide tables for May")
+    url = article.get_absolute_url()
+    client.get(url)
+    held = (purges.trusted.generation, purges.trusted.until)
+    article.title = "Tide tables for June"
+    committed(actions.save_article, actor=None, article=article, base_version=article.version)
+    purges.trusted.generation, purges.trusted.until = held  # as in a process that did not edit
+    from_varnish = client.get(url, headers={"surrogate-capability": 'newsroom="Surrogate/1.0"'})
+    assert "Tide tables for June" in from_varnish.content.decode()
