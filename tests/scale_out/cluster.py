@@ -294,19 +294,22 @@ def start_varnish(port: int, app_ports: list[int]) -> tuple[subprocess.Popen, st
     """varnishd in the foreground with deploy/varnish/newsroom.vcl and backends for `app_ports`.
 
     Its working folder is readable by the unprivileged user its cache process runs as, so it
-    is made outside pytest's private temporary folders (and removed by the caller)."""
+    is made outside pytest's private temporary folders (and removed by the caller), and the VCL
+    is copied into it: the checkout itself may be in a folder only its owner can read."""
     workdir = tempfile.mkdtemp(prefix="newsroom-scale-out-varnish-")
     os.chmod(workdir, 0o755)
     (Path(workdir) / "backends.vcl").write_text(varnish_backends(app_ports))
-    os.chmod(Path(workdir) / "backends.vcl", 0o644)
+    shutil.copy(BASE_DIR / "deploy/varnish/newsroom.vcl", Path(workdir) / "newsroom.vcl")
+    for name in ("backends.vcl", "newsroom.vcl"):
+        os.chmod(Path(workdir) / name, 0o644)
     process = spawn(
         [
             VARNISHD,
             "-F",
             "-n", workdir,
             "-a", f"127.0.0.1:{port}",
-            "-p", f"vcl_path={workdir}:{BASE_DIR / 'deploy/varnish'}:/usr/share/varnish/vcl",
-            "-f", str(BASE_DIR / "deploy/varnish/newsroom.vcl"),
+            "-p", f"vcl_path={workdir}:/usr/share/varnish/vcl",
+            "-f", str(Path(workdir) / "newsroom.vcl"),
             "-s", "malloc,32m",
         ]
     )  # fmt: skip
