@@ -2,6 +2,7 @@
 
 import os
 import threading
+import urllib.request
 
 import pytest
 
@@ -32,14 +33,20 @@ def launch(playwright, executable_path: str):
     return playwright.chromium.launch(executable_path=executable_path, args=CHROMIUM_ARGS)
 
 
-def wait_for_live_server_requests(timeout: float = 120) -> None:
+def wait_for_live_server_requests(timeout: float = 120, *, url: str | None = None) -> None:
     """Wait until the live server has finished every request the browser started.
 
     pytest-django's live server lives for the whole session and, on SQLite's in-memory test
     database, shares the test's connection. A request still running after a browser test (a
     rendition made on first view, a video range read) would otherwise run its transaction
     inside whatever test comes next; on a busy machine it did.
+
+    With the server's `url`, one request of our own goes first: the server accepts connections
+    in order, so once it is answered every connection the browser opened before has its thread.
     """
+    if url is not None:
+        with urllib.request.urlopen(f"{url}/robots.txt", timeout=timeout) as answer:
+            answer.read()
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and "process_request_thread" in thread.name:
             thread.join(timeout)

@@ -30,7 +30,7 @@ def editor(db):
 
 
 @pytest.fixture
-def chromium(transactional_db):
+def chromium(transactional_db, request):
     """Path of Debian's Chromium for Playwright; see tests/browser_support.py.
 
     When the test is over, and before its database is emptied, waits for the live server to
@@ -39,6 +39,17 @@ def chromium(transactional_db):
     from tests.browser_support import chromium_or_skip, wait_for_live_server_requests
 
     yield chromium_or_skip()
+    live = request.getfixturevalue("live_server") if "live_server" in request.fixturenames else None
+    wait_for_live_server_requests(url=live.url if live else None)
+
+
+@pytest.fixture(autouse=True)
+def _no_live_server_request_running():
+    """No test starts while a live-server request (from a browser test) still runs: on SQLite's
+    in-memory database it shares the test's connection, and its transaction would hold back the
+    test's after-commit work."""
+    from tests.browser_support import wait_for_live_server_requests
+
     wait_for_live_server_requests()
 
 

@@ -48,6 +48,23 @@ def schedule(story, at=T):
     actions.publish_draft(actor=editor, article=article, draft_version=1, at=at)
 
 
+def why_the_generation_did_not_move() -> dict:
+    """What to look at if scheduling did not move the generation (seen once per few CI runs):
+    whether the after-commit work was held back by a transaction still open on the connection."""
+    import threading
+
+    from django.db import connection
+
+    import changes
+
+    return {
+        "in_atomic_block": connection.in_atomic_block,
+        "after_commit_waiting": len(connection.run_on_commit),
+        "listeners": [getattr(listener, "__name__", repr(listener)) for listener in changes._listeners],
+        "threads": [thread.name for thread in threading.enumerate()],
+    }
+
+
 def surfaces(article) -> dict[str, str]:
     return {
         "article page": article.get_absolute_url(),
@@ -136,7 +153,7 @@ def test_a_process_that_memoised_nothing_due_still_publishes_on_time(story, sett
         assert (due_changes._memo.generation, due_changes._memo.due) == (before, due_changes.NONE_DUE)
         memo = (due_changes._memo.generation, due_changes._memo.due)
         schedule(story)  # "in the other process": it announces, which starts a new generation
-        assert content_generation() != before
+        assert content_generation() != before, why_the_generation_did_not_move()
         due_changes._memo.generation, due_changes._memo.due = memo  # this process's memo, still stale
     with time_machine.travel(T - SECOND, tick=False):
         assert OLD in client.get(article.get_absolute_url()).content.decode()
