@@ -1,9 +1,10 @@
 """What every public page shows around its content: the header's sections (those holding a live
 story) and an article's breadcrumb, both read once per content generation."""
 
+from articles.cache_lifetime import next_boundary_timestamp
 from articles.models import Article, Section
 from articles.querysets import sections_with_live_stories
-from articles.site.page_cache import cached_for_generation, next_boundary_timestamp
+from articles.site.page_cache import cached_for_generation
 from caching.generations import content_generation
 
 

@@ -47,7 +47,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 import changes
-from articles.cache_lifetime import NO_BOUNDARY, next_boundary_timestamp, page_timeout  # noqa: F401
+from articles.cache_lifetime import page_timeout
 from caching import purges, surrogate_keys
 from caching.generations import content_generation, read_along
 from caching.varnish import purge_varnish
