@@ -267,6 +267,12 @@ class ResilientRedisCache(RedisCache):
             parts.append(f"{url.scheme}://{host}{f':{url.port}' if url.port else ''}{url.path}")
         return ",".join(parts)
 
+    def with_client(self, fallback, function):
+        """`function(client)` with this cache's redis-py client (for commands the cache API
+        lacks: caching.purges' log), guarded like every other call: `fallback` while Redis
+        is unreachable."""
+        return self._guarded(fallback, lambda: function(self._cache.get_client(write=True)))
+
     # -- the cache API, each call guarded -------------------------------------------------
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

@@ -76,24 +76,16 @@ def _continues(lines: list, since: int, generation: int) -> bool:
 
 
 class _RedisLog:
-    """The counter and sorted set in Redis; every call guarded like the cache's own."""
+    """The counter and sorted set in Redis, through the cache's guarded client."""
 
     def __init__(self, backend):
         self.backend = backend
 
-    def _client(self):
-        return self.backend._cache.get_client(write=True)
-
-    def _guarded(self, fallback, operation):
-        guard = getattr(self.backend, "_guarded", None)
-        return guard(fallback, operation) if guard else operation()
-
     def append(self, keys: Iterable[str]) -> None:
         names = [self.backend.make_and_validate_key(GENERATION_KEY), self.backend.make_and_validate_key(LOG_KEY)]
         line = _line(keys)
-        self._guarded(
-            None,
-            lambda: self._client().eval(_APPEND_SCRIPT, 2, *names, line, _fresh_number(), REDIS_LOG_LENGTH),
+        self.backend.with_client(
+            None, lambda client: client.eval(_APPEND_SCRIPT, 2, *names, line, _fresh_number(), REDIS_LOG_LENGTH)
         )
 
     def read(self, view: "View", generation: int):
@@ -113,7 +105,7 @@ class _RedisLog:
 
     def _lines(self, name: str, since: int | None):
         low = "-inf" if since is None else f"({since}"
-        rows = self._guarded(None, lambda: self._client().zrangebyscore(name, low, "+inf", withscores=True))
+        rows = self.backend.with_client(None, lambda client: client.zrangebyscore(name, low, "+inf", withscores=True))
         if rows is None:
             return None
         lines = []
@@ -235,7 +227,7 @@ def _log():
     backend = caches["default"]
     if hasattr(backend, "read_stamp"):
         return _FileLog(backend)
-    if hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
+    if hasattr(backend, "with_client"):  # caching.backends.ResilientRedisCache
         return _RedisLog(backend)
     return _NoLog(backend)
 
