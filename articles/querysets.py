@@ -47,8 +47,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(is_stub=True)
 
     def in_section(self, section):
-        """Articles of `section` and all its subsections."""
+        """Articles of `section` and all its subsections, joined by path (no query of its own:
+        for the home page's blocks, which show the big sections' newest stories)."""
         return self.filter(Q(section__path=section.path) | Q(section__path__startswith=section.path + "/"))
+
+    def in_subtree(self, section):
+        """Articles of `section` and all its subsections, the tree's section ids named in the
+        query (one query reads them): the planner then knows from its statistics whether the
+        tree is large (walk the date index) or small (read the (section, date) index), where the
+        join on the path left it guessing, reading the whole archive for a small section (0.9 s
+        at a million stories on PostgreSQL). For a section's list, feed and API filter."""
+        in_tree = Q(path=section.path) | Q(path__startswith=section.path + "/")
+        return self.filter(section_id__in=list(type(section).objects.filter(in_tree).values_list("pk", flat=True)))
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")

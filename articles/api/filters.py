@@ -69,7 +69,7 @@ class ArticleFilters(serializers.Serializer):
         """`queryset` narrowed by every given filter (the caller chose live or a status first)."""
         data = self.validated_data
         if "section" in data:
-            queryset = queryset.in_section(data["section"])
+            queryset = queryset.in_subtree(data["section"])
         if "tag" in data:
             queryset = queryset.filter(tags=data["tag"])
         if "kind" in data:

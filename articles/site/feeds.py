@@ -213,7 +213,7 @@ class SectionFeed(LatestArticlesFeed):
         return self.absolute(reverse("feed-section", kwargs={"path": obj.path}))
 
     def articles(self, obj):
-        return Article.objects.live().in_section(obj)
+        return Article.objects.live().in_subtree(obj)
 
 
 class AuthorFeed(LatestArticlesAtomFeed):

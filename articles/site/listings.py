@@ -11,7 +11,6 @@ for its few stories.
 from datetime import UTC, datetime, timedelta
 
 from django.core import signing
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -115,12 +114,7 @@ def section(request, path):
     section = get_object_or_404(Section.objects.select_related("parent"), path=path.strip("/"))
     surrogate_keys.add(f"section-{section.pk}")
     try:
-        # The tree's section ids, named in the listing's query: the planner then knows from its
-        # statistics whether the tree is large (walk the date index) or small (read the
-        # (section, date) index), where a join on the path left it guessing.
-        in_tree = Q(path=section.path) | Q(path__startswith=section.path + "/")
-        subtree = list(Section.objects.filter(in_tree).values_list("pk", flat=True))
-        page = keyset_page(request, Article.objects.live().filter(section_id__in=subtree))
+        page = keyset_page(request, Article.objects.live().in_subtree(section))
     except BadCursor:
         return bad_request(request, "This page link is broken. Start again from the first page of the section.")
     return render(
