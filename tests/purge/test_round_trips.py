@@ -70,43 +70,37 @@ def test_a_trusted_reading_answers_a_held_page_with_no_round_trip(client, round_
     assert len(round_trips) == 1, round_trips
 
 
-def test_another_servers_edit_shows_once_the_reading_is_no_longer_trusted(client, committed, trusted_for_a_second):
+def retitled(client, committed, *, by_another_server: bool = False) -> str:
+    """A story read once (so this process holds its page and a trusted reading), then retitled
+    May → June; `by_another_server`: this process keeps the reading it trusted before the edit,
+    as a process that did not make it would."""
     from articles import actions
 
     article = ArticleFactory(title="Tide tables for May")
-    url = article.get_absolute_url()
-    client.get(url)
+    client.get(article.get_absolute_url())
     held = (purges.trusted.generation, purges.trusted.until)
     article.title = "Tide tables for June"
     committed(actions.save_article, actor=None, article=article, base_version=article.version)
-    purges.trusted.generation, purges.trusted.until = held  # as in a process that did not edit
+    if by_another_server:
+        purges.trusted.generation, purges.trusted.until = held
+    return article.get_absolute_url()
+
+
+def test_another_servers_edit_shows_once_the_reading_is_no_longer_trusted(client, committed, trusted_for_a_second):
+    url = retitled(client, committed, by_another_server=True)
     assert "Tide tables for May" in client.get(url).content.decode()  # at most a second late
     trusted_for_a_second(1.01)
     assert "Tide tables for June" in client.get(url).content.decode()
 
 
 def test_this_servers_own_edit_shows_at_once(client, committed, trusted_for_a_second):
-    from articles import actions
-
-    article = ArticleFactory(title="Tide tables for May")
-    url = article.get_absolute_url()
-    client.get(url)
-    article.title = "Tide tables for June"
-    committed(actions.save_article, actor=None, article=article, base_version=article.version)
+    url = retitled(client, committed)
     assert "Tide tables for June" in client.get(url).content.decode()
 
 
 def test_a_request_varnish_will_keep_never_uses_a_trusted_reading(client, committed, trusted_for_a_second):
     """Varnish refetches a page just purged: answered from a trusted, older reading, the old copy
     would be kept in Varnish long after the edit. Its requests (Surrogate-Capability) always ask."""
-    from articles import actions
-
-    article = ArticleFactory(title="Tide tables for May")
-    url = article.get_absolute_url()
-    client.get(url)
-    held = (purges.trusted.generation, purges.trusted.until)
-    article.title = "Tide tables for June"
-    committed(actions.save_article, actor=None, article=article, base_version=article.version)
-    purges.trusted.generation, purges.trusted.until = held  # as in a process that did not edit
+    url = retitled(client, committed, by_another_server=True)
     from_varnish = client.get(url, headers={"surrogate-capability": 'newsroom="Surrogate/1.0"'})
     assert "Tide tables for June" in from_varnish.content.decode()

@@ -25,14 +25,20 @@ def clear_rq_keys(connection) -> None:
         connection.delete(*keys)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def emptied_redis():
+    """A connection to the tests' Redis database, its RQ keys removed; a skip without Redis."""
     connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
         connection.ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"no Redis at {REDIS_URL} for the RQ queue tests")
     clear_rq_keys(connection)
+    return connection
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    connection = emptied_redis()
     tmp_path = tmp_path_factory.mktemp("rq-site")
     env = site_environment(tmp_path, TASKS_REDIS_URL=REDIS_URL)
     manage(env, "migrate", "--noinput")
@@ -86,12 +92,7 @@ def failed_redis_job(monkeypatch):
     the admin as the Redis task backend's queue."""
     from rq import Queue, SimpleWorker
 
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL} for the RQ queue tests")
-    clear_rq_keys(connection)
+    connection = emptied_redis()
     queue = Queue("admin-test", connection=connection)
     job = queue.enqueue("builtins.int", "not a number")
     SimpleWorker([queue], connection=connection).work(burst=True)
