@@ -102,6 +102,17 @@ class MediaItemSerializer(StrictFieldsMixin, MediaSummarySerializer):
     """The full library record; the descriptive fields are writable, the measured ones are not."""
 
     api_url = serializers.SerializerMethodField(help_text="This item in the API.")
+    processing = serializers.ChoiceField(
+        choices=MediaItem.Processing.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='"pending" while a video waits for the worker to measure it and make its poster, '
+        '"failed" when that went wrong, empty when nothing waits.',
+    )
+    problem = serializers.SerializerMethodField(
+        help_text="What went wrong when the file was processed (empty when nothing did), for those "
+        "who may see the whole library; null for anyone else."
+    )
 
     class Meta(MediaSummarySerializer.Meta):
         fields = MediaSummarySerializer.Meta.fields + [
@@ -120,6 +131,8 @@ class MediaItemSerializer(StrictFieldsMixin, MediaSummarySerializer):
             "file_missing",
             "uploaded_at",
             "public",
+            "processing",
+            "problem",
         ]
         read_only_fields = MediaSummarySerializer.Meta.read_only_fields + [
             "codec",
@@ -129,6 +142,12 @@ class MediaItemSerializer(StrictFieldsMixin, MediaSummarySerializer):
             "file_missing",
             "uploaded_at",
         ]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_problem(self, item) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return item.problem if user is not None and user.has_perm("media.view_mediaitem") else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, item) -> str:
