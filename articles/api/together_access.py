@@ -1,14 +1,15 @@
 """What the working-together endpoints (presence, notes, autosave) share: who may reach them,
 the story they are about, and how they name a person.
 
-They are for the desk only. A caller who may not read unpublished stories gets the same 404 as
-for a story that does not exist, so these URLs never reveal that a story, a note or a person
-is there.
+They are for the desk only. An anonymous caller is asked to sign in (401, whatever the id, as
+the working-draft routes do); a signed-in caller who may not read unpublished stories gets the
+same 404 as for a story that does not exist, so these URLs never reveal that a story, a note or
+a person is there.
 """
 
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
@@ -25,9 +26,12 @@ ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The
 
 
 class DeskOnly(BasePermission):
-    """Staff who may read unpublished stories; anybody else is told there is nothing here (404)."""
+    """Staff who may read unpublished stories. Anonymous callers are asked to sign in (401);
+    anybody else signed in is told there is nothing here (404)."""
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            raise NotAuthenticated()
         if not may_read_unpublished(request.user):
             raise NotFound(NOT_FOUND)
         return True

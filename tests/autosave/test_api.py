@@ -64,13 +64,16 @@ def test_a_reporter_autosaves_their_own_draft_but_not_someone_elses(api, people)
 
 def test_nobody_outside_the_desk_reaches_an_autosave(api, people):
     story = ArticleFactory()
-    for client in (api(None), api(UserFactory(username="reader"))):
+    for client, answer in (
+        (api(None), (401, {"detail": "Authentication credentials were not provided."})),
+        (api(UserFactory(username="reader")), (404, {"detail": "No article at this URL."})),
+    ):
         for response in (
             client.get(url(story)),
             client.put(url(story), {"data": {"title": "x"}}, format="json"),
             client.delete(url(story)),
         ):
-            assert response.status_code == 404 and response.json() == {"detail": "No article at this URL."}
+            assert (response.status_code, response.json()) == answer
     assert not Autosave.objects.exists()
 
 

@@ -116,10 +116,14 @@ def test_nobody_outside_the_desk_reads_or_writes_notes(api, people):
     story = ArticleFactory()
     actions.add_note(actor=people["editor"], article=story, body="Desk only.")
     program = UserFactory(username="feedbot", perms=["articles.view_article"])  # not staff
-    for client in (api(None), api(UserFactory(username="reader")), api(program)):
+    for client in (api(UserFactory(username="reader")), api(program)):
         for response in (client.get(url(story)), client.post(url(story), {"body": "Hi"}, format="json")):
             assert response.status_code == 404
             assert response.json() == {"detail": "No article at this URL."}
+    for target in (url(story), "/api/v1/articles/999999/notes/"):
+        for response in (api(None).get(target), api(None).post(target, {"body": "Hi"}, format="json")):
+            assert response.status_code == 401  # asked to sign in, whether or not the story exists
+            assert response.json() == {"detail": "Authentication credentials were not provided."}
     assert Note.objects.count() == 1
 
 

@@ -128,12 +128,15 @@ def test_nobody_outside_the_desk_learns_anything_not_even_that_the_story_exists(
     story = ArticleFactory()
     outsider = UserFactory(username="reader")
     token_program = UserFactory(username="feedbot", perms=[])
-    for client in (api(None), api(outsider), api(token_program)):
+    for client in (api(outsider), api(token_program)):
         for target in (url(story), "/api/v1/articles/999999/presence/"):
             response = getattr(client, method)(target)
             assert response.status_code == 404, (method, target, response.content)
             assert response.json() == {"detail": "No article at this URL."}
-    assert api(None).post(url(story, "take-over/")).status_code == 404
+    for target in (url(story), "/api/v1/articles/999999/presence/", url(story, "take-over/")):
+        response = getattr(api(None), method)(target)
+        assert response.status_code == 401, (method, target, response.content)
+        assert response.json() == {"detail": "Authentication credentials were not provided."}
 
 
 def test_huge_ids_are_json_404s(api, people):
