@@ -28,9 +28,15 @@ def _related(item: dict) -> list[dict]:
 
 
 class SurrogateKeysMixin:
-    """For viewsets: `surrogate_kind` names the key of each object returned ("article")."""
+    """For viewsets: `surrogate_kind` names the key of each object returned ("article").
+
+    Besides list and retrieve, an action named in `surrogate_actions` is marked too; when what
+    it answers is another shape of an object (ninjs), it leaves that object's API document in
+    `surrogate_source` for the keys to be read from.
+    """
 
     surrogate_kind = "article"
+    surrogate_actions = ("list", "retrieve", "ninjs")
 
     def surrogate_keys(self, data) -> set[str]:
         items, is_list = _items(data)
@@ -46,11 +52,12 @@ class SurrogateKeysMixin:
         if (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
-            and getattr(self, "action", None) in ("list", "retrieve")
+            and getattr(self, "action", None) in self.surrogate_actions
             and not request.user.is_authenticated
             and getattr(response, "data", None) is not None
         ):
-            response[surrogate_keys.HEADER] = surrogate_keys.header_value(self.surrogate_keys(response.data))
+            source = getattr(self, "surrogate_source", response.data)
+            response[surrogate_keys.HEADER] = surrogate_keys.header_value(self.surrogate_keys(source))
             seconds = shared_cache_seconds()
             if seconds > 0:
                 patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)

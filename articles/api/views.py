@@ -30,6 +30,7 @@ from articles.api.editorial.reads import (
     readable_articles,
 )
 from articles.api.filters import FILTER_PARAMETERS, ArticleFilters
+from articles.api.ninjs import NinjsActionMixin
 from articles.api.preconditions import named_article_version
 from articles.api.revisions import RevisionActionsMixin
 from articles.api.serializers import (
@@ -108,7 +109,9 @@ def sections_for(articles) -> dict:
         responses={204: None, **WRITE_ERRORS},
     ),
 )
-class ArticleViewSet(SurrogateKeysMixin, DraftActionsMixin, RevisionActionsMixin, ETagMixin, viewsets.ModelViewSet):
+class ArticleViewSet(
+    SurrogateKeysMixin, DraftActionsMixin, RevisionActionsMixin, NinjsActionMixin, ETagMixin, viewsets.ModelViewSet
+):
     """Articles. Everyone reads live ones; editors (articles.view_article) also the rest.
 
     Writes need the article model permissions and go through `articles.actions`; changes and
@@ -199,13 +202,14 @@ class ArticleViewSet(SurrogateKeysMixin, DraftActionsMixin, RevisionActionsMixin
         """The article's detail document; after a write it is read again, with everything it shows."""
         fresh = self.get_queryset_for_detail().get(pk=article.pk) if reload else article
         self.etag_article = fresh
-        context = {
-            **self.get_serializer_context(),
-            "sections": sections_for([fresh]),
-            "staff": may_read_unpublished(self.request.user),  # has_draft, draft_publish_at
-        }
+        context = self.detail_context(fresh, staff=may_read_unpublished(self.request.user))
         headers = {"Location": reverse("article-detail", kwargs={"pk": fresh.pk})} if status_code == 201 else {}
         return Response(ArticleDetailSerializer(fresh, context=context).data, status=status_code, headers=headers)
+
+    def detail_context(self, article, *, staff: bool) -> dict:
+        """What ArticleDetailSerializer needs to draw `article`; `staff` adds has_draft and
+        draft_publish_at."""
+        return {**self.get_serializer_context(), "sections": sections_for([article]), "staff": staff}
 
     def get_queryset_for_detail(self):
         action_name, self.action = self.action, "retrieve"

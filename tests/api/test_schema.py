@@ -148,6 +148,7 @@ def well_formed_requests(newsroom, editor_headers):
             "headers": {"If-Match": "*"},
         },
         ("/api/v1/articles/{id}/related/", "GET"): {"path_parameters": {"id": first.pk}, "query": {"format": "legacy"}},
+        ("/api/v1/articles/{id}/ninjs/", "GET"): {"path_parameters": {"id": arabic.pk}},
         ("/api/v1/media/", "GET"): {"query": {"kind": "video"}},
         ("/api/v1/media/", "POST"): {
             "body": {"file": jpeg_bytes(), "title": "Bridge"},
@@ -250,6 +251,7 @@ def test_schema_names_every_route_and_method(anon):
         ("/api/v1/articles/{id}/", "patch"),
         ("/api/v1/articles/{id}/", "delete"),
         ("/api/v1/articles/{id}/related/", "get"),
+        ("/api/v1/articles/{id}/ninjs/", "get"),
         ("/api/v1/media/", "get"),
         ("/api/v1/media/", "post"),
         ("/api/v1/media/{id}/", "get"),
