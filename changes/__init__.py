@@ -8,6 +8,12 @@ and, after its transaction commits, every listener (the page cache, and later th
 front cache or the webhooks) is called with a `Change`. Nothing is announced for a transaction
 that rolls back. Listeners register once, in an app's `ready()`. There are no model signals
 behind this: a change made outside an action function is not announced, by design.
+
+Events are the other half: a named, typed fact an outside party may be told about
+("article.published", "media.updated"). `emit(name, article=pk)` calls the recorders registered
+for it at once, inside the action's transaction, so that what they write (the webhooks' outbox)
+is committed if and only if the change is. Recorders register once, in an app's `ready()`; an
+event nobody records costs nothing. See docs/decisions/0014-events-recorded-in-the-transaction.md.
 """
 
 import logging
@@ -74,3 +80,57 @@ def _deliver(change: Change) -> None:
             # The change is committed whatever a listener does; one failing listener must not
             # keep the others from hearing of it.
             log.exception("A listener failed on %r", change)
+
+
+# Events ------------------------------------------------------------------------------------------
+
+EVENTS = frozenset(
+    {
+        "article.published",
+        "article.updated",
+        "article.unpublished",
+        "article.corrected",
+        "media.updated",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One named fact about one object: `name` (one of EVENTS) and the object's id by kind."""
+
+    name: str
+    article: int | None = None
+    media: int | None = None
+
+
+Recorder = Callable[[Event], None]
+_recorders: list[Recorder] = []
+
+
+def record_events(recorder: Recorder) -> None:
+    """Call `recorder` with every emitted `Event` from now on, inside the emitting transaction."""
+    if recorder not in _recorders:
+        _recorders.append(recorder)
+
+
+def unrecord_events(recorder: Recorder) -> None:
+    """Stop calling `recorder`; unknown recorders are ignored."""
+    if recorder in _recorders:
+        _recorders.remove(recorder)
+
+
+def emit(name: str, *, article: int | None = None, media: int | None = None) -> Event:
+    """Record the event `name` about `article` or `media` (ids) in the current transaction.
+
+    Unlike a listener, a recorder runs now, and may write rows: a failing recorder fails the
+    action, which is rolled back with its event, so no event is ever lost or invented.
+    """
+    if name not in EVENTS:
+        raise ValueError(f"Unknown event {name!r}; the events are {sorted(EVENTS)}.")
+    event = Event(
+        name=name, article=None if article is None else int(article), media=None if media is None else int(media)
+    )
+    for recorder in list(_recorders):
+        recorder(event)
+    return event

@@ -247,6 +247,7 @@ def update_media(*, actor, item: MediaItem, **values) -> MediaItem:
             tasks.enqueue_after_commit(tasks.make_renditions, item.pk)
         _record(actor, item, "media_edit", fields=changed)
         _announce(item)
+        changes.emit("media.updated", media=item.pk)
     return item
 
 
@@ -281,6 +282,7 @@ def replace_file(
             transaction.on_commit(lambda: _remove(old))
         _record(actor, item, "media_edit", fields=["file"])
         _announce(item)
+        changes.emit("media.updated", media=item.pk)
         _ask_worker(item)
     return item
 
@@ -295,6 +297,7 @@ def attach_captions(*, actor, item: MediaItem, data: bytes, language: str = "") 
         captions.store_captions(item, data, language=language)
         _record(actor, item, "media_edit", fields=["captions", "captions_language"])
         _announce(item)
+        changes.emit("media.updated", media=item.pk)
     return item
 
 
@@ -308,6 +311,7 @@ def remove_captions(*, actor, item: MediaItem) -> MediaItem:
         captions.drop_captions(item)
         _record(actor, item, "media_edit", fields=["captions"])
         _announce(item)
+        changes.emit("media.updated", media=item.pk)
     return item
 
 

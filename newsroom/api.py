@@ -21,6 +21,7 @@ from rest_framework.routers import DefaultRouter
 from articles.api.authors import AuthorViewSet
 from articles.api.views import ArticleViewSet, SectionViewSet, TagViewSet
 from media.api import MediaViewSet
+from webhooks.api import WebhookViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -29,6 +30,7 @@ router.register("authors", AuthorViewSet, basename="author-api")
 router.register("media", MediaViewSet, basename="media")
 router.register("sections", SectionViewSet, basename="section-api")
 router.register("tags", TagViewSet, basename="tag-api")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 
 @csrf_exempt

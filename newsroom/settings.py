@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "media",
     "articles",
+    # Signed webhooks: endpoints, the outbox and the delivery log (sent by the task worker).
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,9 @@ CACHE_GENERATION_TRUST_MS = env.int("CACHE_GENERATION_TRUST_MS", default=250)
 # Varnish instances in front of the site (comma-separated base URLs, e.g. http://127.0.0.1:6081):
 # each change is purged there by its Surrogate-Key names (caching.varnish, deploy/varnish/).
 VARNISH_URLS = env.list("VARNISH_URLS", default=[])
+# Webhooks may be sent to hosts on loopback, private or link-local addresses (a receiver on this
+# machine or the internal network). Off in production: webhooks must not probe the internal network.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
 # How long a share-preview link works before it answers 404 (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=24)
 # The legacy site while its archive is imported (empty: not linked); not-yet-imported related items link there.

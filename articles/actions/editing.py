@@ -110,7 +110,18 @@ def record_change(
         sections={article.section_id, *sections},
         authors={*revision.data.get("author_ids", ()), *authors},
     )
+    if event := article_event(from_status, article.status):
+        changes.emit(event, article=article.pk)
     return revision
+
+
+def article_event(from_status: str, to_status: str) -> str | None:
+    """The event a move between two states is (`changes.EVENTS`): going published is
+    "article.published", a change to a published story "article.updated", leaving published
+    "article.unpublished"; changes to unpublished stories are nobody's business outside."""
+    if to_status == Article.Status.PUBLISHED:
+        return "article.updated" if from_status == Article.Status.PUBLISHED else "article.published"
+    return "article.unpublished" if from_status == Article.Status.PUBLISHED else None
 
 
 def _sign(article: Article, chain: list[dict]) -> None:
@@ -424,4 +435,6 @@ def delete_article(*, actor: AbstractBaseUser | None, article: Article, base_ver
         details={"article_id": locked.pk, "legacy_id": locked.legacy_id},
     )
     changes.announce(articles={locked.pk}, sections={locked.section_id}, authors=byline_ids(locked))
+    if event := article_event(locked.status, ""):
+        changes.emit(event, article=locked.pk)
     locked.delete()
