@@ -35,3 +35,6 @@ def endpoint(receiver, hook_admin):
     return actions.create_endpoint(
         actor=hook_admin, url=receiver.url, secret=receiver.secret, events=list(EventType.values)
     )
+
+
+from tests.concurrency.conftest import shared_database  # noqa: E402,F401  (threads share the test's database)

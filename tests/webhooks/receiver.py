@@ -39,6 +39,7 @@ class Receiver:
         self.tried: list[str] = []  # webhook-id of every request, answered or not
         self.down = False
         self.status = 200
+        self.delay = 0.0  # seconds before each answer (a slow receiver)
         self.bad_signatures = 0
         self.failing_ids: set[str] = set()  # webhook-ids answered 500 whatever `status` says
         receiver = self
@@ -48,6 +49,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 receiver.tries += 1
                 receiver.tried.append(self.headers["webhook-id"])
+                time.sleep(receiver.delay)
                 if receiver.down:
                     return self._answer(503, b"down for maintenance")
                 if not verify(receiver.secret, self.headers, body):
