@@ -195,7 +195,7 @@ else:
 # Background tasks (django.tasks): slow work such as probing an uploaded video runs in a worker
 # process, not in the request. Embedded default: a queue in the database (django-tasks-db;
 # worker: `manage.py db_worker`). With TASKS_REDIS_URL (default: REDIS_URL) a Redis queue
-# (django-tasks-rq; worker: `manage.py rqworker --job-class django_tasks_rq.Job default`).
+# (django-tasks-rq; worker: `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`).
 # `make run` and `make serve` start the right worker beside the server (scripts/with-worker).
 # The database app is installed either way: its results table and admin stay readable.
 INSTALLED_APPS += ["django_tasks_db"]

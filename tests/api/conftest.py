@@ -45,6 +45,8 @@ STAFF_ONLY_READS = {
     "/api/v1/articles/{id}/presence/",
     "/api/v1/articles/{id}/notes/",
     "/api/v1/articles/{id}/autosave/",
+    "/api/v1/webhooks/",
+    "/api/v1/webhooks/{id}/",
 }
 
 # (operation label, caller) -> generated requests sent, and seconds spent, by test_schema.py.

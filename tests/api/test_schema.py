@@ -120,7 +120,7 @@ def test_every_operation_answers_within_its_schema(case, newsroom):
             case.call_and_validate(headers=headers, checks=CONFORMANCE_CHECKS)
 
 
-def well_formed_requests(newsroom, editor_headers):
+def well_formed_requests(newsroom, editor_headers, editor):
     """One request per operation aimed at objects that exist: {(path, method): Case kwargs}."""
     first, arabic = newsroom["articles"][0], newsroom["articles"][3]
     spare_article = ArticleFactory(section=newsroom["section"])
@@ -172,6 +172,30 @@ def well_formed_requests(newsroom, editor_headers):
         ("/api/v1/authors/{id}/", "GET"): {"path_parameters": {"id": newsroom["author"].pk}},
         **together_requests(first),
         **draft_requests(newsroom["articles"][1], newsroom["articles"][2]),
+        **webhook_requests(editor),
+    }
+
+
+def webhook_requests(editor):
+    """The webhook endpoints (staff with the webhooks permissions, which the editor is given
+    here; the caller allows receivers on this machine, WEBHOOK_ALLOW_PRIVATE_HOSTS)."""
+    from django.contrib.auth.models import Permission
+
+    from webhooks import actions as hooks
+
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="webhooks"))
+    kept, spare = (
+        hooks.create_endpoint(actor=None, url=f"http://127.0.0.1:835{n}/in", events=["article.published"])
+        for n in (4, 5)
+    )
+    body = {"url": "http://127.0.0.1:8356/in", "events": ["article.published", "media.updated"]}
+    return {
+        ("/api/v1/webhooks/", "GET"): {},
+        ("/api/v1/webhooks/", "POST"): {"body": body},
+        ("/api/v1/webhooks/{id}/", "GET"): {"path_parameters": {"id": kept.pk}},
+        ("/api/v1/webhooks/{id}/", "PUT"): {"path_parameters": {"id": kept.pk}, "body": body},
+        ("/api/v1/webhooks/{id}/", "PATCH"): {"path_parameters": {"id": kept.pk}, "body": {"active": False}},
+        ("/api/v1/webhooks/{id}/", "DELETE"): {"path_parameters": {"id": spare.pk}},
     }
 
 
@@ -220,11 +244,12 @@ def together_requests(article):
     }
 
 
-def test_well_formed_requests_succeed_within_the_schema(newsroom):
+def test_well_formed_requests_succeed_within_the_schema(newsroom, editor, settings):
     """Every operation, sent once with good data at existing objects, answers 2xx in both
     callers' cases where it may (anonymous writes get 401), conforming to the document."""
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True  # the webhook endpoints' URLs are on this machine
     editor_headers = newsroom["headers"]
-    requests = well_formed_requests(newsroom, editor_headers)
+    requests = well_formed_requests(newsroom, editor_headers, editor)
     operations = {(op.path, op.method.upper()) for op in (result.ok() for result in schema.get_all_operations())}
     assert set(requests) == operations, "a new operation needs a well-formed request here"
     for (path, method), kwargs in requests.items():
@@ -282,6 +307,12 @@ def test_schema_names_every_route_and_method(anon):
         ("/api/v1/articles/{id}/draft/", "delete"),
         ("/api/v1/articles/{id}/draft/publish/", "post"),
         ("/api/v1/articles/{id}/draft/publish/", "delete"),
+        ("/api/v1/webhooks/", "get"),
+        ("/api/v1/webhooks/", "post"),
+        ("/api/v1/webhooks/{id}/", "get"),
+        ("/api/v1/webhooks/{id}/", "put"),
+        ("/api/v1/webhooks/{id}/", "patch"),
+        ("/api/v1/webhooks/{id}/", "delete"),
     }
     detail = document["components"]["schemas"]["ArticleDetail"]["properties"]
     for field in ("id", "url", "web_url", "legacy_id", "breadcrumb", "lead_media", "related", "body_html"):

@@ -80,7 +80,10 @@ def test_rqs_worker_measures_the_video_and_a_bad_one_fails_with_its_problem(site
 def test_with_a_redis_queue_make_serve_starts_rqs_worker(site):
     pair = Printing([sys.executable, "scripts/with-worker", sys.executable, "-c", "import time; time.sleep(4)"], site)
     try:
-        pair.wait_for(r"task worker `manage\.py rqworker --job-class django_tasks_rq\.Job default` started, pid \d+")
+        pair.wait_for(
+            r"task worker `manage\.py rqworker --job-class django_tasks_rq\.Job --with-scheduler default` started, "
+            r"pid \d+"
+        )
         assert pair.process.wait(timeout=60) == 0
     finally:
         pair.stop()
