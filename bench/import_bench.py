@@ -143,7 +143,7 @@ def recreate_postgres(url: str) -> None:
     from django.db import connection
 
     name = connection.settings_dict["NAME"]
-    if not name.startswith(("newsroom_import", "newsroom_scale", "newsroom_bench")):
+    if not name.startswith(("newsroom_import", "newsroom_scale", "newsroom_bench")) and not name.endswith("_import"):
         sys.exit(f"refusing to drop {name!r}: give a database named newsroom_import_* for this benchmark")
     connection.close()
     admin = url.rsplit("/", 1)[0] + "/postgres"

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from articles.legacy.context import ImportContext
 from articles.legacy.identity import match_candidates, page_digest, page_identity
-from articles.legacy.parser import LegacyPage
+from articles.legacy.parser import LegacyPage, split_title
 from articles.legacy.records import FILLED_STUB, PageRecords
 from articles.legacy.related import RelatedResolver
 from articles.legacy.report import PageResult
@@ -103,7 +103,7 @@ class _PageWriter:
         if placed.status:
             details = {"file": page.name, "legacy_id": placed.legacy_id}
             if placed.new_row is None:
-                self.rows.flush_links()  # the revision reads the related list back
+                self.rows.leave_cached()  # the revision reads the article and its related list back
             self.records.page(
                 pk=placed.pk,
                 new_row=placed.new_row,
@@ -159,6 +159,7 @@ class _PageWriter:
         if placed.status or not (links_changed or learnt_own_id is not None):
             return
         placed.status = "updated"
+        self.rows.leave_cached()
         identity = {"legacy_key": self.key, "legacy_digest": self.digest} if links_changed else {}
         Article.objects.filter(pk=placed.pk).update(version=F("version") + 1, **identity)
 
@@ -184,6 +185,7 @@ class _PageWriter:
         placed = Placement(pk, "", found["status"], found["legacy_id"], before=None)
         if found["legacy_digest"] == self.digest:
             return placed  # the old site's page is as imported: nothing of it to apply
+        self.rows.leave_cached()  # what follows reads and writes through the ORM
         self.records.flush(self.rows, self.now)  # revisions read below include the batch's own
         before = self.rows.related_target_ids(pk)
         if self._edited_since_import(found, before):
@@ -230,6 +232,7 @@ class _PageWriter:
 
     def _fill(self, pk: int, wanted: dict) -> Placement:
         """The page of a stub arrived: same row, now with content, published."""
+        self.rows.leave_cached()  # the stub is read and saved through the ORM
         self.records.flush(self.rows, self.now)  # its revision number counts the batch's own
         article = Article.objects.select_for_update().get(pk=pk)
         for name, value in wanted.items():
@@ -311,7 +314,7 @@ def import_batch(pages: list[LegacyPage], *, context: ImportContext) -> list[Pag
     try:
         with transaction.atomic(), connection.wrap_database_errors:
             batch = _Batch(context)
-            context.rows.begin_batch([(page_identity(page), page.title) for page in pages])
+            context.rows.begin_batch([(page_identity(page), page.title) for page in pages], **batch_reads(pages))
             for page in pages:
                 with context.rows.sql.page():
                     writer = _PageWriter(context, page, stored, batch=batch)
@@ -331,6 +334,20 @@ def import_batch(pages: list[LegacyPage], *, context: ImportContext) -> list[Pag
     for writer, _ in done:
         context.announcer.add(writer.written)
     return [result for _, result in done]
+
+
+def batch_reads(pages: list[LegacyPage]) -> dict:
+    """What the pages of a batch can ask the database about, for `Rows.begin_batch`: the legacy
+    ids, plain titles and pictures their related items name, and how many articles (each page,
+    a stub for each item at most) and media items (one a picture) they can insert."""
+    items = [item for page in pages for item in page.related]
+    return {
+        "legacy_ids": sorted({item.legacy_id for item in items}),
+        "titles": sorted({split_title(item.title)[0] for item in items}),
+        "paths": sorted({item.pic for item in items if item.pic}),
+        "articles_at_most": len(pages) + len(items),
+        "media_at_most": len(items),
+    }
 
 
 def _undo(ctx: ImportContext, stored: list[str]) -> None:

@@ -145,7 +145,7 @@ class MediaResolver:
         found, without_file = self._known(rows, usable)
         changes = self._create(rows, [path for path in usable if path not in found], found, without_file, record)
         if self.media_root is not None and without_file:
-            changes += self._copy_files(usable, found, without_file, warnings, stored, missing)
+            changes += self._copy_files(rows, usable, found, without_file, warnings, stored, missing)
         return found, changes
 
     def _known(self, rows, usable: list[str]) -> tuple[dict[str, int], set[int]]:
@@ -174,12 +174,13 @@ class MediaResolver:
             without_file.add(pk)
         return len(ids)
 
-    def _copy_files(self, usable, found, without_file, warnings, stored, missing) -> int:
+    def _copy_files(self, rows, usable, found, without_file, warnings, stored, missing) -> int:
         """Copy in the files of the items without one; how many were. Paths already looked for
         in this run are not looked for again (nor their rows read); reported in the page's order."""
         look_for = [path for path in usable if found[path] in without_file and path not in self.not_found]
         if not look_for:
             return 0
+        rows.forget_media(look_for)  # read and changed below through the ORM
         order = {path: index for index, path in enumerate(look_for)}
         items = MediaItem.objects.filter(pk__in=[found[path] for path in look_for])
         copied = 0
