@@ -105,6 +105,8 @@ def main() -> None:
             marks["n"], marks["t"] = 0, time.perf_counter()
             return run_import([pages], zone=zone, on_result=on_result, parse_in_worker=not args.no_worker)
 
+        backend = server_backend()
+        server_started = server_cpu(backend)
         started, cpu_started = time.perf_counter(), time.process_time()
         if args.profile:
             import cProfile
@@ -123,6 +125,12 @@ def main() -> None:
             f"imported {report.total} pages in {elapsed:.1f}s: {report.total / elapsed:,.0f} pages/s "
             f"(CPU time of this process {cpu:.1f}s: {report.total / cpu:,.0f} pages per CPU-second)"
         )
+        if backend is not None and server_started is not None and backend == server_backend():
+            server = server_cpu(backend) - server_started
+            print(
+                f"CPU time of the PostgreSQL server process serving the import {server:.1f}s: "
+                f"{report.total / server:,.0f} pages per server CPU-second"
+            )
         print(f"machine load average while running: {os.getloadavg()[0]:.1f} (2 cores, shared)")
         print_database_size(Path(f"{tmp}/bench.sqlite3"))
         worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -135,6 +143,29 @@ def main() -> None:
             again = run(on_result=None)
             elapsed = time.perf_counter() - started
             print(f"re-import: {again.summary()} {again.total / elapsed:,.0f} pages/s")
+
+
+def server_backend() -> int | None:
+    """The process id of the PostgreSQL backend serving this process's connection (None on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) the backend `pid` has used, read from /proc when the server
+    runs on this machine; None when it cannot be read."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def recreate_postgres(url: str) -> None:

@@ -122,16 +122,48 @@ class Statements:
         """(Django form, driver form) of `sql`."""
         return sql, self.driver_sql(sql)
 
+    def copy(self, sql: str, params: list, width: int) -> bool:
+        """PostgreSQL: send the rows in `params` (`width` values each) with `sql`, a `COPY … FROM
+        STDIN`; whether it did (False on SQLite, or when Django watches queries: the caller
+        inserts them with a statement of its own instead).
+
+        A multi-row INSERT of a batch's rows carries thousands of parameters, which both the
+        driver (quoting them into the text) and the server (parsing and planning a statement
+        that long) pay for at every batch; COPY sends the values as rows of data.
+        """
+        if self.qmark:
+            return False
+        cursor = self.cursor()
+        if cursor is None:
+            return False
+        with cursor.copy(sql) as copy:
+            for start in range(0, len(params), width):
+                copy.write_row(params[start : start + width])
+        return True
+
 
 class Inserter:
-    """Multi-row `INSERT … RETURNING id` for one model from dicts; SQL cached by row count."""
+    """Multi-row `INSERT … RETURNING id` for one model from dicts; SQL cached by row count.
 
-    def __init__(self, model: type[Model], statements: Statements, on_rows=None, *, with_pk: bool = False):
+    `with_pk`: the rows bring their ids (reserved by `Rows.reserve_ids`). `returning=False`:
+    the caller needs no ids back (`rows` returns none), so on PostgreSQL the rows go in with
+    `COPY … FROM STDIN` (see `Statements.copy`).
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        statements: Statements,
+        on_rows=None,
+        *,
+        with_pk: bool = False,
+        returning: bool = True,
+    ):
         meta = model._meta
         self.on_rows = on_rows  # called with the rows before each insert
         self.statements = statements
         self.db = db = statements.db
-        # with_pk: the rows bring their ids (reserved by `Rows.reserve_ids`).
+        self.returning = returning
         self.fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
         # A row starts as the prepared defaults (`template`); time stamps (auto_now, auto_now_add,
         # default=timezone.now) and other callable defaults (a new dict per row…) are filled per
@@ -147,6 +179,7 @@ class Inserter:
         self.head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) VALUES "
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.tail = f" RETURNING {quote(meta.pk.column)}"
+        self.copy_sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) FROM STDIN"
         self._sql: dict[int, tuple[str, str]] = {}
 
     def _add_slot(self, index: int, field) -> None:
@@ -194,7 +227,15 @@ class Inserter:
                     value = field.get_db_prep_save(value, db)
                 values[index] = value
             params += values
-        return self._insert(params, len(rows))
+        return self._send(params, len(rows))
+
+    def _send(self, params: list, count: int) -> list[int]:
+        """Insert `count` rows of `params`: with COPY where it can (no ids wanted), else INSERT."""
+        if self.returning:
+            return self._insert(params, count)
+        if not self.statements.copy(self.copy_sql, params, len(self.fields)):
+            self._insert(params, count)
+        return []
 
     def _insert(self, params: list, count: int) -> list[int]:
         width = len(self.fields)
@@ -242,7 +283,7 @@ class _Table:
         self.owner = owner
         self.name = model._meta.db_table
         self.now_insert = Inserter(model, owner.sql, on_rows=on_rows)
-        self.later_insert = Inserter(model, owner.sql, with_pk=True)
+        self.later_insert = Inserter(model, owner.sql, with_pk=True, returning=False)
 
     def rows(self, rows: list[dict], now=None) -> list[int]:
         owner = self.owner
@@ -274,8 +315,8 @@ class Rows:
         self.media = quote(MediaItem._meta.db_table)
         self.insert_article = _Table(self, Article, on_rows=self._note_articles)
         self.insert_media = _Table(self, MediaItem)
-        self.insert_revisions = Inserter(Revision, sql)
-        self.insert_audit = Inserter(AuditEntry, sql)
+        self.insert_revisions = Inserter(Revision, sql, returning=False)
+        self.insert_audit = Inserter(AuditEntry, sql, returning=False)
         self._published_at = Article._meta.get_field("published_at")
         columns = ", ".join(self.IDENTITY_COLUMNS)
         self._identity = sql.pair(
@@ -315,6 +356,7 @@ class Rows:
         )
         self._delete_links = sql.pair(f"DELETE FROM {self.link} WHERE source_id = %s")
         self._link_sql: dict[int, tuple[str, str]] = {}
+        self._copy_links = f"COPY {self.link} (source_id, target_id, position) FROM STDIN"
         self._in_sql: dict[tuple[str, int], tuple[str, str]] = {}
         self._change_sql: dict[int, tuple[str, str]] = {}
         # PostgreSQL: ids taken from a table's sequence and not used yet (see `reserve_ids`).
@@ -643,6 +685,10 @@ class Rows:
         self._insert_links(links)
 
     def _insert_links(self, links: list[tuple[int, int, int]]) -> None:
+        if not links:
+            return
+        if self.sql.copy(self._copy_links, [value for link in links for value in link], 3):
+            return
         for start in range(0, len(links), LINK_CHUNK):
             part = links[start : start + LINK_CHUNK]
             sql = self._link_sql.get(len(part))
