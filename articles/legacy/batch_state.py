@@ -79,7 +79,8 @@ class BatchState:
     """The rows a batch reads and writes; see the module's docstring."""
 
     articles: dict[int, dict] = dataclasses.field(default_factory=dict)  # id → kept columns
-    identity_ids: list[int] = dataclasses.field(default_factory=list)  # rows matching the batch's keys or titles
+    by_key: dict[str, int] = dataclasses.field(default_factory=dict)  # identity key → id, of held rows
+    by_page_title: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # page title → held ids
     keys: set[str] = dataclasses.field(default_factory=set)  # identity keys the batch asked for
     titles: set[str] = dataclasses.field(default_factory=set)  # page titles the batch asked for
     by_legacy_id: dict[int, int] = dataclasses.field(default_factory=dict)  # legacy id → article id
@@ -111,16 +112,25 @@ class BatchState:
                 ids.append(pk)
                 ids.sort()
 
+    def hold_identity(self, pk: int) -> None:
+        """The held row `pk` may be a page's identity candidate (its key or title is one the batch asked for)."""
+        row = self.articles[pk]
+        if row["legacy_key"] in self.keys:
+            self.by_key[row["legacy_key"]] = pk
+        if row["title"] in self.titles:
+            self.by_page_title.setdefault(row["title"], []).append(pk)
+
     def identity_candidates(self, key: str, title: str, published_at) -> list[dict]:
         """`Rows.identity_candidates` answered from the rows held: oldest first."""
-        found = []
-        for pk in sorted(self.identity_ids):
-            row = self.articles[pk]
-            if row["legacy_key"] == key or (
-                row["title"] == title and (row["is_stub"] or same_moment(row["published_at"], published_at))
-            ):
-                found.append({name: row[name] for name in IDENTITY_COLUMNS})
-        return found
+        found = set(self.by_page_title.get(title, ()))
+        found = {
+            pk
+            for pk in found
+            if self.articles[pk]["is_stub"] or same_moment(self.articles[pk]["published_at"], published_at)
+        }
+        if key in self.by_key:
+            found.add(self.by_key[key])
+        return [{name: self.articles[pk][name] for name in IDENTITY_COLUMNS} for pk in sorted(found)]
 
     def targets(self, legacy_ids) -> dict[int, tuple[int, int | None, str]]:
         """{legacy id: (article id, lead media id, title)} of the held articles holding these."""
@@ -151,8 +161,7 @@ class BatchState:
         kept = {name: row.get(name, default) for name, default in ROW_DEFAULTS.items()}
         kept["id"] = pk
         self.articles[pk] = kept
-        if kept["legacy_key"] in self.keys or kept["title"] in self.titles:
-            self.identity_ids.append(pk)
+        self.hold_identity(pk)
         self._index(pk)
 
     def add_media(self, row: dict, now) -> None:

@@ -396,7 +396,7 @@ class Rows:
         for values in self.sql.fetch(self._batch_identities, [self._list(keys), self._list(page_titles)]):
             row = dict(zip(KEPT_COLUMNS, values, strict=True))
             held.keep(row)
-            held.identity_ids.append(row["id"])
+            held.hold_identity(row["id"])
         columns = ("id", "legacy_id", "title", "kind", "lead_media_id", "version")
         held.legacy_ids = set(legacy_ids)
         if legacy_ids:
