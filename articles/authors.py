@@ -84,8 +84,13 @@ class Byline(models.Model):
     """One author's place in one article's byline (position 0 is named first)."""
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    # Indexed as the first column of byline_listing_idx.
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines", db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
+    # A copy of the article's dateline, kept equal to it by the action functions
+    # (articles.link_dates): an author's page walks byline_listing_idx newest first and stops
+    # after a page, whatever the number of stories (see articles.models.TagLink).
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="The article's dateline.")
 
     class Meta:
         ordering = ["article", "position", "id"]
@@ -93,7 +98,7 @@ class Byline(models.Model):
             models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
             models.UniqueConstraint(fields=["article", "position"], name="byline_position_once"),
         ]
-        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+        indexes = [models.Index(fields=["author", "-published_at", "-article"], name="byline_listing_idx")]
 
     def __str__(self):
         return f"{self.article_id}: {self.author_id} (#{self.position})"

@@ -136,6 +136,31 @@ class Tag(models.Model):
         name_errors(self.name)
 
 
+class TagLink(models.Model):
+    """One tag on one article, carrying a copy of the article's dateline (`published_at`).
+
+    The copy is what makes a tag page flat at any archive size: "the newest live stories
+    tagged T" is a walk of `tag_link_listing_idx` (tag, dateline, article, newest first) joined
+    to the articles by primary key, stopping after a page, where ordering by the article's own
+    dateline made the database read every story with the tag (or walk the whole date index).
+    The action functions keep the copy equal to the article's dateline whenever either changes
+    (`articles.link_dates`); the table is the one the plain many-to-many field used to make.
+    """
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tag_links")
+    # Indexed as the first column of tag_link_listing_idx.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="links", db_index=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="The article's dateline.")
+
+    class Meta:
+        db_table = "articles_article_tags"
+        constraints = [models.UniqueConstraint(fields=["article", "tag"], name="tag_link_once")]
+        indexes = [models.Index(fields=["tag", "-published_at", "-article"], name="tag_link_listing_idx")]
+
+    def __str__(self):
+        return f"{self.article_id}: tag {self.tag_id}"
+
+
 def name_errors(name: str) -> None:
     """Section and tag names: a ValidationError on `name` naming any control character in it.
 
@@ -176,7 +201,7 @@ class Article(models.Model):
         help_text="HTML. Paragraphs, links, lists, quotes and headings; scripts and styles are refused.",
     )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, through=TagLink, blank=True, related_name="articles")
     authors = models.ManyToManyField(Author, through=Byline, blank=True, related_name="articles")
     signoff = models.CharField(
         "sign-off",

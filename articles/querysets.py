@@ -6,15 +6,17 @@ them as their managers (`Article.objects`, `RelatedLink.objects`).
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 # Article.Status.PUBLISHED, named here so that this module need not import the models.
 PUBLISHED = "published"
-# A listing whose own index names at most this many stories reads them by primary key
-# (`ArticleQuerySet.among`); past it, its newest stories are dense enough in the date index.
-FEW = 2000
+# The order of a tag's or an author's stories (`ArticleQuerySet.tagged`, `.credited_to`):
+# newest first by the dateline and article id on the link rows, as their listing indexes hold
+# them. For keyset pages (querykit.keyset) and feeds; the values equal the article's
+# (published_at, id), so a cursor made from either names the same place.
+LISTED_NEWEST_FIRST = (("listed_at", True), ("listed_id", True))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -63,21 +65,35 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
-    def among(self, candidates):
-        """This queryset limited to the article ids `candidates` yields (a `values_list` of ids
-        read from the listing's own index: a section's, a tag's, an author's), when there are
-        at most FEW of them; else unchanged. One query, reading at most FEW + 1 ids.
+    def tagged(self, tag):
+        """The stories carrying `tag`, read through its listing index: order them by
+        LISTED_NEWEST_FIRST (`.listed()`); chain after `live()`."""
+        return self._through_links("tag_links", tag=tag)
 
-        A list page asks for the newest 20 live stories of a section, tag or author. The
-        planner walks the date index backwards and keeps the stories that belong, which is
-        quick while they are common; for a small section, a rare tag or an occasional author
-        that walk crosses the whole archive (1.7 s at a million stories on PostgreSQL, whose
-        statistics cannot tell a rare value from a common one). Naming the few ids lets it
-        read them by primary key instead; past FEW the walk reads at most 20 × archive / FEW
-        rows.
-        """
-        ids = list(candidates.order_by()[: FEW + 1])
-        return self if len(ids) > FEW else self.filter(pk__in=ids)
+    def credited_to(self, author):
+        """The stories with `author` in their byline, read through the byline listing index:
+        order them by LISTED_NEWEST_FIRST (`.listed()`); chain after `live()`."""
+        return self._through_links("bylines", author=author)
+
+    def _through_links(self, relation: str, **owner):
+        """Stories joined to their link rows (`relation`: tag links or bylines) of `owner`, with
+        the link's copy of the dateline and article id as `listed_at` / `listed_id`.
+
+        Ordered by those, the database walks the (owner, dateline, article) index newest first
+        and reads each story by primary key, stopping after a page: flat for a tag on every
+        other story or on three, at a thousand stories or a million. Ordered by the article's
+        own dateline it walked the whole archive's date index for a rare tag, or read every
+        story of a medium one. The link's dateline is bounded by now as well as the article's
+        (live() decides what shows; this only starts the walk at the present, past scheduled
+        stories, and keeps drafts without a dateline out of it)."""
+        lookups = {f"{relation}__{name}": value for name, value in owner.items()}
+        return self.filter(**lookups, **{f"{relation}__published_at__lte": timezone.now()}).annotate(
+            listed_at=F(f"{relation}__published_at"), listed_id=F(f"{relation}__article_id")
+        )
+
+    def listed(self):
+        """A `tagged()` or `credited_to()` queryset newest first, in its index's order."""
+        return self.order_by(*(("-" if descending else "") + name for name, descending in LISTED_NEWEST_FIRST))
 
     def for_listing(self):
         """What a list of article cards needs, in a fixed number of queries."""

@@ -91,7 +91,7 @@ def build(n: int) -> Article:
         for i in range(n)
     )
     Article.tags.through.objects.bulk_create(
-        Article.tags.through(article_id=a.pk, tag_id=t.pk) for a in articles for t in tags
+        Article.tags.through(article_id=a.pk, tag_id=t.pk, published_at=a.published_at) for a in articles for t in tags
     )
     RelatedLink.objects.bulk_create(
         RelatedLink(source=articles[0], target=target, position=i) for i, target in enumerate(articles[1:21])

@@ -62,8 +62,9 @@ RARE_LISTS = (
     "UPDATE articles_article SET section_id = (SELECT id FROM articles_section WHERE path = 'region-1/notes') "
     "WHERE id <= 10",
     "INSERT INTO articles_tag (name, slug) VALUES ('Rare', 'rare')",
-    "INSERT INTO articles_article_tags (article_id, tag_id) "
-    "SELECT id, (SELECT id FROM articles_tag WHERE slug = 'rare') FROM articles_article WHERE id IN (11, 12, 13)",
+    "INSERT INTO articles_article_tags (article_id, tag_id, published_at) "
+    "SELECT id, (SELECT id FROM articles_tag WHERE slug = 'rare'), published_at FROM articles_article "
+    "WHERE id IN (11, 12, 13)",
     "INSERT INTO articles_author (name, slug, job_title, bio, signoff, created_at, updated_at) "
     "VALUES ('Occasional Writer', 'occasional', '', '', '', now(), now())",
     "UPDATE articles_byline SET author_id = (SELECT id FROM articles_author WHERE slug = 'occasional') "
@@ -157,14 +158,15 @@ class Loader:
         authors = self._authors()
         self._articles(sections)
         self._links(tags, authors)
+        for table in ("articles_article", "articles_article_tags", "articles_byline"):
+            # COPY named the ids: the rows RARE_LISTS inserts take theirs after them.
+            db.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+            )
         for statement in RARE_LISTS:
             db.execute(statement)
         db.commit()  # runs the deferred foreign key checks; the trigger cannot change before
         db.execute("ALTER TABLE articles_article ENABLE TRIGGER USER")
-        for table in ("articles_article", "articles_article_tags", "articles_byline"):
-            db.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
-            )
         db.commit()
 
     def _copy(self, table: str, columns: tuple[str, ...], rows) -> None:
@@ -234,10 +236,13 @@ class Loader:
             "legacy_digest",
         ]
 
+        self.datelines = []  # article n's at n - 1: its tag links and byline row carry it too
+
         def rows():
             for n, local in enumerate(synthetic.timeline(self.size, seed=7, step=step, end=end), 1):
                 title = synthetic.title_for(n, multiplier, offset)[0]
                 published = local.replace(tzinfo=zone)
+                self.datelines.append(published)
                 summary = f"{title}: what happened and what comes next."
                 body = f"<p>{summary}</p><p>Story number {n} of the scale benchmark.</p>"
                 slug = title.lower().replace(" ", "-")[:190]
@@ -247,8 +252,9 @@ class Loader:
         self._copy("articles_article", columns, rows())
 
     def _links(self, tags: list[int], authors: list[int]) -> None:
-        """Two tags and one author a story: tag n is chosen with weight 1/n (a few tags are common)."""
-        rng = self.rng
+        """Two tags and one author a story: tag n is chosen with weight 1/n (a few tags are
+        common). Each link row carries its story's dateline, as the actions write it."""
+        rng, datelines = self.rng, self.datelines
         weights = [1 / n for n in range(1, len(tags) + 1)]
 
         def tag_rows():
@@ -257,14 +263,14 @@ class Loader:
                 first, second = rng.choices(tags, weights, k=2)
                 for tag in {first, second}:
                     pk += 1
-                    yield (pk, article, tag)
+                    yield (pk, article, tag, datelines[article - 1])
 
-        self._copy("articles_article_tags", ("id", "article_id", "tag_id"), tag_rows())
+        self._copy("articles_article_tags", ("id", "article_id", "tag_id", "published_at"), tag_rows())
         author_weights = [1 / n**0.7 for n in range(1, len(authors) + 1)]
         self._copy(
             "articles_byline",
-            ("id", "position", "article_id", "author_id"),
-            ((n, 0, n, rng.choices(authors, author_weights)[0]) for n in range(1, self.size + 1)),
+            ("id", "position", "article_id", "author_id", "published_at"),
+            ((n, 0, n, rng.choices(authors, author_weights)[0], datelines[n - 1]) for n in range(1, self.size + 1)),
         )
 
 

@@ -94,8 +94,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.tags.set(extracted)
+        if create and extracted:  # the links carry the dateline, as the actions write them
+            self.tags.set(extracted, through_defaults={"published_at": self.published_at})
 
 
 class RelatedLinkFactory(factory.django.DjangoModelFactory):
@@ -125,3 +125,4 @@ class BylineFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     author = factory.SubFactory(AuthorFactory)
     position = 0
+    published_at = factory.SelfAttribute("article.published_at")  # as the actions write it

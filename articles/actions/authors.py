@@ -14,6 +14,7 @@ from django.utils.text import slugify
 import changes
 from articles import audit
 from articles.actions.permissions import actor_user, can_publish
+from articles.link_dates import dateline_of
 from articles.models import Article, Author, Byline, name_errors
 
 # Kept by Author.save() itself, never given by a caller.
@@ -143,7 +144,8 @@ def set_byline(*, article: Article, author_ids: list[int]) -> list[int]:
         return []
     Byline.objects.filter(article_id=article.pk).delete()
     Byline.objects.bulk_create(
-        Byline(article_id=article.pk, author_id=author_id, position=index) for index, author_id in enumerate(author_ids)
+        Byline(article_id=article.pk, author_id=author_id, position=index, **dateline_of(article))
+        for index, author_id in enumerate(author_ids)
     )
     return sorted(set(before) - set(author_ids))
 

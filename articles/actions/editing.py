@@ -13,6 +13,7 @@ import changes
 from articles import audit
 from articles.actions.authors import byline_ids, checked_byline, default_byline, set_byline
 from articles.actions.permissions import actor_user, can_edit, can_publish, editors_only_changes, require
+from articles.link_dates import copy_dateline, dateline_of
 from articles.models import Article, RelatedLink, Revision, Section, Tag
 from articles.revisions import CONTENT_FIELDS, TIMELINE_FIELDS, changed_fields, data_for_version, diff_table, snapshot
 from articles.sanitize import clean_html
@@ -272,11 +273,14 @@ def _unchanged(stored: Article, article: Article, *, tags, related_ids, author_i
     )
 
 
-def _store(article: Article, *, tags, related_ids, author_ids) -> list[int]:
-    """Write the row and the lists given; the authors taken off the byline."""
+def _store(article: Article, stored: Article | None, *, tags, related_ids, author_ids) -> list[int]:
+    """Write the row and the lists given (new tag links and byline rows carry the dateline, and
+    the others follow a dateline that moved: articles.link_dates); the authors taken off the byline."""
     article.save()
+    if stored is not None and stored.published_at != article.published_at:
+        copy_dateline(article)
     if tags is not None:
-        article.tags.set(tags)
+        article.tags.set(tags, through_defaults=dateline_of(article))
     if related_ids is not None:
         set_related(article=article, target_ids=list(related_ids))
     return set_byline(article=article, author_ids=author_ids) if author_ids is not None else []
@@ -343,7 +347,7 @@ def _save_content(
         for field in _BOOKKEEPING_FIELDS:
             setattr(article, field, getattr(stored, field))
         return article
-    dropped = _store(article, tags=tags, related_ids=related_ids, author_ids=author_ids)
+    dropped = _store(article, stored, tags=tags, related_ids=related_ids, author_ids=author_ids)
     _record_save(
         actor=actor,
         article=article,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.actions.editing import check_timeline, lock, record_change
 from articles.actions.permissions import actor_user, can_edit, require
+from articles.link_dates import copy_dateline
 from articles.models import Article
 from articles.revisions import TIMELINE_FIELDS
 
@@ -41,6 +42,7 @@ def _transition(
             )
         if locked.is_stub and (to_status or from_status) == Status.PUBLISHED:
             raise ValidationError("A stub has no page yet; import or write its page before publishing.")
+        dateline = locked.published_at
         if to_status:
             locked.status = to_status
         for field, value in changes.items():
@@ -49,6 +51,8 @@ def _transition(
             locked.published_at = timezone.now()
         locked.version += 1
         locked.save()
+        if locked.published_at != dateline:
+            copy_dateline(locked)
         record_change(actor=actor, article=locked, action=action, from_status=from_status, details=details)
     article.refresh_from_db()
     return article

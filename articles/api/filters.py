@@ -65,13 +65,15 @@ class ArticleFilters(serializers.Serializer):
             raise serializers.ValidationError({"published_before": ["Must be later than published_after."]})
         return attrs
 
-    def apply(self, queryset):
-        """`queryset` narrowed by every given filter (the caller chose live or a status first)."""
+    def apply(self, queryset, *, live: bool = True):
+        """`queryset` narrowed by every given filter (the caller chose live or, `live=False`, a
+        status first). A live list of a tag is read through the tag's own index in date order:
+        it is to be ordered by `LISTED_NEWEST_FIRST` then (`tag_listed()`)."""
         data = self.validated_data
         if "section" in data:
             queryset = queryset.in_subtree(data["section"])
         if "tag" in data:
-            queryset = queryset.filter(tags=data["tag"])
+            queryset = queryset.tagged(data["tag"]) if live else queryset.filter(tags=data["tag"])
         if "kind" in data:
             queryset = queryset.filter(kind=data["kind"])
         if "legacy_id" in data:
@@ -83,6 +85,10 @@ class ArticleFilters(serializers.Serializer):
         if data.get("q"):
             queryset = filter_matches(queryset, data["q"])  # newest first, as every list here
         return queryset
+
+    def tag_listed(self, *, live: bool = True) -> bool:
+        """Whether `apply(…, live=live)` made a tag's listing (ordered by LISTED_NEWEST_FIRST)."""
+        return live and "tag" in self.validated_data
 
 
 FILTER_PARAMETERS = [

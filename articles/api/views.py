@@ -45,7 +45,7 @@ from articles.api.serializers import (
 from articles.api.surrogate import SurrogateKeysMixin
 from articles.api.writes import write_article
 from articles.models import Article, RelatedLink, Section, Tag
-from articles.querysets import sections_with_live_stories, tags_with_live_stories
+from articles.querysets import LISTED_NEWEST_FIRST, sections_with_live_stories, tags_with_live_stories
 from media.renditions import prefetch_for
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -167,7 +167,10 @@ class ArticleViewSet(
                 .for_listing()
                 .prefetch_related("tags", byline_prefetch(), *prefetch_for("lead_media"))
             )
-        return filters.apply(queryset)
+        live = not wanted
+        if filters.tag_listed(live=live):
+            self.cursor_ordering = LISTED_NEWEST_FIRST  # the same order, read from the tag's index
+        return filters.apply(queryset, live=live)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -36,6 +36,7 @@ from articles.legacy.parser import LegacyPage, split_title
 from articles.legacy.records import FILLED_STUB, PageRecords
 from articles.legacy.related import RelatedResolver
 from articles.legacy.report import PageResult
+from articles.link_dates import copy_dateline
 from articles.models import Article, Revision, make_slug
 from media.models import MediaItem
 
@@ -244,6 +245,7 @@ class _PageWriter:
         article.published_by = self.ctx.actor
         article.version += 1
         article.save()
+        copy_dateline(article)  # an editor may have tagged or credited the stub
         # The stub's related list (none, unless an editor gave it one) is its page's to set.
         before = self.rows.related_target_ids(pk)
         return Placement(pk, "created", Article.Status.DRAFT, article.legacy_id, before=before)

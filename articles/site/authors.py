@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Author
+from articles.querysets import LISTED_NEWEST_FIRST
 from articles.site.errors import bad_request
 from articles.site.listings import BadCursor, keyset_page
 from articles.site.navigation import nav_sections
@@ -83,8 +84,7 @@ def stories_page(request, author: Author, *, may_be_empty: bool) -> dict:
     """One keyset page of the author's live stories; Http404 when they have none, unless
     `may_be_empty` (staff looking at an author not public yet)."""
     try:
-        ids = author.bylines.values_list("article_id", flat=True)  # a rare byline: by primary key
-        return keyset_page(request, Article.objects.live().filter(bylines__author=author).among(ids))
+        return keyset_page(request, Article.objects.live().credited_to(author), LISTED_NEWEST_FIRST)
     except Http404:
         if not may_be_empty:
             raise

@@ -131,15 +131,15 @@ class LatestArticlesFeed(Feed):
         return self.absolute(reverse(self.url_name))
 
     def articles(self, obj):
-        return Article.objects.live()
+        """The feed's live articles, newest first."""
+        return Article.objects.live().newest_first()
 
     def items(self, obj=None):
         surrogate_keys.add("feed")
         return (
             self.articles(obj)
             .select_related("section", "lead_media")
-            .prefetch_related("tags", bylines_prefetch())
-            .newest_first()[:FEED_SIZE]
+            .prefetch_related("tags", bylines_prefetch())[:FEED_SIZE]
         )
 
     def item_title(self, item):
@@ -213,7 +213,7 @@ class SectionFeed(LatestArticlesFeed):
         return self.absolute(reverse("feed-section", kwargs={"path": obj.path}))
 
     def articles(self, obj):
-        return Article.objects.live().in_subtree(obj)
+        return Article.objects.live().in_subtree(obj).newest_first()
 
 
 class AuthorFeed(LatestArticlesAtomFeed):
@@ -245,4 +245,4 @@ class AuthorFeed(LatestArticlesAtomFeed):
         return self.absolute(obj.get_absolute_url())
 
     def articles(self, obj):
-        return Article.objects.live().filter(bylines__author=obj)
+        return Article.objects.live().credited_to(obj).listed()  # the byline's index, newest first

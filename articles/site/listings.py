@@ -3,9 +3,9 @@
 Each runs a fixed number of queries whatever the number of articles. Section and tag pages
 are keyset pages (querykit.keyset), newest first, so page 1,000 costs what page 1 costs; the
 next page's link carries a signed cursor naming the last story shown (`?after=`). A small
-section (its section ids are named in the query) or a rare tag (`ArticleQuerySet.among`) is
-read through its own index, so its page does not walk the whole archive's date index looking
-for its few stories.
+section (its section ids are named in the query) is read through the (section, date) index,
+and a tag's stories through the tag's own index in date order (`ArticleQuerySet.tagged`), so
+no list walks the whole archive's date index looking for its few stories.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section, Tag
-from articles.querysets import sections_with_live_stories
+from articles.querysets import LISTED_NEWEST_FIRST, sections_with_live_stories
 from articles.site.cards import card_rows, cards
 from articles.site.errors import bad_request
 from articles.site.navigation import nav_sections
@@ -51,15 +51,17 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
         raise BadCursor(value) from exc
 
 
-def keyset_page(request, queryset) -> dict:
-    """One page of `queryset` (newest first) after the `?after=` cursor, and the next cursor.
+def keyset_page(request, queryset, ordering=NEWEST_FIRST) -> dict:
+    """One page of `queryset` in `ordering` (newest first: the article's dateline and id, or
+    LISTED_NEWEST_FIRST, the same values on a tag's or author's link rows) after the `?after=`
+    cursor, and the next cursor.
 
     Http404 when `queryset` holds no article at all: a section or tag page shows only once a
     live story is in it. That costs no query while the page shows a story; an empty page past
     the end (the `?after=` of a story since withdrawn) asks once whether any other is left."""
     after = request.GET.get("after")
     edge = decode_cursor(after) if after else None
-    articles, more = keyset.fetch(card_rows(queryset), NEWEST_FIRST, size=PAGE_SIZE, after=edge)
+    articles, more = keyset.fetch(card_rows(queryset), ordering, size=PAGE_SIZE, after=edge)
     if not articles and (not after or not queryset.exists()):
         raise Http404("No live story is listed here.")
     return {
@@ -138,8 +140,7 @@ def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     surrogate_keys.add(f"tag-{tag.pk}")
     try:
-        ids = Article.tags.through.objects.filter(tag=tag).values_list("article_id", flat=True)
-        page = keyset_page(request, Article.objects.live().filter(tags=tag).among(ids))
+        page = keyset_page(request, Article.objects.live().tagged(tag), LISTED_NEWEST_FIRST)
     except BadCursor:
         return bad_request(request, "This page link is broken. Start again from the first page of the tag.")
     return render(request, "articles/tag.html", {"tag": tag, "nav_sections": nav_sections(), **page})

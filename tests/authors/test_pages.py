@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import actions
 from articles.site import listings
 from media import models as media_models
 from media.models import MediaItem
@@ -192,7 +193,7 @@ def test_a_story_that_goes_live_opens_the_page(client, settings):
     author = AuthorFactory(slug="soon")
     story = story_by(author, published_at=timezone.now() + timezone.timedelta(hours=1))
     assert client.get("/authors/soon/").status_code == 404
-    type(story).objects.filter(pk=story.pk).update(published_at=timezone.now() - timezone.timedelta(minutes=1))
+    actions.set_timeline(actor=None, article=story, published_at=timezone.now() - timezone.timedelta(minutes=1))
     cache.clear()
     assert client.get("/authors/soon/").status_code == 200
 
