@@ -9,8 +9,8 @@ The tag links become a model of their own (`TagLink`) on the table the plain man
 made (`articles_article_tags`): the table, its rows and ids stay; only Django's idea of it
 changes (no SQL), then the new column and indexes are added. The dateline is copied in batches
 of BATCH link rows, each batch its own transaction (the migration is not atomic), so a large
-archive never holds one long transaction on the link tables: about a minute for a million
-stories on PostgreSQL (docs/deployment.md).
+archive never holds one long transaction on the link tables: about a minute and a half for a
+million stories on PostgreSQL (docs/deployment.md).
 """
 
 import django.db.models.deletion

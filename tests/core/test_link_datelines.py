@@ -112,3 +112,19 @@ def test_the_migration_copies_the_datelines_in_batches(people, monkeypatch):
     migration.copy_datelines(apps, editor)
     assert out_of_step() == []
     assert TagLink.objects.get(article=story).published_at == story.published_at
+
+
+def test_the_command_repairs_rows_the_old_release_wrote(people):
+    """Between the migration and the restart the old code writes link rows without the date."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = timezone.now()
+    story = publish_live_story(people)
+    TagLink.objects.filter(article=story).update(published_at=None)
+    Byline.objects.filter(article=story).update(published_at=None)
+    out = StringIO()
+    call_command("copy_link_datelines", since=before.isoformat(), stdout=out)
+    assert out_of_step() == []
+    assert out.getvalue().startswith("2 articles")  # the story and its related one

@@ -133,3 +133,11 @@ def test_the_list_walks_its_own_index_in_date_order(client, lists, url, index):
     assert f"INDEX {index} (" in plan, plan
     assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan  # the index gives the order
     assert "USING INTEGER PRIMARY KEY" in plan, plan  # each story by primary key
+
+
+def test_the_api_tag_list_narrowed_by_a_search_keeps_its_order(client, lists):
+    tag = lists[0]
+    ArticleFactory(title="Story elsewhere", published_at=timezone.now() - timedelta(minutes=1))  # not tagged
+    answer = client.get("/api/v1/articles/?tag=water&q=story")
+    assert answer.status_code == 200
+    assert [item["title"] for item in answer.json()["results"]] == newest_first(tags=tag)
