@@ -36,4 +36,4 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for article in Article.objects.filter(pk__in=ids[start : start + BATCH]).only("pk", "published_at"):
                     copy_dateline(article)
-        self.stdout.write(f"{len(ids)} articles changed since {moment.isoformat()}: their link rows carry their dateline.")
+        self.stdout.write(f"{len(ids)} articles changed since {moment.isoformat()}: link rows carry their dateline.")
