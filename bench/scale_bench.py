@@ -278,12 +278,15 @@ class Loader:
 
 
 def medium_tag() -> str:
-    """The slug of the least common tag on at least 0.1 % of the stories."""
+    """The slug of the least common tag on at least 0.1 % of the stories and on more than a
+    page of them, so that its page shows a full page at every size (at 1,000 stories 0.1 % is
+    one story: a page of one card against twenty at a million measured the cards, not the list)."""
     from django.db.models import Count
 
     from articles.models import Article, Tag
+    from articles.site.listings import PAGE_SIZE
 
-    least = max(1, Article.objects.count() // 1000)
+    least = max(PAGE_SIZE + 1, Article.objects.count() // 1000)
     tags = Tag.objects.annotate(stories=Count("articles")).filter(stories__gte=least).order_by("stories", "slug")
     return tags.values_list("slug", flat=True).first()
 
