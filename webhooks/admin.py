@@ -4,6 +4,7 @@ delivery log, with "Send again now" for deliveries that failed or wait for a ret
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 
 from webhooks import actions, delivering, tasks
 from webhooks.models import Delivery, Endpoint, EventType
@@ -47,9 +48,13 @@ class EndpointAdmin(admin.ModelAdmin):
     def event_list(self, endpoint):
         return ", ".join(endpoint.events)
 
-    @admin.display(description="waiting deliveries")
+    def get_queryset(self, request):
+        waiting = Count("deliveries", filter=Q(deliveries__status__in=Delivery.OPEN))
+        return super().get_queryset(request).annotate(waiting=waiting)
+
+    @admin.display(description="waiting deliveries", ordering="waiting")
     def open_deliveries(self, endpoint):
-        return endpoint.deliveries.filter(status__in=Delivery.OPEN).count()
+        return endpoint.waiting
 
     @admin.display(description="signing secret")
     def signing_secret(self, endpoint):

@@ -31,10 +31,12 @@ PUBLISHED = EventType.ARTICLE_PUBLISHED.value
 ANNOUNCING = {EventType.ARTICLE_PUBLISHED, EventType.ARTICLE_UPDATED, EventType.ARTICLE_CORRECTED}
 
 
-def _subscribed(event_type: str) -> bool:
-    return any(
-        event_type in (events or []) for events in Endpoint.objects.filter(active=True).values_list("events", flat=True)
-    )
+def subscribed_events() -> set[str]:
+    """Every event some active endpoint subscribes to (one query)."""
+    wanted: set[str] = set()
+    for events in Endpoint.objects.filter(active=True).values_list("events", flat=True):
+        wanted.update(events or [])
+    return wanted
 
 
 def _goes_live_at(article: dict) -> datetime | None:
@@ -46,27 +48,28 @@ def _goes_live_at(article: dict) -> datetime | None:
 
 def record(event: changes.Event) -> None:
     """Write `event` to the outbox (inside the emitting transaction); nothing when no endpoint wants it."""
+    wanted = subscribed_events()
     if event.media is not None:
-        if _subscribed(event.name):
+        if event.name in wanted:
             Event.objects.create(type=event.name, media_id=event.media)
             dispatch_after_commit()
         return
-    if not _subscribed(event.name) and not _subscribed(PUBLISHED):
+    if event.name not in wanted and PUBLISHED not in wanted:
         return
     article = Article.objects.filter(pk=event.article).values("status", "published_at", "embargo_until").first()
     live_from = _goes_live_at(article) if article else None
     now = timezone.now()
     if event.name in ANNOUNCING and live_from is not None and live_from > now:
-        _wait_for(event.article, live_from)
+        _wait_for(event.article, live_from, create=PUBLISHED in wanted)
         return
     if event.name in (EventType.ARTICLE_UPDATED, EventType.ARTICLE_CORRECTED) and live_from is None:
         return  # a change to a story readers cannot see
-    if _subscribed(event.name):
+    if event.name in wanted:
         Event.objects.create(type=event.name, article_id=event.article)
         dispatch_after_commit()
 
 
-def _wait_for(article_id: int, live_from: datetime) -> None:
+def _wait_for(article_id: int, live_from: datetime, *, create: bool) -> None:
     """One waiting "article.published" for the story, due at the second it goes live."""
     waiting = (
         Event.objects.select_for_update()
@@ -76,7 +79,7 @@ def _wait_for(article_id: int, live_from: datetime) -> None:
     if waiting is not None:
         waiting.due_at = live_from
         waiting.save(update_fields=["due_at"])
-    elif _subscribed(PUBLISHED):
+    elif create:
         Event.objects.create(type=PUBLISHED, article_id=article_id, due_at=live_from)
     dispatch_after_commit(live_from)
 

@@ -70,3 +70,29 @@ def test_the_delivery_log_shows_attempts_and_sends_again(admin_client, endpoint,
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.DELIVERED
     assert receiver.types == ["article.published"]
+
+
+def test_the_endpoint_list_costs_the_same_queries_for_many_endpoints(admin_client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from webhooks.models import Delivery, Endpoint, Event
+
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+    url = reverse("admin:webhooks_endpoint_changelist")
+
+    def add_endpoint(n):
+        endpoint = Endpoint.objects.create(url=f"http://127.0.0.1:835{n}/", secret="whsec_x", events=["media.updated"])
+        event = Event.objects.create(type="media.updated", media_id=n, status=Event.Status.SENT)
+        Delivery.objects.create(endpoint=endpoint, event=event)
+
+    add_endpoint(0)
+    admin_client.get(url)  # what the first request of a session caches (permissions) is not counted
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(url).status_code == 200
+    for n in (1, 2, 3):
+        add_endpoint(n)
+    with CaptureQueriesContext(connection) as four:
+        page = admin_client.get(url).content.decode()
+    assert len(four) == len(one)
+    assert page.count("http://127.0.0.1:835") >= 4

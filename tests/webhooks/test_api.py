@@ -111,3 +111,9 @@ def test_changes_and_deletion_are_audited(api, hook_admin):
     assert client.delete(f"/api/v1/webhooks/{endpoint_id}/").status_code == 204
     assert not Endpoint.objects.exists()
     assert AuditEntry.objects.filter(action="webhook_delete", actor=hook_admin).exists()
+
+
+def test_chief_editors_manage_webhooks_and_editors_do_not(api, people):
+    assert create(api(people["chief"])).status_code == 201
+    assert create(api(people["editor"])).status_code == 403
+    assert api(people["editor"]).get("/api/v1/webhooks/").status_code == 403
