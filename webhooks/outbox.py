@@ -185,6 +185,18 @@ def dispatch_due() -> int:
             )
             if event is None:
                 return handed
-            for endpoint_id in sorted(_hand_out(event)):
+            try:
+                with transaction.atomic():
+                    endpoints = _hand_out(event)
+            except Exception as exc:
+                # One event that cannot be read must not hold back every later one.
+                log.exception("Webhook event %s could not be handed out; skipped", event.pk)
+                endpoints = set()
+                Event.objects.filter(pk=event.pk).update(
+                    status=Event.Status.SKIPPED,
+                    dispatched_at=timezone.now(),
+                    note=f"Could not be read: {exc.__class__.__name__}."[:200],
+                )
+            for endpoint_id in sorted(endpoints):
                 tasks.run_after_commit(tasks.deliver, endpoint_id)
             handed += 1

@@ -156,3 +156,25 @@ def test_nothing_is_recorded_for_a_rolled_back_change(endpoint, people):
         actions.publish(actor=people["chief"], article=story)
         raise RuntimeError("the action's caller fails after it")
     assert not Event.objects.exists()
+
+
+def test_an_event_that_cannot_be_read_does_not_hold_back_the_next(
+    endpoint, receiver, people, commit, worker, monkeypatch
+):
+    from webhooks import outbox
+
+    first, second = ArticleFactory(), ArticleFactory()
+    real = outbox.public_json
+
+    def broken_for_first(kind, pk):
+        if pk == first.pk:
+            raise RuntimeError("serializer bug")
+        return real(kind, pk)
+
+    monkeypatch.setattr(outbox, "public_json", broken_for_first)
+    with commit():
+        changes.emit("article.corrected", article=first.pk)
+        changes.emit("article.corrected", article=second.pk)
+    worker()
+    assert [entry["body"]["data"]["id"] for entry in receiver.accepted] == [second.pk]
+    assert Event.objects.get(article_id=first.pk).note == "Could not be read: RuntimeError."
