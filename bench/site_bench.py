@@ -4,6 +4,7 @@ with wrk in the same run as the Wagtail and bare-Django anchors (/work/shared/an
 
     .venv/bin/python bench/site_bench.py [--articles 100000] [--workdir /tmp/newsroom-site-bench]
                                          [--rebuild] [--configs "2:16"] [--repeat 3] [--duration 15s]
+                                         [--port-base 8200]
 
 1. Build (once; --rebuild to redo): a SQLite database of N articles made by the legacy importer
    (`manage.py import_legacy`) from pages written by `python -m articles.legacy.synthetic`. The
@@ -42,7 +43,7 @@ ANCHORS = Path(os.environ.get("ANCHORS_DIR", "/work/shared/anchors"))
 GENERATOR = (
     ["-m", "articles.legacy.synthetic"] if not os.environ.get("LEGACY_GENERATOR") else [os.environ["LEGACY_GENERATOR"]]
 )
-CACHED_PORT, UNCACHED_PORT = 8200, 8201
+CACHED_PORT, UNCACHED_PORT = 8200, 8201  # --port-base N: N and N + 1, the anchors on N + 2 and N + 3
 RUN_LABEL = "newsroom"  # results.json key: runs.n<N>-newsroom (-analyzed with --analyze)
 
 
@@ -207,6 +208,35 @@ def step_queries() -> dict:
     return counts
 
 
+def step_cost() -> dict:
+    """CPU time per uncached request in this process (Django's test client: the whole handler
+    and middleware, no server), for each measured URL: a figure that survives a loaded machine
+    better than wrk's. With BENCH_PROFILE=path, also a cProfile of the same renders there."""
+    import cProfile
+
+    from django.conf import settings
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 0
+    renders = int(os.environ.get("BENCH_RENDERS", "500"))
+    client = Client(HTTP_HOST="127.0.0.1")
+    costs = {}
+    for name, path in json.loads(os.environ["BENCH_TARGETS"]).items():
+        for _ in range(20):  # warm: prepared queries, template and URL caches
+            client.get(path)
+        profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+        started = time.process_time()
+        if profile:
+            profile.enable()
+        for _ in range(renders):
+            client.get(path)
+        if profile:
+            profile.disable()
+            profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{name}")
+        costs[name] = {"cpu_ms_per_request": round((time.process_time() - started) * 1000 / renders, 3)}
+    return costs
+
+
 # ---- orchestration ---------------------------------------------------------------------------
 
 
@@ -291,6 +321,8 @@ def run_anchors(args, paths: dict) -> None:
         REPEAT=args.repeat,
         DURATION=args.duration,
     )
+    if args.port_base:
+        env.update(WAGTAIL_PORT=str(args.port_base + 2), HELLO_PORT=str(args.port_base + 3))
     subprocess.run(["bash", str(ANCHORS / "run.sh"), str(args.articles)], env=env, check=True)
 
 
@@ -308,12 +340,26 @@ def main():
         help="run SQLite ANALYZE on the database first (it stays analysed; --rebuild undoes it)",
     )
     parser.add_argument("--smoke", action="store_true", help="build, serve and fetch each URL once; no wrk")
+    parser.add_argument(
+        "--port-base",
+        type=int,
+        help="serve on this port and the next; the anchors on the two after (default 8200, 8201, 8101, 8102)",
+    )
     parser.add_argument("--inside", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.port_base:
+        global CACHED_PORT, UNCACHED_PORT
+        CACHED_PORT, UNCACHED_PORT = args.port_base, args.port_base + 1
 
     if args.inside:
         _setup_django()
-        steps = {"pick": step_pick, "queries": step_queries, "analyze": step_analyze, "forget_stats": step_forget_stats}
+        steps = {
+            "pick": step_pick,
+            "queries": step_queries,
+            "cost": step_cost,
+            "analyze": step_analyze,
+            "forget_stats": step_forget_stats,
+        }
         print(json.dumps(steps[args.inside]()))
         return
 

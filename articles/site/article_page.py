@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.legacy import links as legacy_links
-from articles.models import Article, RelatedLink, Tag
+from articles.models import Article, Tag
 from articles.site import body, seo
 from articles.site.bylines import byline_authors
 from articles.site.cards import CARD_MEDIA
@@ -63,36 +63,44 @@ def legacy(request, legacy_id):
 # What a related entry reads (link, label, title, language; thumbnail and its alt text; whether
 # it is a stub, and for a stub its legacy id and picture path, which make its link to the old site).
 RELATED_CARD_FIELDS = (
-    *(f"target__{name}" for name in ("slug", "title", "kind", "language", "lead_media", "is_stub", "legacy_id")),
-    *(f"target__lead_media__{name}" for name in (*CARD_MEDIA, "poster", "legacy_path")),
-    *(f"target__lead_media__poster__{name}" for name in CARD_MEDIA),
+    "slug",
+    "title",
+    "kind",
+    "language",
+    "lead_media",
+    "is_stub",
+    "legacy_id",
+    *(f"lead_media__{name}" for name in (*CARD_MEDIA, "poster", "legacy_path")),
+    *(f"lead_media__poster__{name}" for name in CARD_MEDIA),
 )
 
 
-def _related_links(source_id, now, *, with_stubs: bool):
-    links = RelatedLink.objects.filter(source_id=source_id)
+def _related_targets(source_id, now, *, with_stubs: bool):
+    """The targets of the article's related links, read as articles (no link instances: the
+    page needs only their order), each checked against live() by key with EXISTS: joined to
+    live() directly, SQLite without statistics walks the status/date index over the whole
+    archive instead of starting from the links."""
+    live = Exists(Article.objects.live(now).filter(pk=OuterRef("pk")))
     if with_stubs:
         # Live targets, and the stubs of items not imported yet (shown as links to the old site,
-        # never as pages here): still one query, each link checked against live() by key.
-        live = Exists(Article.objects.live(now).filter(pk=OuterRef("target_id")))
-        links = links.filter(live | Q(target__is_stub=True, target__legacy_id__isnull=False))
-    else:
-        links = links.to_live_targets(now)
+        # never as pages here): still one query.
+        live = live | Q(is_stub=True, legacy_id__isnull=False)
     return (
-        links.select_related("target__lead_media__poster")
-        .only("target_id", *RELATED_CARD_FIELDS)
-        .order_by("position", "id")
+        Article.objects.filter(live, incoming_links__source_id=source_id)
+        .select_related("lead_media__poster")
+        .only(*RELATED_CARD_FIELDS)
+        .order_by("incoming_links__position", "incoming_links__id")
     )
 
 
-LIVE_RELATED_LINKS = PreparedQuery(
-    lambda source_id, now: _related_links(source_id, now, with_stubs=False),
+LIVE_RELATED_TARGETS = PreparedQuery(
+    lambda source_id, now: _related_targets(source_id, now, with_stubs=False),
     source_id=1,
     now=_SAMPLE_NOW,
 )
 # With LEGACY_SITE_URL set, while the archive is being imported.
-LIVE_AND_STUB_RELATED_LINKS = PreparedQuery(
-    lambda source_id, now: _related_links(source_id, now, with_stubs=True),
+LIVE_AND_STUB_RELATED_TARGETS = PreparedQuery(
+    lambda source_id, now: _related_targets(source_id, now, with_stubs=True),
     source_id=1,
     now=_SAMPLE_NOW,
 )
@@ -106,8 +114,8 @@ def live_related_targets(article: Article) -> list[Article]:
     them as links to the old site (`{% legacy_related_item %}`)."""
     if article.pk is None:
         return []
-    query = LIVE_AND_STUB_RELATED_LINKS if legacy_links.enabled() else LIVE_RELATED_LINKS
-    return [link.target for link in query(source_id=article.pk, now=timezone.now())]
+    query = LIVE_AND_STUB_RELATED_TARGETS if legacy_links.enabled() else LIVE_RELATED_TARGETS
+    return list(query(source_id=article.pk, now=timezone.now()))
 
 
 def video_unavailable(article: Article, video) -> dict | None:

@@ -4,6 +4,10 @@
 {% signoff article %}       <p class="signoff">S/SH 11</p> (nothing when there is none)
 {% dateline article %}      <time datetime="2016-03-24T14:18:09+04:30">Thu Mar 24, 2016 14:18:09 UTC+4:30</time>
 {% related_item article %}  <li class="related-item">…</li>: one entry of a related list
+{% related_items related %} the entries of a related list (stubs as links to the old site)
+{% breadcrumb %}            the page's sections, top first (`crumbs`, `current_is_last`)
+{% byline authors %}        <p class="byline">By A, B and C</p> (nothing without authors)
+{% tag_links tags %}        the story's topics as list items
 {% static_or_plain "css/site.css" %}   like {% static %}, never failing (for the 500 page)
 {% site_nav %}              the header's section links, made once per content generation
 """
@@ -19,9 +23,10 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.site.page_cache import cached_for_generation
+from articles.site.navigation import per_generation
 from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()
@@ -106,7 +111,7 @@ def site_nav(context):
     # The list itself can change within a generation (a section joins once its first story
     # goes live at its scheduled time), so the fragment is kept per list too.
     listed = hashlib.sha256(",".join(str(section.pk) for section in sections).encode()).hexdigest()[:16]
-    return cached_for_generation(
+    return per_generation(
         f"nav-html:{current}:{is_top}:{listed}",
         lambda: render_to_string(
             "articles/_nav.html",
@@ -152,4 +157,67 @@ def related_item(article):
         thumb,
         label,
         article.title,
+    )
+
+
+@register.simple_tag
+def related_items(items):
+    """Every entry of the article page's related list, as the template's loop laid them out:
+    stubs (shown with LEGACY_SITE_URL) as links to the old site. One tag for the whole list: a
+    template loop with an `{% if %}` and a tag per entry cost more than the entries' own markup."""
+    from articles.templatetags.legacy_tags import legacy_related_item
+
+    return mark_safe(
+        "".join(f"\n    {legacy_related_item(item) if item.is_stub else related_item(item)}\n  " for item in items)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb(context):
+    """The breadcrumb of the page's sections (`crumbs`, top first); the last one marked as the
+    current page when `current_is_last` (a section's own page)."""
+    crumbs = context.get("crumbs") or ()
+    current = bool(context.get("current_is_last"))
+    last = len(crumbs) - 1
+    items = "".join(
+        html_format(
+            '<li>{}<a href="{}"{}>{}</a></li>',
+            _CRUMB_SEPARATOR if index else "",
+            crumb.get_absolute_url(),
+            _CURRENT_PAGE if current and index == last else "",
+            crumb.name,
+        )
+        for index, crumb in enumerate(crumbs)
+    )
+    return mark_safe(f'<nav class="breadcrumb" aria-label="Breadcrumb">\n  <ol>{items}</ol>\n</nav>\n')
+
+
+_CRUMB_SEPARATOR = mark_safe('<span class="sep" aria-hidden="true"> – </span>')
+_CURRENT_PAGE = mark_safe(' aria-current="page"')
+
+
+@register.simple_tag
+def byline(authors):
+    """ "By A, B and C", each name linking to the author's page, and a line break; only the line
+    break without authors."""
+    if not authors:
+        return "\n"
+    last = len(authors) - 1
+    names = "".join(
+        html_format(
+            '{}<a href="{}" rel="author"><bdi>{}</bdi></a>',
+            ("" if not index else " and " if index == last else ", "),
+            author.get_absolute_url(),
+            author.name,
+        )
+        for index, author in enumerate(authors)
+    )
+    return mark_safe(f'<p class="byline" lang="en" dir="ltr">By {names}</p>\n')
+
+
+@register.simple_tag
+def tag_links(tags):
+    """The story's topics as list items, each linking to the topic's page."""
+    return mark_safe(
+        "".join(html_format('<li><a href="{}" rel="tag">{}</a></li>', tag.get_absolute_url(), tag.name) for tag in tags)
     )
