@@ -17,18 +17,19 @@ from articles.legacy import links as legacy_links
 from articles.models import Article, Tag
 from articles.site import body, seo
 from articles.site.bylines import byline_authors
-from articles.site.cards import CARD_MEDIA
+from articles.site.cards import CARD_CROPS, CARD_MEDIA, RELATED_THUMB_MAX_WIDTH
 from articles.site.navigation import nav_sections, section_crumbs
 from articles.site.page_cache import cache_public_page
 from caching import surrogate_keys
 from media import renditions
-from media.renditions import load_renditions
+from media.renditions import load_rendition_groups
 from querykit.prepared import PreparedQuery
 from urlkit.absolute_urls import absolute_url
 
 # The renditions the page draws: the article's own picture (or its video poster, and the share
-# image) at plain widths, related thumbnails as 16:9 crops.
-ARTICLE_PAGE_CROPS = (None, "16x9")
+# image) and its inline figures at plain widths, related thumbnails as 16:9 crops no wider than
+# they are ever drawn (RELATED_THUMB_MAX_WIDTH).
+LEAD_CROPS = (None,)
 
 # The article page's queries run on every uncached view with only the id and the time changing,
 # so their SQL is compiled once per process (querykit.prepared).
@@ -155,9 +156,11 @@ def render_article_page(
     # does), then the renditions of all of them: one query.
     prefetch_related_objects([article, *related], "lead_media__poster")
     inline = body.inline_items(article.body)  # the body's figures: one query, none without any
-    load_renditions(
-        [*(item.lead_media for item in (article, *related)), *inline.values()],
-        crops=ARTICLE_PAGE_CROPS + body.crops_needed(inline.values()),
+    load_rendition_groups(
+        [
+            ([article.lead_media, *inline.values()], LEAD_CROPS + body.crops_needed(inline.values()), None),
+            ([item.lead_media for item in related], CARD_CROPS, RELATED_THUMB_MAX_WIDTH),
+        ]
     )
     crumbs = section_crumbs(article)
     canonical = absolute_url(article.get_absolute_url(), request) if article.pk else ""

@@ -23,6 +23,8 @@ CARD_FIELDS = (
 )
 # Cards (and related thumbnails) show 16:9 crops.
 CARD_CROPS = ("16x9",)
+# An 8rem related thumbnail needs at most the 640-pixel rendition, even on a 4× screen.
+RELATED_THUMB_MAX_WIDTH = 640
 
 
 def card_rows(queryset, *also: str):

@@ -7,7 +7,7 @@
 from django import template
 
 from articles.legacy import links
-from articles.templatetags.news_tags import RELATED_THUMB_MAX_WIDTH
+from articles.site.cards import RELATED_THUMB_MAX_WIDTH
 from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()

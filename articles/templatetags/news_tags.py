@@ -26,7 +26,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from articles.site.cards import RELATED_THUMB_MAX_WIDTH
 from articles.site.navigation import per_generation
+from articles.templatetags.legacy_tags import legacy_related_item
 from media.templatetags.media_tags import html_format, picture
 
 register = template.Library()
@@ -131,10 +133,6 @@ def static_or_plain(path):
         return urljoin(settings.STATIC_URL, quote(path))
 
 
-# An 8rem thumbnail needs at most the 640-pixel rendition, even on a 4× screen.
-RELATED_THUMB_MAX_WIDTH = 640
-
-
 @register.simple_tag
 def related_item(article):
     """One entry of the article page's related list: 16:9 thumbnail (decorative: the title is
@@ -165,8 +163,6 @@ def related_items(items):
     """Every entry of the article page's related list, as the template's loop laid them out:
     stubs (shown with LEGACY_SITE_URL) as links to the old site. One tag for the whole list: a
     template loop with an `{% if %}` and a tag per entry cost more than the entries' own markup."""
-    from articles.templatetags.legacy_tags import legacy_related_item
-
     return mark_safe(
         "".join(f"\n    {legacy_related_item(item) if item.is_stub else related_item(item)}\n  " for item in items)
     )

@@ -32,6 +32,7 @@ from media.renditions.specs import (
 from media.renditions.urls import (
     GRANT_PARAM,
     granting,
+    load_rendition_groups,
     load_renditions,
     on_demand_url,
     prefetch_for,
@@ -57,6 +58,7 @@ __all__ = [
     "discard",
     "get_or_create_rendition",
     "granting",
+    "load_rendition_groups",
     "load_renditions",
     "make_all",
     "on_demand_url",

@@ -10,11 +10,20 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.core.signals import setting_changed
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.dispatch import receiver
 
 from media.models import MediaItem, Rendition
-from media.renditions.specs import ALL_SPECS, FORMATS, check_format, output_size, parse_spec, source_of, specs_for
+from media.renditions.specs import (
+    ALL_SPECS,
+    CROPS,
+    FORMATS,
+    check_format,
+    output_size,
+    parse_spec,
+    source_of,
+    specs_for,
+)
 from querykit.prepared import PreparedQuery
 from urlkit.reversing import QuickReverse
 
@@ -204,15 +213,46 @@ def load_renditions(items, crops=None) -> None:
 
     `crops`: read only the specs of these crops (None in it: the plain widths), the ones the
     page draws; the others then get on-demand URLs, which still serve the stored file."""
-    images = _images_to_load(items)
+    load_rendition_groups([(items, crops, None)])
+
+
+def load_rendition_groups(groups) -> None:
+    """`load_renditions` for items drawn in different sizes on one page, still in one query:
+    `groups` holds (items, crops, max_width) triples, each group's items read with only the
+    specs of its crops up to the spec width `max_width` (None: all; the narrowest is always
+    read, as `srcset_entries` always draws it). An article page draws its lead picture at
+    plain widths and its related thumbnails as small 16:9 crops: reading every spec of every
+    picture read four times the rows it draws."""
+    images: dict[int, list[MediaItem]] = {}
+    wanted = []
+    for items, crops, max_width in groups:
+        group = _images_to_load(items)
+        for pk, same in group.items():
+            known = images.setdefault(pk, [])
+            known.extend(image for image in same if all(image is not other for other in known))
+        if group:
+            wanted.append((tuple(group), _spec_names(crops, max_width)))
     if not images:
         return
     names: dict[int, dict] = {pk: {} for pk in images}
-    for media_id, spec, fmt, name in _rendition_names(list(images), None if crops is None else tuple(crops)):
+    for media_id, spec, fmt, name in _rendition_names(wanted):
         names[media_id][(spec, fmt)] = name
     for pk, same in images.items():
         for image in same:
             image.__dict__["_renditions_made"] = _Made(None, names[pk])
+
+
+def _spec_names(crops, max_width) -> tuple | None:
+    """The spec names of `crops` up to `max_width` (the narrowest of each crop kept); None: all."""
+    if crops is None and max_width is None:
+        return None
+    names = []
+    for crop in (None, *CROPS) if crops is None else crops:
+        specs = specs_for(crop)
+        names += [
+            spec.name for index, spec in enumerate(specs) if not index or max_width is None or spec.width <= max_width
+        ]
+    return tuple(names)
 
 
 def _images_to_load(items) -> dict[int, list[MediaItem]]:
@@ -228,27 +268,38 @@ def _images_to_load(items) -> dict[int, list[MediaItem]]:
     return images
 
 
-def _names_query(media_ids, crops):
-    rows = Rendition.objects.filter(media_id__in=media_ids)
-    if crops is not None:
-        rows = rows.filter(spec__in=[spec.name for crop in crops for spec in specs_for(crop)])
-    return rows.values_list("media_id", "spec", "format", "file")
+def _names_query(wanted):
+    """(media id, spec, format, file name) rows of `wanted`: (media ids, spec names or None: all)."""
+    matching = Q()
+    for media_ids, spec_names in wanted:
+        rows = Q(media_id__in=media_ids)
+        if spec_names is not None:
+            rows &= Q(spec__in=spec_names)
+        matching |= rows
+    return Rendition.objects.filter(matching).values_list("media_id", "spec", "format", "file")
 
 
-# Page-sized look-ups go through SQL compiled once (querykit.prepared) per list length and crops;
-# the id list is padded to the next length with 0, which no item has.
+# Page-sized look-ups go through SQL compiled once (querykit.prepared) per list lengths and specs;
+# each id list is padded to the next length with 0, which no item has.
 _PREPARED_LENGTHS = (16, 64, 256)
 _PREPARED_NAMES: dict[tuple, PreparedQuery] = {}
 
 
-def _rendition_names(media_ids: list[int], crops: tuple | None):
-    """(media id, spec, format, file name) of the stored renditions of these items."""
-    length = next((n for n in _PREPARED_LENGTHS if len(media_ids) <= n), None)
-    if length is None:
-        return _names_query(media_ids, crops)
-    prepared = _PREPARED_NAMES.get((length, crops))
+def _rendition_names(wanted):
+    """(media id, spec, format, file name) of the stored renditions of `wanted`'s items."""
+    lengths = [next((n for n in _PREPARED_LENGTHS if len(ids) <= n), None) for ids, _ in wanted]
+    if None in lengths:
+        return _names_query(wanted)
+    shape = tuple((length, spec_names) for length, (_, spec_names) in zip(lengths, wanted, strict=True))
+    prepared = _PREPARED_NAMES.get(shape)
     if prepared is None:
-        prepared = _PREPARED_NAMES[(length, crops)] = PreparedQuery(
-            lambda ids: _names_query(ids, crops), ids=tuple(range(1, length + 1))
+        prepared = _PREPARED_NAMES[shape] = PreparedQuery(
+            lambda **ids: _names_query([(ids[f"ids{n}"], spec_names) for n, (_, spec_names) in enumerate(shape)]),
+            **{f"ids{n}": tuple(range(1, length + 1)) for n, (length, _) in enumerate(shape)},
         )
-    return prepared(ids=tuple(media_ids) + (0,) * (length - len(media_ids)))
+    return prepared(
+        **{
+            f"ids{n}": tuple(ids) + (0,) * (length - len(ids))
+            for n, ((ids, _), length) in enumerate(zip(wanted, lengths, strict=True))
+        }
+    )
