@@ -315,7 +315,8 @@ def run_anchors(args, paths: dict) -> None:
     )
     env = dict(
         os.environ,
-        EXTRA_TARGETS=extra,
+        # More URLs to measure in the same rounds (say, an older tree served beside this one).
+        EXTRA_TARGETS=" ".join(filter(None, (extra, os.environ.get("EXTRA_TARGETS", "")))),
         RUN_LABEL=run_label(args),
         CONFIGS=args.configs,
         REPEAT=args.repeat,
@@ -345,6 +346,7 @@ def main():
         type=int,
         help="serve on this port and the next; the anchors on the two after (default 8200, 8201, 8101, 8102)",
     )
+    parser.add_argument("--label", default=RUN_LABEL, help="results.json key: runs.n<N>-<label>")
     parser.add_argument("--inside", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.port_base:
@@ -397,7 +399,7 @@ def main():
 
 
 def run_label(args) -> str:
-    return RUN_LABEL + ("-analyzed" if args.analyze else "")
+    return args.label + ("-analyzed" if args.analyze else "")
 
 
 def report(args, build_info, picked, queries, workdir, elapsed):
