@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from articles.authors import Author, Byline  # noqa: F401  (models of this app, defined apart)
 from articles.collaboration import Autosave, Note, Presence, WorkingDraft  # noqa: F401  (likewise)
+from articles.corrections import Correction  # noqa: F401  (likewise)
 from articles.querysets import ArticleQuerySet, RelatedLinkQuerySet
 from articles.sanitize import clean_html
 from articles.validators import (

@@ -34,6 +34,7 @@ class Change:
     sections: frozenset[int] = frozenset()
     tags: frozenset[int] = frozenset()
     authors: frozenset[int] = frozenset()
+    corrections: frozenset[int] = frozenset()
 
 
 Listener = Callable[[Change], None]
@@ -63,10 +64,16 @@ def announce(
     sections: Iterable[int] | None = None,
     tags: Iterable[int] | None = None,
     authors: Iterable[int] | None = None,
+    corrections: Iterable[int] | None = None,
 ) -> Change:
     """Tell the listeners, once the current transaction commits (at once outside one)."""
     change = Change(
-        articles=_ids(articles), media=_ids(media), sections=_ids(sections), tags=_ids(tags), authors=_ids(authors)
+        articles=_ids(articles),
+        media=_ids(media),
+        sections=_ids(sections),
+        tags=_ids(tags),
+        authors=_ids(authors),
+        corrections=_ids(corrections),
     )
     transaction.on_commit(lambda: _deliver(change))
     return change

@@ -19,6 +19,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from articles.api.authors import AuthorViewSet
+from articles.api.corrections import CorrectionsView
 from articles.api.views import ArticleViewSet, SectionViewSet, TagViewSet
 from media.api import MediaViewSet
 from webhooks.api import WebhookViewSet
@@ -61,6 +62,7 @@ schema_view = SpectacularAPIView.as_view(
 urlpatterns = [
     # Presence, notes and autosave of one story, beside the router's article routes.
     path("v1/", include("articles.api.together_urls")),
+    path("v1/articles/<id:id>/corrections/", CorrectionsView.as_view(), name="article-corrections"),
     path("v1/", include(router.urls)),
     path("schema/", schema_view, name="schema"),
     # The split view serves its start-up script as a file (?script): no inline script, as the CSP asks.

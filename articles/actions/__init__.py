@@ -18,6 +18,7 @@ refused call changes nothing.
     autosave     autosave, discard_autosave, autosave_of (private scratch: no revision, no audit)
     presence     check_in, leave, take_over, present, holder, save_refusal
     notes        add_note, may_read_notes, mentioned_users
+    corrections  add_correction (public, dated notes on a live story; NotLive)
     taxonomy     save_section, delete_section, save_tag, delete_tag
     authors      save_author, delete_author, may_manage_authors (bylines: save_article's author_ids)
     permissions  can_edit, can_publish, editors_only_changes
@@ -26,6 +27,7 @@ refused call changes nothing.
 
 from articles.actions.authors import delete_author, may_manage_authors, save_author
 from articles.actions.autosave import autosave, autosave_of, discard_autosave
+from articles.actions.corrections import NotLive, add_correction
 from articles.actions.drafts import (
     DraftConflict,
     StaleDraft,
@@ -64,8 +66,10 @@ __all__ = [
     "EDITORS_ONLY_FIELDS",
     "STATE_FIELDS",
     "DraftConflict",
+    "NotLive",
     "StaleDraft",
     "StaleEdit",
+    "add_correction",
     "add_note",
     "approve",
     "archive",

@@ -6,7 +6,8 @@ in the shape of the ninjs 2.1 schema (http://www.iptc.org/std/ninjs/ninjs-schema
 
 - `uri` is the article's API URL, which names it for good (a slug may change, the id does not);
   `version` is the article's version, so a receiver can tell an update from a repeat;
-- `headlines` the title, `descriptions` the summary (role `summary`), `bodies` the body as HTML,
+- `headlines` the title, `descriptions` the summary (role `summary`) then each correction,
+  clarification or update (role its kind), `bodies` the body as HTML,
   `by` the byline as one phrase ("A, B and C"), `slugline` the slug;
 - `subjects` the section path (rel `section`, outermost first) and the tags (rel `tag`), each
   with its page's URL;
@@ -197,8 +198,10 @@ def ninjs_document(article, detail: dict, request) -> dict:
         "subjects": _subjects(article, detail),
         "renditions": [{"name": "web", "href": detail["web_url"], "contenttype": "text/html"}],
     }
-    if detail.get("summary"):
-        document["descriptions"] = [{"role": "summary", "value": detail["summary"]}]
+    descriptions = [{"role": "summary", "value": detail["summary"]}] if detail.get("summary") else []
+    descriptions += [{"role": item["kind"], "value": item["text"]} for item in detail.get("corrections") or ()]
+    if descriptions:
+        document["descriptions"] = descriptions
     by = byline_phrase(detail.get("authors") or [])
     if by:
         document["by"] = by

@@ -18,7 +18,7 @@ from articles.actions.authors import MAX_BYLINE
 from articles.api.authors import BylineAuthorSerializer, byline_of, missing_author_ids
 from articles.api.editorial.reads import STATUS_CHOICES, missing_article_ids
 from articles.api.inline_media import InlineMediaField
-from articles.models import Article, Section, Tag
+from articles.models import Article, Correction, Section, Tag
 from articles.validators import validate_body_html
 from media.models import MediaItem
 from media.renditions import rendition_url
@@ -226,10 +226,22 @@ class DraftPublishAtField(StaffOnlyField):
         return serializers.DateTimeField().to_representation(draft.publish_at)
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A published correction, clarification or update (articles.corrections)."""
+
+    class Meta:
+        model = Correction
+        fields = ["kind", "text", "published_at"]
+        read_only_fields = fields
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     body_html = serializers.CharField(source="body")
     related = RelatedSerializer(many=True, source="live_related_links")
     inline_media = InlineMediaField()
+    corrections = CorrectionSerializer(
+        many=True, read_only=True, help_text="Corrections, clarifications and updates, oldest first."
+    )
     has_draft = HasDraftField(help_text="Staff only: a working draft waits beside the live story.")
     draft_publish_at = DraftPublishAtField(
         help_text="Staff only: when the working draft goes live by itself; null when it is not scheduled."
@@ -240,7 +252,7 @@ class ArticleDetailSerializer(ArticleSerializer):
             ArticleSerializer.Meta.fields[:8]
             + ["body_html"]
             + ArticleSerializer.Meta.fields[8:]
-            + ["related", "inline_media", "has_draft", "draft_publish_at"]
+            + ["related", "inline_media", "corrections", "has_draft", "draft_publish_at"]
         )
         read_only_fields = fields
 

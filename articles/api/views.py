@@ -141,7 +141,8 @@ class ArticleViewSet(
         if self.action == "retrieve":
             live_links = RelatedLink.objects.to_live_targets()
             queryset = queryset.prefetch_related(
-                Prefetch("related_links", queryset=related_links(live_links), to_attr="live_related_links")
+                Prefetch("related_links", queryset=related_links(live_links), to_attr="live_related_links"),
+                "corrections",
             )
             if may_read_unpublished(self.request.user):  # has_draft, draft_publish_at
                 queryset = queryset.select_related("working_draft")

@@ -1,6 +1,7 @@
 """The editorial desk inside the article admin: state buttons (Approve among them), revision
 history with each revision's sign-off chain, diff, revert, previews and share links, a live
-story's working-draft buttons (discard, cancel the schedule), and the editors' calendar.
+story's working-draft buttons (discard, cancel the schedule), its corrections, and the editors'
+calendar.
 
 Each view checks the role first (403 otherwise) and changes state only through
 `articles.actions` (or `articles.desk.preview` for share links).
@@ -20,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles import actions
 from articles.desk import preview
-from articles.models import Article, PreviewLink, Revision, WorkingDraft
+from articles.models import Article, Correction, PreviewLink, Revision, WorkingDraft
 from articles.revisions import diff_table, snapshot
 from articles.signoffs import signoff_line
 from urlkit.absolute_urls import absolute_url
@@ -174,6 +175,7 @@ class EditorialViews:
             ),
             path("<path:object_id>/draft/<str:name>/", wrap(self.draft_view), name="articles_article_draft"),
             path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
+            path("<path:object_id>/correct/", wrap(self.correct_view), name="articles_article_correct"),
             path(
                 "<path:object_id>/share/<int:link_id>/revoke/",
                 wrap(self.revoke_view),
@@ -192,6 +194,9 @@ class EditorialViews:
             "can_share": user.has_perm("articles.add_previewlink"),
             "can_revoke": user.has_perm("articles.change_previewlink"),
             "share_links": links,
+            "corrections": list(article.corrections.all()),
+            "can_correct": actions.can_publish(user) and article.is_live(),
+            "correction_kinds": Correction.Kind.choices,
             "now": timezone.now(),
             "schedule_default": article.published_at
             if article.published_at and article.published_at > timezone.now()
@@ -351,6 +356,23 @@ class EditorialViews:
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(self._change_url(article))
+
+    def correct_view(self, request, object_id):
+        """POST: publish a correction, clarification or update of the live story (kind, text)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        kind = request.POST.get("kind", "")
+        try:
+            actions.add_correction(actor=request.user, article=article, kind=kind, text=request.POST.get("text", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, f"Nothing was published: {error_text(exc)}", messages.ERROR)
+        else:
+            label = dict(Correction.Kind.choices)[kind]
+            self.message_user(
+                request, f"{label} published: it shows on the story and at /corrections/.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(self._change_url(article) + "#corrections")
 
     def revoke_view(self, request, object_id, link_id):
         if request.method != "POST":

@@ -163,6 +163,7 @@ def render_article_page(
         ]
     )
     crumbs = section_crumbs(article)
+    corrections = list(article.corrections.all()) if article.pk else []  # one query (indexed)
     canonical = absolute_url(article.get_absolute_url(), request) if article.pk else ""
     context = {
         "article": article,
@@ -170,10 +171,19 @@ def render_article_page(
         "tags": tags,
         "authors": authors,
         "related": related,
+        "corrections": corrections,
         "preview": preview,
         "body_html": body.render_body(article.body, inline, language=article.language),
         "canonical": canonical,
-        **seo.page_head(article, request=request, canonical=canonical, crumbs=crumbs, tags=tags, authors=authors),
+        **seo.page_head(
+            article,
+            request=request,
+            canonical=canonical,
+            crumbs=crumbs,
+            tags=tags,
+            authors=authors,
+            corrections=corrections,
+        ),
         "nav_sections": nav_sections(),
     }
     context["video_unavailable"] = video_unavailable(article, context["video"])

@@ -30,6 +30,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
+from articles.corrections import Correction
 from articles.models import Article, Section
 from articles.querysets import sections_with_live_stories
 from articles.sanitize import clean_html
@@ -59,6 +60,17 @@ def rss_text(text: str) -> str:
     `<` and `>` escaped, so no reader can find an element in it; `&` kept, so a reader showing
     text shows "M&A" as typed."""
     return xml_text(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def corrections_html(corrections) -> str:
+    """A story's corrections, newest first, as HTML put before its body in a feed entry: a
+    reader who saw the first version learns what changed (the entry's updated date moves too)."""
+    notes = sorted(corrections, key=lambda correction: correction.published_at, reverse=True)
+    return "".join(
+        f"<p><strong>{text_as_html(note.get_kind_display())}, "
+        f"{note.published_at:%Y-%m-%d %H:%M} UTC:</strong> {text_as_html(note.text)}</p>"
+        for note in notes
+    )
 
 
 class FullContentRss(Rss201rev2Feed):
@@ -139,7 +151,7 @@ class LatestArticlesFeed(Feed):
         return (
             self.articles(obj)
             .select_related("section", "lead_media")
-            .prefetch_related("tags", bylines_prefetch())[:FEED_SIZE]
+            .prefetch_related("tags", bylines_prefetch(), "corrections")[:FEED_SIZE]
         )
 
     def item_title(self, item):
@@ -172,7 +184,7 @@ class LatestArticlesFeed(Feed):
         reach readers as it is."""
         surrogate_keys.add(f"article-{item.pk}")
         return {
-            "content_html": clean_html(xml_text(item.body)),
+            "content_html": corrections_html(item.corrections.all()) + clean_html(xml_text(item.body)),
             "bylines": [
                 (self.plain(author.name), self.absolute(author.get_absolute_url()))
                 for author in prefetched_authors(item)
@@ -246,3 +258,51 @@ class AuthorFeed(LatestArticlesAtomFeed):
 
     def articles(self, obj):
         return Article.objects.live().credited_to(obj).listed()  # the byline's index, newest first
+
+
+class CorrectionsFeed(LatestArticlesFeed):
+    """The newest corrections, clarifications and updates across the site (RSS), one item each,
+    linking to the corrected story."""
+
+    url_name = "feed-corrections"
+
+    def title(self, obj=None):
+        return self.plain(f"{settings.SITE_NAME}: corrections")
+
+    def description(self, obj=None):
+        return text_as_html(f"Corrections, clarifications and updates from {settings.SITE_NAME}.")
+
+    def link(self, obj=None):
+        return self.absolute(reverse("corrections"))
+
+    def items(self, obj=None):
+        surrogate_keys.add("corrections")
+        return Correction.objects.shown().select_related("article")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return self.plain(f"{item.get_kind_display()}: {item.article.legacy_title}")
+
+    def item_description(self, item):
+        return text_as_html(item.text)
+
+    def item_link(self, item):
+        return self.absolute(f"{item.article.get_absolute_url()}#corrections")
+
+    def item_guid(self, item):
+        return self.absolute(f"{item.article.get_absolute_url()}#correction-{item.pk}")
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [item.kind]
+
+    def item_enclosures(self, item):
+        return []
+
+    def item_extra_kwargs(self, item):
+        surrogate_keys.add(f"article-{item.article_id}")
+        return {}

@@ -14,7 +14,9 @@ and the list it is (`section-<id>`, `tag-<id>`, `author-<id>`, `front` for the h
   purges everything, since every page's header lists the sections; so does the header's list
   changing (a section's first story published, or its last withdrawn);
 - a media item changed purges the stories showing it, the authors it portrays, and its own
-  files and renditions where a shared cache keeps them (`media-<id>`).
+  files and renditions where a shared cache keeps them (`media-<id>`);
+- a correction added purges its story (above) and the site's list of corrections and its feed
+  (`corrections`).
 """
 
 from django.core.cache import cache
@@ -45,6 +47,8 @@ def keys_for(change) -> set[str]:
         keys.update(f"author-{pk}" for pk in change.authors)
     keys |= _story_keys(change.articles) if change.articles else set()
     keys |= _media_keys(change.media) if change.media else set()
+    if change.corrections:
+        keys.add("corrections")
     return keys
 
 

@@ -95,10 +95,21 @@ def breadcrumb_list(crumbs, request=None) -> dict:
 
 
 def news_article(
-    article, *, request, canonical: str, crumbs, tags, image: dict | None, description: str, video, authors=()
+    article,
+    *,
+    request,
+    canonical: str,
+    crumbs,
+    tags,
+    image: dict | None,
+    description: str,
+    video,
+    authors=(),
+    corrections=(),
 ) -> dict:
     """The NewsArticle JSON-LD of a story page. `author`: the byline's people, in order; a story
-    with no byline is credited to its source (else the site) as an Organization."""
+    with no byline is credited to its source (else the site) as an Organization. Each correction,
+    clarification or update is a `correction` (CorrectionComment), oldest first."""
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url("/", request)}
     data = {
         "@context": "https://schema.org",
@@ -121,6 +132,11 @@ def news_article(
         data["image"] = [image["url"]]
     if video is not None:
         data["video"] = video_object(article, video, request=request, image=image, description=description)
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": item.text, "datePublished": item.published_at.isoformat()}
+            for item in corrections
+        ]
     return data
 
 
@@ -185,7 +201,7 @@ def share_meta(
     return meta
 
 
-def page_head(article, *, request=None, canonical: str, crumbs, tags, authors=()) -> dict:
+def page_head(article, *, request=None, canonical: str, crumbs, tags, authors=(), corrections=()) -> dict:
     """What the article page's <head> (and its video element) needs: description, share tags,
     JSON-LD blocks, the lead video and its captions track, with the description, share image
     and video found once. `request` gives absolute URLs their host (see urlkit.absolute_urls);
@@ -202,7 +218,10 @@ def page_head(article, *, request=None, canonical: str, crumbs, tags, authors=()
         "description": text,
         "video": video,
     }
-    blocks = [news_article(article, **shared, authors=authors), breadcrumb_list(crumbs, request)]
+    blocks = [
+        news_article(article, **shared, authors=authors, corrections=corrections),
+        breadcrumb_list(crumbs, request),
+    ]
     return {
         "description": text,
         "captions": captions_track(video, article.language),

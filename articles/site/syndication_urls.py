@@ -32,6 +32,7 @@ urlpatterns = [
     path("feeds/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
     path("feeds/section/<path:path>/rss/", cache_public_page(feeds.SectionFeed()), name="feed-section"),
     path("authors/<str:slug>/feed/", cache_public_page(feeds.AuthorFeed()), name="feed-author"),
+    path("corrections/feed/", cache_public_page(feeds.CorrectionsFeed()), name="feed-corrections"),
     path("sitemap.xml", cache_public_page(sitemap(sitemaps.sitemap_index)), name="sitemap-index"),
     path("sitemap-news.xml", cache_public_page(sitemap(sitemaps.news_sitemap)), name="sitemap-news"),
     path(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles.site import article_page, authors, listings, search_page
+from articles.site import article_page, authors, corrections, listings, search_page
 from urlkit import converters  # noqa: F401  (registers <id:…>, ints that fit an id column)
 
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("news/<id:pk>/<str:slug>/", article_page.article, name="article"),
     path("legacy/<id:legacy_id>/", article_page.legacy, name="legacy"),
     path("search/", search_page.search, name="search"),
+    path("corrections/", corrections.corrections, name="corrections"),
 ]

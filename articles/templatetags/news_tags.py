@@ -52,6 +52,15 @@ def dateline(article):
     return _time_element(local, str(local.tzinfo), settings.DATELINE_FORMAT, get_language())
 
 
+@register.simple_tag
+def moment(when):
+    """Any moment (a correction's, say) as the dateline shows one: local time, zone named."""
+    if when is None:
+        return ""
+    local = timezone.localtime(when).replace(microsecond=0)
+    return _time_element(local, str(local.tzinfo), settings.DATELINE_FORMAT, get_language())
+
+
 @lru_cache(maxsize=4096)
 def _time_element(local, zone: str, date_format: str, language: str | None):
     """The <time> element for one moment in one time zone (`zone`: aware datetimes of the same

@@ -275,3 +275,17 @@ def test_a_changed_story_is_a_new_version(anon, editor):
     after = ninjs(anon, first_take).json()
     assert (before["version"], after["version"]) == ("1", "2")
     assert after["headlines"] == [{"role": "main", "value": "Second take"}]
+
+
+def test_corrections_are_descriptions_after_the_summary(anon, editor):
+    from articles import actions
+
+    corrected = ArticleFactory(title="Dam opens", summary="Water flows.")
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=1), tick=False):
+        actions.add_correction(actor=editor, article=corrected, kind="correction", text="It opened on Tuesday.")
+    document = ninjs(anon, corrected).json()
+    assert document["descriptions"] == [
+        {"role": "summary", "value": "Water flows."},
+        {"role": "correction", "value": "It opened on Tuesday."},
+    ]
+    assert schema_errors(document) == []
