@@ -9,7 +9,7 @@ by `articles.actions.add_correction`; public surfaces read them through
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 MAX_CORRECTION_LENGTH = 2000
@@ -17,10 +17,12 @@ MAX_CORRECTION_LENGTH = 2000
 
 class CorrectionQuerySet(models.QuerySet):
     def shown(self, at=None):
-        """Corrections readers may see: those of live stories, newest first."""
-        from articles.models import Article
+        """Corrections readers may see: those of live stories (at `at`, now), newest first.
 
-        return self.filter(article__in=Article.objects.live(at=at)).order_by("-published_at", "-id")
+        Each story checked against `live()` by primary key (EXISTS), as related lists are."""
+        article = self.model.article.field.related_model  # Article, without importing the models
+        live = article.objects.live(at).filter(pk=OuterRef("article_id"))
+        return self.filter(Exists(live)).order_by("-published_at", "-id")
 
 
 class Correction(models.Model):

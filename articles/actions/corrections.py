@@ -58,4 +58,5 @@ def add_correction(*, actor: AbstractBaseUser | None, article: Article, kind: st
     Article.objects.filter(pk=stored.pk).update(updated_at=now)
     audit.record(actor=actor, action="correct", article=stored, details={"correction": correction.pk, "kind": kind})
     changes.announce(articles={stored.pk}, corrections={correction.pk})
+    changes.emit("article.corrected", article=stored.pk)
     return correction

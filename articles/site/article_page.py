@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.legacy import links as legacy_links
-from articles.models import Article, Tag
+from articles.models import Article, Correction, Tag
 from articles.site import body, seo
 from articles.site.bylines import byline_authors
 from articles.site.cards import CARD_CROPS, CARD_MEDIA, RELATED_THUMB_MAX_WIDTH
@@ -35,8 +35,15 @@ LEAD_CROPS = (None,)
 # so their SQL is compiled once per process (querykit.prepared).
 _SAMPLE_NOW = datetime(2000, 1, 1, tzinfo=UTC)
 # No section join: the breadcrumb comes from section_crumbs(), cached per generation.
+# Whether the story has corrections rides along (an EXISTS on their index), so that the page asks
+# for them only when there are some.
 LIVE_ARTICLE = PreparedQuery(
-    lambda pk, now: Article.objects.live(now).select_related("lead_media__poster").filter(pk=pk),
+    lambda pk, now: (
+        Article.objects.live(now)
+        .select_related("lead_media__poster")
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+        .filter(pk=pk)
+    ),
     pk=1,
     now=_SAMPLE_NOW,
 )
@@ -163,7 +170,7 @@ def render_article_page(
         ]
     )
     crumbs = section_crumbs(article)
-    corrections = list(article.corrections.all()) if article.pk else []  # one query (indexed)
+    corrections = list(article.corrections.all()) if getattr(article, "has_corrections", article.pk) else []
     canonical = absolute_url(article.get_absolute_url(), request) if article.pk else ""
     context = {
         "article": article,

@@ -154,6 +154,7 @@ def test_article_detail_is_exactly_the_documented_document(anon, story):
             },
         ],
         "inline_media": [],  # tests/inline_media/test_api.py shows inline items
+        "corrections": [],  # tests/corrections/test_api.py shows them
     }
     assert response["ETag"].startswith(f'"a{article.pk}v{article.version}-')
     assert response["Content-Type"] == "application/json"
@@ -167,7 +168,7 @@ def test_list_items_are_the_detail_without_body_and_related(anon, story):
     assert set(listed) == {"next", "previous", "results"}
     assert listed["next"] is None and listed["previous"] is None
     [item] = listed["results"]
-    assert item == {k: v for k, v in detail.items() if k not in {"body_html", "related", "inline_media"}}
+    assert item == {k: v for k, v in detail.items() if k not in {"body_html", "related", "inline_media", "corrections"}}
 
 
 def test_related_list_alone_matches_the_detail(anon, story):

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 # Token lookup and the editor's two permission queries, then articles, tags, bylines with their
 # authors, lead and poster renditions, breadcrumb sections.
 LIST_BUDGET = 9
-# The same plus related links and their targets' renditions (two).
-DETAIL_BUDGET = 11
+# The same plus related links and their targets' renditions (two), and the corrections.
+DETAIL_BUDGET = 12
 
 
 def count_queries(client, url) -> int:

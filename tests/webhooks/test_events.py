@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-import changes
 from articles import actions
 from articles.models import Article
 from media import actions as media_actions
@@ -107,13 +106,15 @@ def test_a_story_receivers_never_heard_of_is_not_unpublished_to_them(endpoint, r
     assert Event.objects.get().note == "Receivers were never told the story was published."
 
 
-def test_corrected_is_one_call_for_the_corrections_action(endpoint, receiver, commit, worker, client):
+def test_a_correction_sends_the_story_with_its_corrections(endpoint, receiver, people, commit, worker, client):
     story = ArticleFactory()
     with commit():
-        changes.emit("article.corrected", article=story.pk)
+        actions.add_correction(actor=people["editor"], article=story, kind="correction", text="It is 120 metres.")
     worker()
     assert receiver.types == ["article.corrected"]
-    assert receiver.accepted[0]["body"] == expected_body("article.corrected", public_article(client, story))
+    data = public_article(client, story)
+    assert [c["text"] for c in data["corrections"]] == ["It is 120 metres."]
+    assert receiver.accepted[0]["body"] == expected_body("article.corrected", data)
 
 
 def test_a_public_media_item_change_sends_the_media_document(endpoint, receiver, editor, commit, worker, client):

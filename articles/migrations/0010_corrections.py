@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_stored_search_vector"),
+        ("articles", "0009_link_datelines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
