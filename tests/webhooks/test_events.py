@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+import changes
 from articles import actions
 from articles.models import Article
 from media import actions as media_actions
