@@ -32,6 +32,11 @@ def main() -> None:
     parser.add_argument(
         "--postgres", metavar="URL", help="Import into this PostgreSQL database (dropped and created first)."
     )
+    parser.add_argument(
+        "--no-purge",
+        action="store_true",
+        help="Without the page cache's purge listener: the importer's own cost (see bench/RESULTS.md).",
+    )
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile.")
     parser.add_argument("--top", type=int, default=35, help="How many cProfile entries with --profile.")
     args = parser.parse_args()
@@ -87,6 +92,14 @@ def main() -> None:
         if args.postgres:
             recreate_postgres(args.postgres)
         call_command("migrate", verbosity=0)
+        if args.no_purge:
+            import changes
+            from articles.site.page_cache import purge_changed
+
+            # Its purge keys for media changes read every article body once per media id
+            # announced (articles.actions.media_rules.media_uses), a cost that grows with the archive.
+            changes.unlisten(purge_changed)
+            print("the page cache's purge listener is off for this run")
         zone = ZoneInfo(settings.TIME_ZONE)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

@@ -34,6 +34,8 @@ SQLITE_IMPORT_PRAGMAS = {"wal_autocheckpoint": 20_000, "cache_size": -65_536, "t
 # Pages imported in one transaction. A transaction a page cost two round trips and a commit
 # each (on PostgreSQL a WAL flush); a hundred pages hold a few hundred kilobytes.
 BATCH_PAGES = 100
+# PostgreSQL: the run refreshes planner statistics at this many pages, then at each doubling.
+FIRST_STATISTICS_AT = 1_000
 
 # How often the background checkpointer copies committed pages from the WAL into the database.
 CHECKPOINT_EVERY_SECONDS = 0.25
@@ -161,12 +163,14 @@ def run_import(
     """
     report = ImportReport()
     context = ImportContext(actor=actor, media_root=media_root, dry_run=dry_run, gather_announcements=True)
+    statistics = GrowingStatistics(enabled=not dry_run and connection.vendor == "postgresql")
 
     def import_pages(pages: list) -> None:
         for result in import_parsed_batch(pages, context=context):
             report.add(result)
             if on_result:
                 on_result(result)
+        statistics.imported(len(pages))
 
     def each_page():
         batch: list[LegacyPage | PageResult] = []
@@ -193,6 +197,30 @@ def run_import(
     finally:
         context.rows.sqlite_pragmas(previous)
     return report
+
+
+class GrowingStatistics:
+    """PostgreSQL: planner statistics as the run fills the tables, at FIRST_STATISTICS_AT pages
+    and at every doubling since (about ten times in a million pages, ~0.1 s each: ANALYZE reads
+    a sample).
+
+    A batch reads its rows by lists of a hundred titles or paths (`Rows.begin_batch`). Without
+    statistics (a new database, or one whose autovacuum has not caught up with the import) the
+    planner takes a hundred titles for a large share of the table and reads all of it: each
+    batch then cost a scan of the archive (100,000 pages: 57 million rows read, the rate
+    falling from 330 to 130 pages/s).
+    """
+
+    def __init__(self, *, enabled: bool):
+        self.enabled = enabled
+        self.pages = 0
+        self.next = FIRST_STATISTICS_AT
+
+    def imported(self, pages: int) -> None:
+        self.pages += pages
+        if self.enabled and self.pages >= self.next:
+            refresh_planner_statistics()
+            self.next = 2 * self.pages
 
 
 def refresh_planner_statistics() -> None:

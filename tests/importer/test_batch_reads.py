@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.legacy import context as import_context
+from articles.legacy import run as run_module
 from articles.legacy.batch_state import StaleBatch
 from articles.legacy.context import ImportContext
 from articles.legacy.importer import import_batch
@@ -194,3 +195,17 @@ def test_a_batch_whose_articles_changed_under_it_is_imported_page_by_page(tmp_pa
     assert related_titles()["Strike ends"] == ["Talks collapse", "Port strike begins", "Ferries cancelled"]
     assert strike.legacy_id == 502 and strike.lead_media_id is not None
     assert Article.objects.count() == 5 and not Article.objects.filter(is_stub=True).exists()
+
+
+def test_a_long_run_refreshes_planner_statistics_as_the_tables_grow(monkeypatch):
+    """At 1,000 pages and at each doubling since: a batch's look-ups by lists of titles keep
+    their indexes however large the archive grew since the run began."""
+    refreshed = []
+    monkeypatch.setattr(run_module, "refresh_planner_statistics", lambda: refreshed.append(statistics.pages))
+    statistics = run_module.GrowingStatistics(enabled=True)
+    for _ in range(90):
+        statistics.imported(100)
+    assert refreshed == [1_000, 2_000, 4_000, 8_000]
+    quiet = run_module.GrowingStatistics(enabled=False)  # SQLite, a dry run
+    quiet.imported(5_000)
+    assert refreshed == [1_000, 2_000, 4_000, 8_000]
