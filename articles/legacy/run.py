@@ -232,6 +232,15 @@ def refresh_planner_statistics() -> None:
     articles on SQLite.
     """
     models = (Article, Article.tags.through, RelatedLink, Section, Tag, MediaItem)
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        if postgres:
+            # The connection's statement timeout is a web request's (8 s): ANALYZE of a large
+            # archive on a busy machine takes longer, and must not fail the import that ran.
+            cursor.execute("SET statement_timeout = 0")
+        try:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        finally:
+            if postgres:
+                cursor.execute("RESET statement_timeout")
