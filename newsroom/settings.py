@@ -101,10 +101,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The Content-Security-Policy header (SECURE_CSP below), cached pages included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # The JSON API speaks UTC whatever TIME_ZONE is (pages and the admin use TIME_ZONE); above the
+    # page cache, whose keys name the zone an answer was made in.
+    "apikit.time_zones.ApiInUtcMiddleware",
     # Scheduled changes of live stories whose second has come go live before anything is answered.
     "articles.due_changes.DueChangesMiddleware",
-    # Anonymous readers' cached pages are answered here, before sessions, CSRF and auth.
-    "articles.site.page_cache.CachedPageMiddleware",
+    # Anonymous readers' cached pages and API reads are answered here, before sessions, CSRF and auth.
+    "articles.public_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,8 +116,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "hardening.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # The JSON API speaks UTC whatever TIME_ZONE is (pages and the admin use TIME_ZONE).
-    "apikit.time_zones.ApiInUtcMiddleware",
     # Last: answers a locked-out login attempt (django-axes).
     "axes.middleware.AxesMiddleware",
 ]

@@ -135,11 +135,11 @@ def cache_backend(request, settings):
 
 
 def _empty_caches() -> None:
-    from articles.site import page_cache
+    from articles import public_cache
     from caching import purges
 
     caches["default"].clear()
-    page_cache.memory.clear()
+    public_cache.memory.clear()
     purges.view = purges.View()
 
 

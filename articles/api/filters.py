@@ -90,6 +90,21 @@ class ArticleFilters(serializers.Serializer):
         """Whether `apply(…, live=live)` made a tag's listing (ordered by LISTED_NEWEST_FIRST)."""
         return live and "tag" in self.validated_data
 
+    def surrogate_keys(self) -> set[str]:
+        """The names of the list these filters make, beside `feed` and its stories' own: what a
+        story joining it purges (articles.site.purge_keys). A section's list is also its
+        subsections' (a story's footprint names every ancestor); kind, legacy id and search
+        are lists no footprint names, so they carry `search`, which every story's change purges."""
+        data = self.validated_data
+        keys = set()
+        if "section" in data:
+            keys.add(f"section-{data['section'].pk}")
+        if "tag" in data:
+            keys.add(f"tag-{data['tag'].pk}")
+        if data.get("q") or "kind" in data or "legacy_id" in data:
+            keys.add("search")
+        return keys
+
 
 FILTER_PARAMETERS = [
     OpenApiParameter("section", str, description="Section path, e.g. iraq/conflict; includes its subsections."),

@@ -45,6 +45,7 @@ class SurrogateKeysMixin:
         keys |= {f"article-{related['id']}" for item in objects for related in _related(item)}
         if is_list:
             keys.add("feed")
+            keys |= getattr(self, "list_surrogate_keys", set())
         return keys
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -56,8 +57,9 @@ class SurrogateKeysMixin:
             and not request.user.is_authenticated
             and getattr(response, "data", None) is not None
         ):
-            source = getattr(self, "surrogate_source", response.data)
-            response[surrogate_keys.HEADER] = surrogate_keys.header_value(self.surrogate_keys(source))
+            keys = self.surrogate_keys(getattr(self, "surrogate_source", response.data))
+            surrogate_keys.add(*keys)  # for the page cache (articles.api.cached_reads)
+            response[surrogate_keys.HEADER] = surrogate_keys.header_value(keys)
             seconds = shared_cache_seconds()
             if seconds > 0:
                 patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)

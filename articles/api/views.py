@@ -22,6 +22,7 @@ from apikit.pagination import KeysetCursorPagination
 from apikit.schema import NewsroomAutoSchema
 from articles.actions import StaleEdit, delete_article
 from articles.api.authors import byline_prefetch
+from articles.api.cached_reads import CachedPublicReads
 from articles.api.drafts import DraftActionsMixin, stale_answer
 from articles.api.editorial.reads import (
     all_related_links,
@@ -110,7 +111,13 @@ def sections_for(articles) -> dict:
     ),
 )
 class ArticleViewSet(
-    SurrogateKeysMixin, DraftActionsMixin, RevisionActionsMixin, NinjsActionMixin, ETagMixin, viewsets.ModelViewSet
+    CachedPublicReads,
+    SurrogateKeysMixin,
+    DraftActionsMixin,
+    RevisionActionsMixin,
+    NinjsActionMixin,
+    ETagMixin,
+    viewsets.ModelViewSet,
 ):
     """Articles. Everyone reads live ones; editors (articles.view_article) also the rest.
 
@@ -124,6 +131,8 @@ class ArticleViewSet(
     content_negotiation_class = QueryFormatFreeNegotiation
     schema = NewsroomAutoSchema()
     cursor_ordering = NEWEST_FIRST
+    # What the list reads from the query (articles.api.cached_reads keys anonymous lists by them).
+    list_reads = (*(parameter.name for parameter in FILTER_PARAMETERS), "cursor", "page_size")
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -153,6 +162,7 @@ class ArticleViewSet(
             return queryset
         filters = ArticleFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
+        self.list_surrogate_keys = filters.surrogate_keys()
         wanted = filters.validated_data.get("status")
         if wanted:
             try:

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_safe
 
 from articles.legacy import links as legacy_links
 from articles.models import Article, Correction, Tag
+from articles.public_cache import cache_public_page
 from articles.site import body, seo
 from articles.site.bylines import byline_authors
 from articles.site.cards import CARD_CROPS, CARD_MEDIA, RELATED_THUMB_MAX_WIDTH
 from articles.site.navigation import nav_sections, section_crumbs
-from articles.site.page_cache import cache_public_page
 from caching import surrogate_keys
 from media import renditions
 from media.renditions import load_rendition_groups

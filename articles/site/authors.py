@@ -22,11 +22,11 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Author
+from articles.public_cache import cache_public_page
 from articles.querysets import LISTED_NEWEST_FIRST
 from articles.site.errors import bad_request
 from articles.site.listings import BadCursor, keyset_page
 from articles.site.navigation import nav_sections
-from articles.site.page_cache import cache_public_page
 from articles.site.seo import DESCRIPTION_LENGTH, json_ld_script
 from caching import surrogate_keys
 from media.models import MediaItem

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from articles.corrections import Correction
+from articles.public_cache import cache_public_page
 from articles.site.navigation import nav_sections
-from articles.site.page_cache import cache_public_page
 from caching import surrogate_keys
 
 SHOWN = 50

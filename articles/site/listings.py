@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section, Tag
+from articles.public_cache import cache_public_page
 from articles.querysets import LISTED_NEWEST_FIRST, sections_with_live_stories
 from articles.site.cards import card_rows, cards
 from articles.site.errors import bad_request
 from articles.site.navigation import nav_sections
-from articles.site.page_cache import cache_public_page
 from caching import surrogate_keys
 from querykit import keyset
 

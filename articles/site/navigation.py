@@ -13,8 +13,8 @@ import time
 
 from articles.cache_lifetime import NO_BOUNDARY, next_boundary_timestamp
 from articles.models import Article, Section
+from articles.public_cache import cached_for_generation
 from articles.querysets import sections_with_live_stories
-from articles.site.page_cache import cached_for_generation
 from caching.generations import content_generation
 
 

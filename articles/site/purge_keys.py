@@ -4,7 +4,8 @@ The keys an answer carries (caching.surrogate_keys) name each story it shows (`a
 and the list it is (`section-<id>`, `tag-<id>`, `author-<id>`, `front` for the home page,
 `feed`, `sitemap`, `search`). So:
 
-- an edit of a story purges `article-<id>`: its page and every list showing it; plus the two
+- an edit of a story purges `article-<id>`: its page and every list showing it, the stories
+  whose related lists point at it (shown there only while it is live); plus the two
   kinds of page that show every story without naming each (sitemaps with their modification
   dates, search results, which may now find it);
 - a story joining a list it was not on (published, moved to another section, tagged, credited,
@@ -22,7 +23,7 @@ and the list it is (`section-<id>`, `tag-<id>`, `author-<id>`, `front` for the h
 from django.core.cache import cache
 
 from articles.actions.media_rules import DRAFT, media_uses
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Byline, RelatedLink, Section
 from articles.querysets import sections_with_live_stories
 from caching.surrogate_keys import EVERYTHING
 from media.models import MediaItem
@@ -103,7 +104,7 @@ def _joined(old, new) -> set[str]:
 
 
 def _story_keys(ids) -> set[str]:
-    keys = {f"article-{pk}" for pk in ids} | set(ON_EVERY_STORY)
+    keys = {f"article-{pk}" for pk in ids} | set(ON_EVERY_STORY) | _linking_to(ids)
     now = footprints(ids)
     names = {pk: f"{FOOTPRINT_KEY}:{pk}" for pk in ids}
     if len(ids) > REMEMBERED:
@@ -120,6 +121,14 @@ def _story_keys(ids) -> set[str]:
     if gone:
         cache.delete_many(gone)
     return keys
+
+
+def _linking_to(ids) -> set[str]:
+    """The stories whose related lists point at the stories `ids`: a related story shows there
+    once it is live, and a page or API answer names only the related stories it showed (one
+    query)."""
+    sources = RelatedLink.objects.filter(target_id__in=ids).values_list("source_id", flat=True).distinct()
+    return {f"article-{pk}" for pk in sources}
 
 
 def _media_keys(ids) -> set[str]:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from articles.public_cache import cache_public_page
 from articles.search import (
     COUNT_LIMIT,
     MAX_QUERY_LENGTH,
@@ -20,7 +21,6 @@ from articles.search import (
 from articles.site.cards import card_rows, cards
 from articles.site.errors import bad_request
 from articles.site.navigation import nav_sections
-from articles.site.page_cache import cache_public_page
 from caching import surrogate_keys
 
 PAGE_SIZE = 20

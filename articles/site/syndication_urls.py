@@ -10,8 +10,8 @@ from functools import wraps
 
 from django.urls import path
 
+from articles.public_cache import cache_public_page
 from articles.site import feeds, sitemaps
-from articles.site.page_cache import cache_public_page
 from caching import surrogate_keys
 
 

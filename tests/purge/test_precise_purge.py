@@ -4,8 +4,7 @@ on the embedded cache and on Redis."""
 
 import pytest
 
-from articles import actions
-from articles.site import page_cache
+from articles import actions, public_cache
 from caching import purges
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
@@ -68,14 +67,14 @@ def test_another_process_drops_its_memory_copy_of_a_purged_page_only(client, sit
     other copies stay hits."""
     edited, other = site["edited"], site["other"]
     warm(client, [edited.get_absolute_url(), other.get_absolute_url()])
-    b_view, b_memory = purges.view, page_cache.memory
-    a_view, a_memory = purges.View(), page_cache._Memory()
-    purges.view, page_cache.memory = a_view, a_memory  # process A
+    b_view, b_memory = purges.view, public_cache.memory
+    a_view, a_memory = purges.View(), public_cache._Memory()
+    purges.view, public_cache.memory = a_view, a_memory  # process A
     try:
         edited.title = "Dam gives way after storm"
         committed(actions.save_article, actor=None, article=edited)
     finally:
-        purges.view, page_cache.memory = b_view, b_memory  # back in process B
+        purges.view, public_cache.memory = b_view, b_memory  # back in process B
     page = client.get(edited.get_absolute_url())
     assert page["X-Page-Cache"] == "miss" and "Dam gives way after storm" in page.content.decode()
     assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
@@ -86,7 +85,7 @@ def test_a_new_process_trusts_pages_stored_by_others_unless_purged_since(client,
     warm(client, [edited.get_absolute_url(), other.get_absolute_url()])
     edited.title = "Dam gives way after storm"
     committed(actions.save_article, actor=None, article=edited)
-    purges.view, page_cache.memory = purges.View(), page_cache._Memory()  # a worker just started
+    purges.view, public_cache.memory = purges.View(), public_cache._Memory()  # a worker just started
     assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
     assert "Dam gives way after storm" in client.get(edited.get_absolute_url()).content.decode()
 

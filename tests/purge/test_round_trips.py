@@ -4,7 +4,7 @@ alone when this process holds a copy of it."""
 import pytest
 from django.core.cache import caches
 
-from articles.site import page_cache
+from articles import public_cache
 from caching import purges
 from tests.factories import ArticleFactory
 
@@ -39,7 +39,7 @@ def test_a_hit_stored_by_another_process_reads_the_page_with_the_generation(clie
     url = ArticleFactory().get_absolute_url()
     client.get(url)
     client.get(url)
-    page_cache.memory.clear()  # this process never saw the page
+    public_cache.memory.clear()  # this process never saw the page
     round_trips.clear()
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert round_trips == ["get_many"]  # generation and page in one MGET

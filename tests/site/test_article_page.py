@@ -284,7 +284,7 @@ def test_preview_of_an_unsaved_article_shows_banner_and_is_private(tree, image):
 def test_preview_response_is_never_put_in_the_page_cache(tree):
     from django.contrib.auth.models import AnonymousUser
 
-    from articles.site.page_cache import cache_public_page
+    from articles.public_cache import cache_public_page
 
     article = ArticleFactory(title="Previewed in place")
 

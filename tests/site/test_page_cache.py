@@ -271,10 +271,10 @@ def test_a_sitemap_page_number_varies_the_entry_and_nothing_else(client):
 
 def test_a_page_is_served_by_another_process_from_the_shared_cache(client):
     """This process's memory copy is only a shortcut: a page stored by any process is found."""
-    from articles.site import page_cache
+    from articles import public_cache
 
     article = ArticleFactory()
     first = client.get(article.get_absolute_url())
-    page_cache.memory.clear()  # as in a second worker, which has never seen the page
+    public_cache.memory.clear()  # as in a second worker, which has never seen the page
     second = client.get(article.get_absolute_url())
     assert second["X-Page-Cache"] == "hit" and second.content == first.content
