@@ -280,7 +280,7 @@ def _only_parameters(request, reads) -> None:
         request.GET = QueryDict(query)
 
 
-def cache_public_page(view=None, *, reads=(), admit: Callable | None = None, anonymous: Callable | None = None):
+def cache_public_page(view=None, *, reads=(), admit: Callable | None = None, shared: Callable | None = None):
     """Decorator for public views (pages, feeds, the API's anonymous reads): serve anonymous GETs
     from the page cache and store them, named by the surrogate keys the view adds while it runs
     (`Surrogate-Key` header).
@@ -289,12 +289,13 @@ def cache_public_page(view=None, *, reads=(), admit: Callable | None = None, ano
     only they vary the cached page, and the view is given no others. `admit(request) -> bool`,
     if given, must pass before a stored answer is replayed (it runs before sessions and
     authentication: only the request's headers and address are known); when it refuses, the
-    view answers, as it would with nothing stored. `anonymous(request) -> bool`, if given, is the
-    view's own test that the caller has no credentials (the API's authenticators), asked before
-    the cache is read or filled, beside the session's.
+    view answers, as it would with nothing stored. `shared(request) -> bool`, if given, is the
+    view's own test that this request gets the answer every reader gets (the API: no caller its
+    authenticators know, plain JSON accepted), asked beside the session's before the cache is
+    read or filled: when it says no, the view answers and nothing is kept.
     """
     if view is None:
-        return lambda view: cache_public_page(view, reads=reads, admit=admit, anonymous=anonymous)
+        return lambda view: cache_public_page(view, reads=reads, admit=admit, shared=shared)
     reads = frozenset(reads)
     _READ_BY_ANY_VIEW.update(reads)
     admission = None
@@ -307,7 +308,7 @@ def cache_public_page(view=None, *, reads=(), admit: Callable | None = None, ano
         _only_parameters(request, reads)
         if request.method not in ("GET", "HEAD") or _signed_in(request):
             return _not_cached(view, request, *args, **kwargs)
-        if anonymous is not None and not anonymous(request):
+        if shared is not None and not shared(request):
             return view(request, *args, **kwargs)
         generation, looked_up = _generation_read(request)
         if generation is None:  # the cache is unreachable: make the page, store nothing

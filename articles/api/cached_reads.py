@@ -33,18 +33,23 @@ def _caller(request) -> Request:
     )
 
 
-def anonymous(request) -> bool:
-    """Whether the API sees no signed-in user behind `request`."""
-    return not _caller(request).user.is_authenticated
+def _accepts_stored_json(request) -> bool:
+    """Whether the caller takes JSON as stored: DRF would indent it for `application/json;
+    indent=4`, and refuses a caller accepting no JSON at all (406)."""
+    return "indent" not in request.headers.get("Accept", "") and request.accepts(JSON)
+
+
+def shared(request) -> bool:
+    """Whether `request` gets the answer every anonymous reader gets: the API knows no user behind
+    it and it takes the JSON as stored. Otherwise nothing is read from the cache or kept."""
+    return _accepts_stored_json(request) and not _caller(request).user.is_authenticated
 
 
 def may_replay(request) -> bool:
     """Whether a stored API answer may go to `request`, a caller with no credentials (it may not
-    be through the session and authentication middleware yet): it is anonymous to the API,
-    accepts JSON, not indented (DRF would indent it for `application/json; indent=4`), and is
-    within every default API throttle (which counts this request)."""
-    accept = request.headers.get("Accept", "")
-    if "indent" in accept or not request.accepts(JSON):
+    be through the session and authentication middleware yet): `shared`, and within every default
+    API throttle (which counts this request, as the view would)."""
+    if not _accepts_stored_json(request):
         return False
     caller = _caller(request)
     if caller.user.is_authenticated:
@@ -63,7 +68,7 @@ class CachedPublicReads:
         view = super().as_view(actions, **initkwargs)
         read = (actions or {}).get("get")
         if read == "list":
-            return cache_public_page(view, reads=cls.list_reads, admit=may_replay, anonymous=anonymous)
+            return cache_public_page(view, reads=cls.list_reads, admit=may_replay, shared=shared)
         if read == "retrieve":
-            return cache_public_page(view, reads=(), admit=may_replay, anonymous=anonymous)
+            return cache_public_page(view, reads=(), admit=may_replay, shared=shared)
         return view
