@@ -100,13 +100,16 @@ def public_json(kind: str, pk: int) -> dict | None:
     from articles.api.views import ArticleViewSet
     from media.api import MediaViewSet
 
-    viewset, prefix = (ArticleViewSet, "articles") if kind == "article" else (MediaViewSet, "media")
+    # The article detail's view without the page cache (articles.api.cached_reads): made afresh.
+    viewset, prefix, options = (
+        (ArticleViewSet, "articles", {"page_cache": False}) if kind == "article" else (MediaViewSet, "media", {})
+    )
     origin = site_origin()
     scheme, _, host = origin.partition("://")
     request = RequestFactory().get(f"/api/v1/{prefix}/{pk}/", HTTP_HOST=host, secure=scheme == "https")
     request.user = AnonymousUser()
     with timezone.override(UTC):  # as the API answers (apikit.time_zones)
-        response = viewset.as_view({"get": "retrieve"})(request, pk=pk)
+        response = viewset.as_view({"get": "retrieve"}, **options)(request, pk=pk)
         if response.status_code != 200:
             return None
         response.render()

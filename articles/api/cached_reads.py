@@ -64,9 +64,11 @@ class CachedPublicReads:
     list_reads: tuple[str, ...] = ()
 
     @classmethod
-    def as_view(cls, actions=None, **initkwargs):
+    def as_view(cls, actions=None, *, page_cache: bool = True, **initkwargs):
+        """The viewset's view; `page_cache=False` for callers inside the site (the webhooks'
+        documents), which must get the view's own answer, not an HTTP cache's."""
         view = super().as_view(actions, **initkwargs)
-        read = (actions or {}).get("get")
+        read = (actions or {}).get("get") if page_cache else None
         if read == "list":
             return cache_public_page(view, reads=cls.list_reads, admit=may_replay, shared=shared)
         if read == "retrieve":
