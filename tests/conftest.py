@@ -152,6 +152,18 @@ def worker(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(function, **kwargs): run an action and its after-commit listeners (the purge
+    and API cache tests)."""
+
+    def run(function, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return run
+
+
+@pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     """`with commit():` the block's after-commit callbacks run at its end (tasks are enqueued)."""
     from tests.tasks.worker import committed
