@@ -31,6 +31,22 @@ class ArticleQuerySet(models.QuerySet):
             is_stub=False,
         )
 
+    def related_to(self, source_id, at=None, *, with_stubs: bool = False):
+        """The targets of article `source_id`'s related list that readers may see (at `at`, now),
+        in editorial order, read as articles (no link instances).
+
+        Each is checked against live() by key with EXISTS: joined to live() directly, SQLite
+        without statistics walks the status/date index over the whole archive instead of
+        starting from the links. `with_stubs` adds the stubs of items not imported yet, which
+        pages show as links to the old site, never as pages of their own.
+        """
+        shown = Exists(self.model.objects.live(at).filter(pk=OuterRef("pk")))
+        if with_stubs:
+            shown = shown | Q(is_stub=True, legacy_id__isnull=False)
+        return self.filter(shown, incoming_links__source_id=source_id).order_by(
+            "incoming_links__position", "incoming_links__id"
+        )
+
     def next_boundary(self, after=None):
         """The next moment the live set changes by itself (a schedule, embargo end or expiry), or None.
 

@@ -7,7 +7,7 @@ id and the time change between requests.
 
 from datetime import UTC, datetime
 
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -84,20 +84,11 @@ RELATED_CARD_FIELDS = (
 
 
 def _related_targets(source_id, now, *, with_stubs: bool):
-    """The targets of the article's related links, read as articles (no link instances: the
-    page needs only their order), each checked against live() by key with EXISTS: joined to
-    live() directly, SQLite without statistics walks the status/date index over the whole
-    archive instead of starting from the links."""
-    live = Exists(Article.objects.live(now).filter(pk=OuterRef("pk")))
-    if with_stubs:
-        # Live targets, and the stubs of items not imported yet (shown as links to the old site,
-        # never as pages here): still one query.
-        live = live | Q(is_stub=True, legacy_id__isnull=False)
+    """The related list's targets readers may see, with what their cards draw."""
     return (
-        Article.objects.filter(live, incoming_links__source_id=source_id)
+        Article.objects.related_to(source_id, now, with_stubs=with_stubs)
         .select_related("lead_media__poster")
         .only(*RELATED_CARD_FIELDS)
-        .order_by("incoming_links__position", "incoming_links__id")
     )
 
 
