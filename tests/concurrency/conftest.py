@@ -8,9 +8,15 @@ every connection is pointed at it while the test runs, with the real settings' o
 """
 
 import sqlite3
+import time
 
 import pytest
 from django.db import connection, connections
+
+
+def _in_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise TimeoutError("the in-memory test database stayed locked for 60 s; it could not be copied")
 
 
 @pytest.fixture
@@ -25,7 +31,12 @@ def shared_database(transactional_db, tmp_path):
     keeper = sqlite3.connect(memory_name, uri=True)  # keeps the in-memory test database alive meanwhile
     path = tmp_path / "shared.sqlite3"
     copy = sqlite3.connect(path)
-    keeper.backup(copy)
+    # Copied through the test's own connection, which the live server's threads share: a
+    # transaction a browser test's request left open on it locks the tables against any other
+    # connection (shared cache), and a backup read through `keeper` would wait for ever.
+    connection.ensure_connection()
+    deadline = time.monotonic() + 60
+    connection.connection.backup(copy, progress=lambda status, remaining, total: _in_time(deadline))
     copy.close()
     settings_dict["NAME"] = str(path)
     connection.close()  # the in-memory connection; the next query opens the file
