@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "ArticleKindEnum": "articles.models.Article.Kind",
         "ArticleStatusEnum": "articles.models.Article.Status",
         "MediaKindEnum": "media.models.MediaItem.Kind",
+        "CorrectionKindEnum": "articles.corrections.Correction.Kind",
     },
 }
 
