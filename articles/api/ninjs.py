@@ -107,23 +107,16 @@ def association(name: str, item: dict, request) -> dict:
     return document
 
 
-def _subjects(article, detail: dict) -> list[dict]:
+def _subjects(article, detail: dict, request) -> list[dict]:
     subjects = [
         {"name": step["name"], "rel": "section", "uri": step["web_url"], "literal": step["slug"]}
         for step in detail.get("breadcrumb") or ()
     ]
-    request_url = detail["web_url"]
     for tag in article.tags.all():
         subjects.append(
-            {"name": tag.name, "rel": "tag", "uri": _beside(request_url, tag.get_absolute_url()), "literal": tag.slug}
+            {"name": tag.name, "rel": "tag", "uri": absolute_url(tag.get_absolute_url(), request), "literal": tag.slug}
         )
     return subjects
-
-
-def _beside(page_url: str, path: str) -> str:
-    """`path` on the host of `page_url` (both are the public site's)."""
-    scheme, _, rest = page_url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}{path}"
 
 
 def _drawn(item: dict) -> str:
@@ -195,7 +188,7 @@ def ninjs_document(article, detail: dict, request) -> dict:
         "slugline": detail["slug"],
         "headlines": [{"role": "main", "value": detail["title"]}],
         "bodies": [_body(distributed_body(detail["body_html"], detail.get("inline_media") or []))],
-        "subjects": _subjects(article, detail),
+        "subjects": _subjects(article, detail, request),
         "renditions": [{"name": "web", "href": detail["web_url"], "contenttype": "text/html"}],
     }
     descriptions = [{"role": "summary", "value": detail["summary"]}] if detail.get("summary") else []
